@@ -1,0 +1,1 @@
+"""The `tailored` command line (Typer)."""

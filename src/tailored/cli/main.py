@@ -1,0 +1,50 @@
+"""The `tailored` command."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from tailored.cli import db, keys
+from tailored.cli.common import DatabaseOption, console, settings_for
+from tailored.engine.migrations import upgrade_database
+
+app = typer.Typer(
+    help="tailored: self-hosted personalization and customization engine.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
+
+
+@app.command()
+def serve(
+    database_url: DatabaseOption = None,
+    host: Annotated[str, typer.Option(envvar="TAILORED_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="TAILORED_PORT")] = 8000,
+    workers: Annotated[int, typer.Option(help="worker processes (stateless)")] = 1,
+    log_level: Annotated[str, typer.Option()] = "info",
+) -> None:
+    """Serve the REST API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    settings = settings_for(database_url)
+    # Migrate once here, so workers starting together do not race on the schema.
+    upgrade_database(settings.database_url)
+    os.environ["TAILORED_DATABASE_URL"] = settings.database_url
+    console.print(f"serving on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    uvicorn.run(
+        "tailored.server.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+    )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,76 @@
+"""Settings: one object, read from `TAILORED_*` environment variables or a `.env` file.
+
+Nothing is read at import time; call `Settings()` (or `load_settings()`) where needed.
+
+>>> s = Settings(database_url="sqlite:///./shop.db")
+>>> s.max_batch_events
+10000
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of the engine and server."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TAILORED_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL: sqlite:///path.db (default) or postgresql+psycopg://...",
+    )
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        "FULL",
+        description="SQLite fsync policy in WAL mode. FULL survives power loss; NORMAL "
+        "survives a process crash (kill -9) but may lose the last commits on power loss.",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_batch_events: int = Field(10_000, ge=1, description="Largest event batch accepted.")
+    max_batch_items: int = Field(10_000, ge=1, description="Largest item/user batch accepted.")
+    max_body_bytes: int = Field(32 * 1024 * 1024, ge=1024, description="Largest request body.")
+    future_tolerance_seconds: float = Field(
+        300.0, ge=0, description="Events stamped further than this in the future are rejected."
+    )
+    consent_purposes: tuple[str, ...] = Field(
+        ("personalization", "analytics", "marketing"),
+        description="Purposes a user can grant or withdraw consent for.",
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str) -> str:
+        if not url.startswith(("sqlite", "postgresql")):
+            raise ValueError(
+                "must start with sqlite:// or postgresql+psycopg:// (other databases are "
+                "not supported)"
+            )
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            # Plain postgresql:// would pick psycopg2, which we do not depend on.
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+
+    @field_validator("consent_purposes")
+    @classmethod
+    def _purposes_are_names(cls, purposes: tuple[str, ...]) -> tuple[str, ...]:
+        for purpose in purposes:
+            if not purpose.isidentifier():
+                raise ValueError(f"purpose {purpose!r} must be a simple name like 'analytics'")
+        return purposes
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "load_settings"]

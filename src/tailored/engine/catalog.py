@@ -1,0 +1,117 @@
+"""Catalog use cases: upsert, read, filter, delete items."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from tailored.domain.catalog import Item
+from tailored.domain.results import BatchResult, Page
+from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.inputs import ItemIn, validate_rows
+from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.storage import items as store
+from tailored.storage.database import Database
+
+
+class Items:
+    """`engine.items`: the catalog.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> engine.items.upsert({"id": "sku-1", "title": "Trail runner", "categories": ["shoes"],
+    ...                      "attributes": {"brand": "Acme", "price": 89.0}}).title
+    'Trail runner'
+    >>> [i.id for i in engine.items.list(attributes={"brand": ["Acme"]}).items]
+    ['sku-1']
+    >>> engine.close()
+    """
+
+    def __init__(self, db: Database, *, now: Callable[[], datetime], max_batch: int) -> None:
+        self._db = db
+        self._now = now
+        self._max_batch = max_batch
+
+    def upsert(self, item: Mapping[str, Any] | ItemIn) -> Item:
+        """Create or replace one item; raises `InvalidInput` naming the bad field."""
+        result = self.upsert_many([item])
+        if result.rejected:
+            rejection = result.rejected[0]
+            raise InvalidInput(rejection.field, rejection.reason)
+        return self.get(_id_of(item))
+
+    def upsert_many(self, rows: Sequence[Mapping[str, Any] | ItemIn]) -> BatchResult:
+        """Create or replace items; bad rows are reported, good rows stored together."""
+        if len(rows) > self._max_batch:
+            raise PayloadTooLarge(
+                "items", f"{len(rows)} rows in one batch; send at most {self._max_batch}"
+            )
+        good, rejected = validate_rows(ItemIn, rows)
+        # A later row for the same id replaces an earlier one, as sequential upserts would.
+        latest = {row.id: row for _, row in good}
+        batch = [
+            Item(
+                id=r.id,
+                title=r.title,
+                description=r.description,
+                categories=tuple(r.categories),
+                attributes=r.attributes,
+                available=r.available,
+            )
+            for r in latest.values()
+        ]
+        if batch:
+            with self._db.writing() as conn:
+                store.upsert_items(conn, batch, now=self._now())
+        return BatchResult(accepted=len(good), rejected=tuple(rejected))
+
+    def get(self, item_id: str) -> Item:
+        with self._db.reading() as conn:
+            item = store.get_item(conn, item_id)
+        if item is None:
+            raise NotFound("item", item_id)
+        return item
+
+    def get_many(self, item_ids: Sequence[str]) -> dict[str, Item]:
+        """The items that exist among `item_ids` (unknown ids are simply absent)."""
+        with self._db.reading() as conn:
+            return store.get_items(conn, item_ids)
+
+    def list(
+        self,
+        *,
+        categories: Sequence[str] = (),
+        attributes: Mapping[str, Sequence[str]] | None = None,
+        available: bool | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[Item]:
+        """Items by id; `attributes={"brand": ["Acme", "Zed"]}` matches either brand."""
+        check_limit(limit)
+        with self._db.reading() as conn:
+            found = store.list_items(
+                conn,
+                categories=categories,
+                attributes=attributes,
+                available=available,
+                after=decode_cursor(cursor),
+                limit=limit + 1,
+            )
+        more = len(found) > limit
+        found = found[:limit]
+        return Page(tuple(found), encode_cursor(found[-1].id) if more else None)
+
+    def delete(self, item_id: str) -> None:
+        with self._db.writing() as conn:
+            deleted = store.delete_item(conn, item_id)
+        if not deleted:
+            raise NotFound("item", item_id)
+
+    def count(self) -> int:
+        with self._db.reading() as conn:
+            return store.count_items(conn)
+
+
+def _id_of(item: Mapping[str, Any] | ItemIn) -> str:
+    return item.id if isinstance(item, ItemIn) else str(item.get("id", "")).strip()

@@ -1,0 +1,84 @@
+"""The Engine facade: the one entry point the server, the CLI and Python callers use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from tailored.config import Settings
+from tailored.engine.catalog import Items
+from tailored.engine.events import Events, EventTypes
+from tailored.engine.keys import Keys
+from tailored.engine.profiles import Consents, Users
+from tailored.storage import schema
+from tailored.storage.database import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Engine:
+    """Catalog, profiles, consents, events and keys over one database.
+
+    >>> engine = Engine.open("sqlite://")          # in memory; a file path or postgres URL
+    >>> engine.items.upsert({"id": "sku-1", "title": "Mug"}).id
+    'sku-1'
+    >>> engine.events.record({"user_id": "u1", "type": "view", "item_id": "sku-1"}).accepted
+    1
+    >>> engine.close()
+    """
+
+    def __init__(
+        self, db: Database, settings: Settings, *, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.items = Items(db, now=clock, max_batch=settings.max_batch_items)
+        self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
+        self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
+        self.event_types = EventTypes(db, now=clock)
+        self.events = Events(
+            db,
+            self.event_types,
+            now=clock,
+            max_batch=settings.max_batch_events,
+            future_tolerance_seconds=settings.future_tolerance_seconds,
+        )
+        self.keys = Keys(db, now=clock)
+
+    @classmethod
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        settings: Settings | None = None,
+        migrate: bool = True,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> Engine:
+        """Connect to `url` (default: settings from the environment) and, unless told
+        otherwise, bring the schema up to date first."""
+        settings = settings or Settings()
+        if url is not None:
+            settings = settings.model_copy(
+                update={"database_url": Settings(database_url=url).database_url}
+            )
+        db = Database(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        if migrate:
+            schema.upgrade(db)
+        return cls(db, settings, clock=clock)
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,76 @@
+"""API keys: create (shown once), list, revoke, authenticate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from tailored.domain.keys import ApiKey, NewApiKey, generate_key, hash_key, key_id_of
+from tailored.errors import AuthenticationError, InvalidInput, NotFound, PermissionDenied
+from tailored.storage import keys as store
+from tailored.storage.database import Database
+from tailored.types import SCOPES, Scope
+
+
+class Keys:
+    """`engine.keys`.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> new = engine.keys.create("storefront", scopes=["serve"])
+    >>> engine.keys.authenticate(new.secret).allows("serve")
+    True
+    >>> engine.close()
+    """
+
+    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+        self._db = db
+        self._now = now
+
+    def create(self, name: str, *, scopes: Sequence[str]) -> NewApiKey:
+        if not name.strip() or len(name) > 256:
+            raise InvalidInput("name", "must be 1-256 characters, e.g. 'storefront'")
+        if not scopes:
+            raise InvalidInput("scopes", f"give at least one of {', '.join(SCOPES)}")
+        for scope in scopes:
+            if scope not in SCOPES:
+                raise InvalidInput("scopes", f"unknown scope {scope!r}; use {', '.join(SCOPES)}")
+        secret = generate_key()
+        key_id = key_id_of(secret)
+        assert key_id is not None
+        key = ApiKey(
+            key_id,
+            name.strip(),
+            tuple(dict.fromkeys(scopes)),  # type: ignore[arg-type]
+            self._now(),
+        )
+        with self._db.writing() as conn:
+            store.insert_key(conn, key, hash_key(secret))
+        return NewApiKey(key, secret)
+
+    def list(self) -> list[ApiKey]:
+        with self._db.reading() as conn:
+            return store.list_keys(conn)
+
+    def revoke(self, key_id: str) -> None:
+        with self._db.writing() as conn:
+            if not store.key_exists(conn, key_id):
+                raise NotFound("api key", key_id)
+            store.revoke_key(conn, key_id, now=self._now())
+
+    def authenticate(self, secret: str) -> ApiKey:
+        """The stored key for `secret`; raises `AuthenticationError` if unknown or revoked."""
+        if key_id_of(secret) is None:
+            raise AuthenticationError("malformed API key; keys look like tk_xxxxxxxx_...")
+        with self._db.reading() as conn:
+            key = store.find_by_hash(conn, hash_key(secret))
+        if key is None or not key.active:
+            raise AuthenticationError("unknown or revoked API key")
+        return key
+
+    def authorize(self, secret: str, scope: Scope) -> ApiKey:
+        """The key for `secret` if it has `scope` (admin has every scope)."""
+        key = self.authenticate(secret)
+        if not key.allows(scope):
+            raise PermissionDenied(f"this API key lacks the {scope!r} scope")
+        return key

@@ -1,0 +1,193 @@
+"""User profiles, consents and identity merges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from tailored.domain.profiles import (
+    Consent,
+    MergeResult,
+    UserProfile,
+    fill_missing,
+    merge_traits,
+)
+from tailored.domain.results import BatchResult, Page
+from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.inputs import UserIn, rejection_from, validate_rows
+from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.storage import events as event_store
+from tailored.storage import users as store
+from tailored.storage.database import Database
+from tailored.types import JSONObject
+
+
+class Users:
+    """`engine.users`: profiles, and merging an anonymous visitor into a known user.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> engine.users.upsert("u1", {"name": "Ann", "city": "Oslo"}).traits["city"]
+    'Oslo'
+    >>> engine.users.upsert("u1", {"city": None}, merge=True).traits
+    {'name': 'Ann'}
+    >>> engine.close()
+    """
+
+    def __init__(self, db: Database, *, now: Callable[[], datetime], max_batch: int) -> None:
+        self._db = db
+        self._now = now
+        self._max_batch = max_batch
+
+    def upsert(
+        self, user_id: str, traits: Mapping[str, Any], *, merge: bool = False
+    ) -> UserProfile:
+        """Set a user's traits: replace them all, or (`merge=True`) change only those given,
+        a null value removing a trait."""
+        try:
+            row = UserIn.model_validate({"id": user_id, "traits": dict(traits)})
+        except ValidationError as error:
+            rejection = rejection_from(0, error)
+            raise InvalidInput(rejection.field, rejection.reason) from None
+        self._write({row.id: row.traits}, merge=merge)
+        return self.get(row.id, with_activity=False)
+
+    def upsert_many(self, rows: Sequence[Mapping[str, Any] | UserIn]) -> BatchResult:
+        """Replace the traits of many users (a later row for the same id wins)."""
+        if len(rows) > self._max_batch:
+            raise PayloadTooLarge(
+                "users", f"{len(rows)} rows in one batch; send at most {self._max_batch}"
+            )
+        good, rejected = validate_rows(UserIn, rows)
+        traits = {row.id: dict(row.traits) for _, row in good}
+        if traits:
+            self._write(traits, merge=False)
+        return BatchResult(accepted=len(good), rejected=tuple(rejected))
+
+    def _write(self, traits_by_id: dict[str, JSONObject], *, merge: bool) -> None:
+        with self._db.writing() as conn:
+            if merge:
+                current = store.get_users(conn, list(traits_by_id))
+                traits_by_id = {
+                    uid: merge_traits(current[uid].traits if uid in current else {}, changes)
+                    for uid, changes in traits_by_id.items()
+                }
+            else:
+                traits_by_id = {uid: merge_traits({}, t) for uid, t in traits_by_id.items()}
+            store.upsert_users(conn, traits_by_id, now=self._now())
+
+    def get(self, user_id: str, *, with_activity: bool = True) -> UserProfile:
+        """The profile with its consents and (by default) a summary of recent activity."""
+        with self._db.reading() as conn:
+            profile = store.get_users(conn, [user_id]).get(user_id)
+            if profile is None:
+                raise NotFound("user", user_id)
+            consents = tuple(store.get_consents(conn, user_id))
+            activity = event_store.activity_summary(conn, user_id) if with_activity else None
+        return UserProfile(
+            id=profile.id,
+            traits=profile.traits,
+            preferences=profile.preferences,
+            created_at=profile.created_at,
+            updated_at=profile.updated_at,
+            consents=consents,
+            activity=activity,
+        )
+
+    def list(self, *, cursor: str | None = None, limit: int = 50) -> Page[UserProfile]:
+        check_limit(limit)
+        with self._db.reading() as conn:
+            found = store.list_users(conn, after=decode_cursor(cursor), limit=limit + 1)
+        more = len(found) > limit
+        found = found[:limit]
+        return Page(tuple(found), encode_cursor(found[-1].id) if more else None)
+
+    def merge(self, user_id: str, anonymous_id: str) -> MergeResult:
+        """Fold an anonymous visitor into a known user: events, preferences and consents the
+        known user has not set move over, the anonymous profile goes, and later events sent
+        with the anonymous id are attributed to the known user."""
+        if user_id == anonymous_id:
+            raise InvalidInput("anonymous_id", "must differ from the user id it merges into")
+        now = self._now()
+        with self._db.writing() as conn:
+            found = store.get_users(conn, [user_id, anonymous_id])
+            anonymous = found.get(anonymous_id)
+            if anonymous is None:
+                raise NotFound("user", anonymous_id)
+            store.ensure_users(conn, [user_id], now=now)
+            known = found.get(user_id) or UserProfile(id=user_id)
+            moved = event_store.move_events(conn, anonymous_id, user_id)
+            store.upsert_users(
+                conn, {user_id: fill_missing(known.traits, anonymous.traits)}, now=now
+            )
+            store.set_preferences(
+                conn, user_id, fill_missing(known.preferences, anonymous.preferences), now=now
+            )
+            known_purposes = {c.purpose for c in store.get_consents(conn, user_id)}
+            carried = [
+                c for c in store.get_consents(conn, anonymous_id) if c.purpose not in known_purposes
+            ]
+            if carried:
+                store.set_consents(conn, user_id, carried)
+            store.delete_user(conn, anonymous_id)
+            store.record_merge(conn, anonymous_id, user_id, events_moved=moved, now=now)
+        return MergeResult(anonymous_id, user_id, moved, now)
+
+
+class Consents:
+    """`engine.consents`: a user's decision per purpose, with time, source and history.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> [c.purpose for c in engine.consents.set("u1", {"analytics": True}, source="banner")]
+    ['analytics']
+    >>> engine.close()
+    """
+
+    def __init__(
+        self, db: Database, *, now: Callable[[], datetime], purposes: Sequence[str]
+    ) -> None:
+        self._db = db
+        self._now = now
+        self.purposes = tuple(purposes)
+
+    def get(self, user_id: str) -> list[Consent]:
+        with self._db.reading() as conn:
+            if not store.get_users(conn, [user_id]):
+                raise NotFound("user", user_id)
+            return store.get_consents(conn, user_id)
+
+    def set(
+        self, user_id: str, decisions: Mapping[str, bool], *, source: str = "api"
+    ) -> list[Consent]:
+        """Grant (True) or withdraw (False) consent per purpose; returns all current ones."""
+        if not decisions:
+            raise InvalidInput("consents", "give at least one purpose, e.g. {'analytics': true}")
+        for purpose, granted in decisions.items():
+            if purpose not in self.purposes:
+                raise InvalidInput(
+                    f"consents.{purpose}",
+                    f"unknown purpose; configured purposes are {', '.join(self.purposes)}",
+                )
+            if not isinstance(granted, bool):
+                raise InvalidInput(f"consents.{purpose}", "must be true or false")
+        if not isinstance(source, str) or len(source) > 256:
+            raise InvalidInput("source", "must be a text of at most 256 characters")
+        now = self._now()
+        with self._db.writing() as conn:
+            store.ensure_users(conn, [user_id], now=now)
+            store.set_consents(
+                conn, user_id, [Consent(p, g, source, now) for p, g in decisions.items()]
+            )
+            return store.get_consents(conn, user_id)
+
+    def history(self, user_id: str) -> list[Consent]:
+        """Every decision the user made, oldest first (proof of consent)."""
+        with self._db.reading() as conn:
+            return store.consent_history(conn, user_id)
+
+
+__all__ = ["Consents", "Users"]

@@ -1,0 +1,77 @@
+"""The one exception tree of `tailored`.
+
+Every error a caller can act on derives from `TailoredError` and carries a message that
+names the field (or the thing) and what to do about it. `tailored.server.errors` maps
+the tree to HTTP status codes in one place::
+
+    TailoredError
+    ├── InvalidInput          bad value from the caller               -> 422
+    │   └── PayloadTooLarge   a batch or body over the limit          -> 413
+    ├── NotFound              no such item, user, key, ...            -> 404
+    ├── Conflict              the request clashes with stored state   -> 409
+    ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
+    ├── PermissionDenied      the key lacks the scope                 -> 403
+    └── ConfigurationError    settings that cannot work (start-up)
+
+>>> err = InvalidInput("timestamp", "is more than 300 s in the future")
+>>> str(err)
+'timestamp: is more than 300 s in the future'
+>>> isinstance(err, TailoredError)
+True
+"""
+
+from __future__ import annotations
+
+
+class TailoredError(Exception):
+    """Base of every error raised on purpose by `tailored`."""
+
+
+class InvalidInput(TailoredError):
+    """A value supplied by the caller is wrong; `field` names it (dotted path)."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+class PayloadTooLarge(InvalidInput):
+    """A batch or request body exceeds a configured limit."""
+
+
+class NotFound(TailoredError):
+    """The thing named does not exist."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"{kind} {identifier!r} not found")
+
+
+class Conflict(TailoredError):
+    """The request contradicts what is stored (e.g. registering a built-in event type)."""
+
+
+class AuthenticationError(TailoredError):
+    """No API key, or a key that is unknown or revoked."""
+
+
+class PermissionDenied(TailoredError):
+    """The API key is valid but lacks the scope the operation needs."""
+
+
+class ConfigurationError(TailoredError):
+    """Settings that cannot work; raised at start-up, before anything is served."""
+
+
+__all__ = [
+    "AuthenticationError",
+    "ConfigurationError",
+    "Conflict",
+    "InvalidInput",
+    "NotFound",
+    "PayloadTooLarge",
+    "PermissionDenied",
+    "TailoredError",
+]

@@ -1,0 +1,77 @@
+"""The FastAPI application factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+import tailored
+from tailored.config import Settings
+from tailored.engine import Engine
+from tailored.engine.inputs import EventIn, ItemIn
+from tailored.server import errors
+from tailored.server.body import BodyLimit
+from tailored.server.routes import events, health, items, users
+
+DESCRIPTION = """\
+Self-hosted personalization and customization engine.
+
+Authenticate with `Authorization: Bearer <key>`; create keys with `tailored keys create`.
+Scopes: `admin` (everything), `ingest` (events, users, consents), `serve` (reads).
+Errors look like `{"error": {"code": "invalid_input", "message": "...", "field": "..."}}`.
+"""
+
+
+def create_app(engine: Engine | None = None, *, settings: Settings | None = None) -> FastAPI:
+    """An app serving `engine`, or one it opens from `settings` on start-up (and closes)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = engine is None
+        app.state.engine = engine or Engine.open(settings=settings or Settings())
+        try:
+            yield
+        finally:
+            if owned:
+                app.state.engine.close()
+
+    app = FastAPI(
+        title="tailored",
+        version=tailored.__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    if engine is not None:
+        app.state.engine = engine
+    errors.install(app)
+    app.add_middleware(BodyLimit, limit=lambda: app.state.engine.settings.max_body_bytes)
+    for router in (health.router, items.router, users.router, events.router):
+        app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the row schemas of the batch endpoints, which read their
+    bodies themselves to validate row by row."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (EventIn, ItemIn):
+        definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(definition.pop("$defs", {}))
+        components[model.__name__] = definition
+    app.openapi_schema = schema
+    return schema
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory tailored.server.app:app_from_env` (settings from env)."""
+    return create_app(settings=Settings())

@@ -1,0 +1,110 @@
+"""/v1/events and /v1/event-types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from tailored.server.auth import Admin, EngineDep, Ingest, Serve
+from tailored.server.body import read_json, rows_of
+from tailored.server.schemas import (
+    BatchResultOut,
+    EventOut,
+    EventPage,
+    EventTypeBody,
+    EventTypeOut,
+)
+
+router = APIRouter(tags=["events"])
+
+_BATCH_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/EventIn"},
+                        {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/EventIn"},
+                            "maxItems": 10000,
+                        },
+                    ]
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/v1/events",
+    response_model=BatchResultOut,
+    openapi_extra=_BATCH_DOC,
+    summary="Record one event or a batch of up to 10,000",
+    description="Rows are validated one by one: the answer counts the accepted rows and "
+    "duplicates (an event_id already stored) and lists each rejected row's index and reason. "
+    "Accepted rows are committed before the response is sent. A single event that is "
+    "rejected answers 422.",
+)
+async def record_events(request: Request, engine: EngineDep, _key: Ingest) -> BatchResultOut:
+    document = await read_json(request)
+    rows, single = rows_of(document, key="events")
+    if single:
+        result = await run_in_threadpool(engine.events.record, rows[0])
+    else:
+        result = await run_in_threadpool(engine.events.record_many, rows)
+    return BatchResultOut.of(result)
+
+
+@router.get("/v1/events", response_model=EventPage, summary="Query the event log")
+def query_events(
+    engine: EngineDep,
+    _key: Admin,
+    user_id: str | None = None,
+    item_id: str | None = None,
+    type: Annotated[list[str], Query(description="repeat for several types")] = [],  # noqa: B006
+    since: datetime | None = None,
+    until: datetime | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10000)] = 100,
+) -> EventPage:
+    page = engine.events.query(
+        user_id=user_id,
+        item_id=item_id,
+        types=type,
+        since=since,
+        until=until,
+        cursor=cursor,
+        limit=limit,
+    )
+    return EventPage(events=[EventOut.of(e) for e in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/v1/event-types", response_model=list[EventTypeOut])
+def list_event_types(engine: EngineDep, _key: Serve) -> list[EventTypeOut]:
+    return [EventTypeOut.of(t) for t in engine.event_types.list()]
+
+
+@router.post(
+    "/v1/event-types",
+    response_model=EventTypeOut,
+    status_code=201,
+    summary="Register a custom event type",
+)
+def register_event_type(body: EventTypeBody, engine: EngineDep, _key: Admin) -> EventTypeOut:
+    return EventTypeOut.of(
+        engine.event_types.register(
+            body.name,
+            requires_item=body.requires_item,
+            requires_value=body.requires_value,
+            description=body.description,
+        )
+    )
+
+
+__all__ = ["router"]

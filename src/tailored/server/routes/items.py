@@ -1,0 +1,101 @@
+"""/v1/items: the catalog."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from tailored.errors import InvalidInput
+from tailored.server.auth import Admin, EngineDep, Serve
+from tailored.server.body import read_json, rows_of
+from tailored.server.schemas import BatchResultOut, ItemBody, ItemOut, ItemPage
+
+router = APIRouter(prefix="/v1/items", tags=["items"])
+
+_BATCH_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/ItemIn"},
+                        {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/ItemIn"},
+                            "maxItems": 10000,
+                        },
+                    ]
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "",
+    response_model=BatchResultOut,
+    openapi_extra=_BATCH_DOC,
+    summary="Upsert one item or a batch (each replaces the stored item)",
+)
+async def upsert_items(request: Request, engine: EngineDep, _key: Admin) -> BatchResultOut:
+    document = await read_json(request)
+    rows, _single = rows_of(document, key="items")
+    result = await run_in_threadpool(engine.items.upsert_many, rows)
+    return BatchResultOut.of(result)
+
+
+@router.put("/{item_id}", response_model=ItemOut, summary="Create or replace one item")
+def put_item(item_id: str, body: ItemBody, engine: EngineDep, _key: Admin) -> ItemOut:
+    return ItemOut.of(engine.items.upsert({"id": item_id, **body.model_dump()}))
+
+
+@router.get("/{item_id}", response_model=ItemOut)
+def get_item(item_id: str, engine: EngineDep, _key: Serve) -> ItemOut:
+    return ItemOut.of(engine.items.get(item_id))
+
+
+@router.get("", response_model=ItemPage, summary="List items, filtered, in pages")
+def list_items(
+    engine: EngineDep,
+    _key: Serve,
+    category: Annotated[list[str], Query(description="repeat for any of several")] = [],  # noqa: B006
+    attr: Annotated[
+        list[str],
+        Query(description="name:value, e.g. brand:Acme; repeat a name for any of several values"),
+    ] = [],  # noqa: B006
+    available: bool | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> ItemPage:
+    page = engine.items.list(
+        categories=category,
+        attributes=_attribute_filters(attr),
+        available=available,
+        cursor=cursor,
+        limit=limit,
+    )
+    return ItemPage(items=[ItemOut.of(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+@router.delete("/{item_id}", status_code=204, response_class=Response)
+def delete_item(item_id: str, engine: EngineDep, _key: Admin) -> Response:
+    engine.items.delete(item_id)
+    return Response(status_code=204)
+
+
+def _attribute_filters(pairs: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = defaultdict(list)
+    for pair in pairs:
+        name, sep, value = pair.partition(":")
+        if not sep or not name or not value:
+            raise InvalidInput("query.attr", f"{pair!r} must look like name:value, e.g. brand:Acme")
+        filters[name].append(value)
+    return dict(filters)
+
+
+__all__ = ["router"]

@@ -1,0 +1,54 @@
+"""Column types that behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+# JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
+JSONColumn = JSON().with_variant(JSONB(), "postgresql")
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY (the rowid).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps are aware UTC in Python, timestamptz on PostgreSQL, naive UTC on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a timezone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def bind_processor(self, dialect: Dialect) -> Any:
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        # One step instead of two (this method, then SQLite's own formatter): event batches
+        # bind thousands of timestamps. Same text format as SQLAlchemy's SQLite DateTime.
+        def to_text(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTC column; attach a timezone")
+            # isoformat is C-fast; [:26] drops the "+00:00" that follows the microseconds.
+            return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
+
+        return to_text
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""Alembic migrations, applied by `Engine.open` and `tailored db upgrade`."""

@@ -1,0 +1,61 @@
+"""Dialect-specific INSERT ... ON CONFLICT, written once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.dialects import postgresql, sqlite
+
+T = TypeVar("T")
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def upsert(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    keys: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Insert rows; where `keys` already exist, overwrite the `update` columns."""
+    if not rows:
+        return
+    statement = _insert(conn, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
+    )
+    conn.execute(statement, list(rows))
+
+
+def insert_new(
+    conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]], *, keys: Sequence[str]
+) -> int:
+    """Insert rows whose `keys` are new, skip the rest; return how many were inserted.
+
+    Runs as the driver's executemany (one prepared statement), whose row count both
+    sqlite3 and psycopg report exactly, even with ON CONFLICT DO NOTHING.
+    """
+    if not rows:
+        return 0
+    statement = (
+        _insert(conn, table)
+        .on_conflict_do_nothing(index_elements=list(keys))
+        .execution_options(preserve_rowcount=True)
+    )
+    count = conn.execute(statement, list(rows)).rowcount
+    if count < 0:
+        raise RuntimeError("the database driver did not report how many rows were inserted")
+    return int(count)
+
+
+def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Slices of at most `size`, to stay under bound-parameter limits."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

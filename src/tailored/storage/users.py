@@ -1,0 +1,164 @@
+"""Profile, consent and identity-merge queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+
+from tailored.domain.profiles import Consent, UserProfile
+from tailored.storage.tables import consent_log, consents, user_merges, users
+from tailored.storage.upsert import chunks, insert_new, upsert
+from tailored.types import JSONObject
+
+
+def ensure_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> None:
+    """Create empty profiles for ids not seen before (events may arrive first)."""
+    wanted = list(dict.fromkeys(user_ids))
+    # Reading first is far cheaper than inserting every id with ON CONFLICT: most events
+    # come from users the store already knows.
+    existing: set[str] = set()
+    for ids in chunks(wanted, 500):
+        existing.update(conn.execute(select(users.c.id).where(users.c.id.in_(ids))).scalars())
+    rows = [
+        {"id": uid, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
+        for uid in wanted
+        if uid not in existing
+    ]
+    for part in chunks(rows, 1000):
+        insert_new(conn, users, part, keys=("id",))
+
+
+def upsert_users(
+    conn: Connection, traits_by_id: Mapping[str, JSONObject], *, now: datetime
+) -> None:
+    """Set traits (already merged by the caller) for each id, creating profiles as needed."""
+    rows = [
+        {"id": uid, "traits": traits, "preferences": {}, "created_at": now, "updated_at": now}
+        for uid, traits in traits_by_id.items()
+    ]
+    upsert(conn, users, rows, keys=("id",), update=("traits", "updated_at"))
+
+
+def set_preferences(
+    conn: Connection, user_id: str, preferences: JSONObject, *, now: datetime
+) -> None:
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(preferences=preferences, updated_at=now)
+    )
+
+
+def get_users(conn: Connection, user_ids: Sequence[str]) -> dict[str, UserProfile]:
+    found: dict[str, UserProfile] = {}
+    for part in chunks(list(user_ids), 500):
+        for row in conn.execute(select(users).where(users.c.id.in_(part))).mappings():
+            found[row["id"]] = _profile(row)
+    return found
+
+
+def list_users(conn: Connection, *, after: str | None, limit: int) -> list[UserProfile]:
+    query = select(users).order_by(users.c.id).limit(limit)
+    if after is not None:
+        query = query.where(users.c.id > after)
+    return [_profile(row) for row in conn.execute(query).mappings()]
+
+
+def delete_user(conn: Connection, user_id: str) -> None:
+    conn.execute(delete(consent_log).where(consent_log.c.user_id == user_id))
+    conn.execute(delete(consents).where(consents.c.user_id == user_id))
+    conn.execute(delete(users).where(users.c.id == user_id))
+
+
+def get_consents(conn: Connection, user_id: str) -> list[Consent]:
+    query = select(consents).where(consents.c.user_id == user_id).order_by(consents.c.purpose)
+    return [
+        Consent(row["purpose"], row["granted"], row["source"], row["updated_at"])
+        for row in conn.execute(query).mappings()
+    ]
+
+
+def set_consents(conn: Connection, user_id: str, decisions: Sequence[Consent]) -> None:
+    """Store the current decision per purpose and append each to the consent log."""
+    rows = [
+        {
+            "user_id": user_id,
+            "purpose": c.purpose,
+            "granted": c.granted,
+            "source": c.source,
+            "updated_at": c.updated_at,
+        }
+        for c in decisions
+    ]
+    upsert(
+        conn,
+        consents,
+        rows,
+        keys=("user_id", "purpose"),
+        update=("granted", "source", "updated_at"),
+    )
+    conn.execute(
+        insert(consent_log),
+        [
+            {
+                "user_id": user_id,
+                "purpose": c.purpose,
+                "granted": c.granted,
+                "source": c.source,
+                "recorded_at": c.updated_at,
+            }
+            for c in decisions
+        ],
+    )
+
+
+def consent_history(conn: Connection, user_id: str) -> list[Consent]:
+    query = select(consent_log).where(consent_log.c.user_id == user_id).order_by(consent_log.c.seq)
+    return [
+        Consent(row["purpose"], row["granted"], row["source"], row["recorded_at"])
+        for row in conn.execute(query).mappings()
+    ]
+
+
+def resolve_aliases(conn: Connection, user_ids: Sequence[str]) -> dict[str, str]:
+    """Map anonymous ids that were merged to the user they now belong to."""
+    found: dict[str, str] = {}
+    for part in chunks(list(dict.fromkeys(user_ids)), 500):
+        query = select(user_merges.c.anonymous_id, user_merges.c.user_id).where(
+            user_merges.c.anonymous_id.in_(part)
+        )
+        found.update({anon: known for anon, known in conn.execute(query)})
+    return found
+
+
+def record_merge(
+    conn: Connection, anonymous_id: str, user_id: str, *, events_moved: int, now: datetime
+) -> None:
+    # Earlier merges into the anonymous id now point at the known user (no alias chains).
+    conn.execute(
+        update(user_merges).where(user_merges.c.user_id == anonymous_id).values(user_id=user_id)
+    )
+    upsert(
+        conn,
+        user_merges,
+        [
+            {
+                "anonymous_id": anonymous_id,
+                "user_id": user_id,
+                "events_moved": events_moved,
+                "merged_at": now,
+            }
+        ],
+        keys=("anonymous_id",),
+        update=("user_id", "events_moved", "merged_at"),
+    )
+
+
+def _profile(row: RowMapping) -> UserProfile:
+    return UserProfile(
+        id=row["id"],
+        traits=row["traits"],
+        preferences=row["preferences"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )

@@ -1,0 +1,1 @@
+"""Reusable test kits: fresh databases on each backend, contract suites."""

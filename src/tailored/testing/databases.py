@@ -1,0 +1,84 @@
+"""Fresh databases for tests and benchmarks, on SQLite and on PostgreSQL.
+
+PostgreSQL comes from TAILORED_TEST_POSTGRES_URL (default: the local server, database
+`test`); each fresh database is a new schema, dropped on exit. `require_postgres` skips a
+test when the server cannot be reached, except under CI=true, where it fails: CI must
+never pass without having run the PostgreSQL half.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgresql")
+
+
+class PostgresUnavailable(RuntimeError):
+    """The PostgreSQL server for tests cannot be reached."""
+
+
+def postgres_base_url() -> str:
+    return os.environ.get("TAILORED_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+
+
+def check_postgres() -> str:
+    """The server URL, or `PostgresUnavailable` saying why it cannot be reached."""
+    url = postgres_base_url()
+    try:
+        probe = sa.create_engine(url, connect_args={"connect_timeout": 3})
+        with probe.connect():
+            pass
+        probe.dispose()
+    except Exception as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise PostgresUnavailable(f"PostgreSQL not reachable at {url}: {first_line}") from None
+    return url
+
+
+def require_postgres() -> str:
+    """For tests: the server URL, else skip (or fail under CI=true) with the reason."""
+    import pytest
+
+    try:
+        return check_postgres()
+    except PostgresUnavailable as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{error} (CI=true: PostgreSQL tests must run)", pytrace=False)
+        pytest.skip(str(error))
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def postgres_schema(base_url: str | None = None) -> Iterator[str]:
+    """A fresh, empty schema on the server; yields a URL whose search_path points at it."""
+    base = base_url or postgres_base_url()
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{name}"
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        admin.dispose()
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """An empty database (not migrated) on `backend`; SQLite files go in `directory`."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / f'{uuid.uuid4().hex[:8]}.db'}"
+    elif backend == "postgresql":
+        with postgres_schema() as url:
+            yield url
+    else:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")

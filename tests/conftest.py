@@ -1,0 +1,102 @@
+"""Shared fixtures: every engine/API test runs on SQLite and on PostgreSQL.
+
+See `tailored.testing.databases` for where PostgreSQL comes from; without a reachable
+server its tests are skipped with the reason, except under CI=true, where they fail.
+`pytest --backend sqlite` runs only the SQLite half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tailored import Engine
+from tailored.server import create_app
+from tailored.storage.tables import metadata
+from tailored.testing.databases import BACKENDS, fresh_database, require_postgres
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        action="append",
+        choices=BACKENDS,
+        help="run engine tests on this backend only (repeatable)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        chosen = metafunc.config.getoption("backend") or list(BACKENDS)
+        metafunc.parametrize("backend", chosen, scope="session")
+
+
+def _fresh(backend: str, directory: Path) -> contextlib.AbstractContextManager[str]:
+    if backend == "postgresql":
+        require_postgres()
+    return fresh_database(backend, directory)
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database shared by this session's tests on `backend` (cleared between tests)."""
+    with _fresh(backend, tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A brand-new, empty (unmigrated) database for one test, on `backend`."""
+    with _fresh(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def session_engine(database_url: str) -> Iterator[Engine]:
+    engine = Engine.open(database_url)
+    yield engine
+    engine.close()
+
+
+def clear(engine: Engine) -> None:
+    with engine.db.writing() as conn:
+        if engine.db.backend == "postgresql":
+            names = ", ".join(t.name for t in metadata.sorted_tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def engine(session_engine: Engine) -> Iterator[Engine]:
+    """An engine on an empty database (per test), on each backend."""
+    clear(session_engine)
+    # Services cache custom event types: start each test from the database's truth.
+    session_engine.event_types.known(refresh=True)
+    yield session_engine
+
+
+@dataclass
+class Api:
+    """A test client with one key per scope."""
+
+    client: TestClient
+    admin: dict[str, str]
+    ingest: dict[str, str]
+    serve: dict[str, str]
+
+
+@pytest.fixture
+def api(engine: Engine) -> Iterator[Api]:
+    headers = {
+        scope: {"Authorization": f"Bearer {engine.keys.create(scope, scopes=[scope]).secret}"}
+        for scope in ("admin", "ingest", "serve")
+    }
+    with TestClient(create_app(engine)) as client:
+        yield Api(client, headers["admin"], headers["ingest"], headers["serve"])

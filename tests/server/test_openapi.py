@@ -1,0 +1,96 @@
+"""The published API description: every endpoint and the row schemas of the batches."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tailored import Engine
+from tailored.server import create_app
+
+EXPECTED = {
+    "/v1/items": {"get", "post"},
+    "/v1/items/{item_id}": {"get", "put", "delete"},
+    "/v1/users": {"get"},
+    "/v1/users/{user_id}": {"get", "put", "patch"},
+    "/v1/users/{user_id}/consents": {"get", "put"},
+    "/v1/users/{user_id}/merge": {"post"},
+    "/v1/events": {"get", "post"},
+    "/v1/event-types": {"get", "post"},
+    "/healthz": {"get"},
+    "/readyz": {"get"},
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    # The description does not touch the database: one in-memory engine is enough.
+    with Engine.open("sqlite://") as engine, TestClient(create_app(engine)) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def schema(client: TestClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_every_endpoint_is_listed_with_its_methods(schema: dict[str, Any]) -> None:
+    methods = {path: set(operations) for path, operations in schema["paths"].items()}
+    assert methods == EXPECTED
+
+
+def test_the_row_schemas_are_components(schema: dict[str, Any]) -> None:
+    components = schema["components"]["schemas"]
+    event, item = components["EventIn"], components["ItemIn"]
+    assert {"user_id", "type"} <= set(event["required"])
+    assert {"event_id", "item_id", "value", "context", "timestamp"} <= set(event["properties"])
+    assert item["required"] == ["id"]
+    assert {"title", "categories", "attributes", "available"} <= set(item["properties"])
+
+
+@pytest.mark.parametrize(("path", "row"), [("/v1/events", "EventIn"), ("/v1/items", "ItemIn")])
+def test_batch_endpoints_describe_their_bodies(schema: dict[str, Any], path: str, row: str) -> None:
+    body = schema["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert f"#/components/schemas/{row}" in set(_refs(body))
+    assert any(option.get("type") == "array" for option in body["oneOf"])
+
+
+def test_every_reference_resolves(schema: dict[str, Any]) -> None:
+    prefix = "#/components/schemas/"
+    refs = set(_refs(schema))
+    assert refs, "the schema has no references at all"
+    assert all(ref.startswith(prefix) for ref in refs)
+    missing = {ref for ref in refs if ref[len(prefix) :] not in schema["components"]["schemas"]}
+    assert missing == set()
+
+
+def test_the_bearer_scheme_is_declared(schema: dict[str, Any]) -> None:
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s.get("scheme", "").lower() == "bearer" for s in schemes.values())
+    assert schema["paths"]["/v1/events"]["post"]["security"]
+    assert "security" not in schema["paths"]["/healthz"]["get"]
+
+
+def test_docs_page_answers(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert "text/html" in response.headers["content-type"]
+    assert "/openapi.json" in response.text
