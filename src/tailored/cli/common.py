@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from tailored.config import Settings
 from tailored.engine import Engine
@@ -48,3 +56,19 @@ def open_engine(database_url: str | None) -> Iterator[Engine]:
 def fail(message: str, code: int = 1) -> None:
     errors.print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
+
+
+def progress_bar() -> Progress:
+    """The one look of long work: label, bar, done/total, elapsed."""
+    return Progress(
+        TextColumn("{task.description:<18}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def advancer(progress: Progress, task: TaskID) -> Callable[[int], None]:
+    """A callback that moves `task` on by n (what engine use cases accept as `progress`)."""
+    return lambda n: progress.advance(task, n)

@@ -9,6 +9,7 @@ import typer
 
 from tailored.cli import db, keys
 from tailored.cli.common import DatabaseOption, console, settings_for
+from tailored.cli.demo import demo
 from tailored.engine.migrations import upgrade_database
 
 app = typer.Typer(
@@ -18,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
+app.command()(demo)
 
 
 @app.command()

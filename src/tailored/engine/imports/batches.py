@@ -1,7 +1,7 @@
 """Bulk import as a use case: shaped rows in, batched writes, a full account out.
 
-Readers (`tailored.engine.imports`) turn files into raw rows; this module sends them to
-the engine in batches and keeps every rejection with the row number it came from, so an
+Readers (`files`, `movielens`) turn files into raw rows; this module sends them to the
+engine in batches and keeps every rejection with the row number it came from, so an
 import never drops a row without saying which and why.
 
 >>> from tailored import Engine

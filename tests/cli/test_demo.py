@@ -1,0 +1,98 @@
+"""`tailored demo` on a fresh directory: prepares, serves on its port, stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from tailored import Engine
+from tailored.cli.main import app
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[str], *, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"demo exited early:\n{process.communicate()[0]}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError(f"demo did not answer within {timeout} s:\n{process.communicate()[0]}")
+
+
+def _key_in(output: str) -> str:
+    found = re.search(r"admin key\s+(tk_\S+)", output)
+    assert found, f"no admin key printed:\n{output}"
+    return found.group(1)
+
+
+def test_demo_starts_on_a_fresh_directory_answers_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    args = ["demo", "--dir", str(tmp_path / "demo"), "--port", str(port), "--shoppers", "40"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from tailored.cli.main import main; main()", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        _wait_until_up(base, process)
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    _key_in(output)
+    assert f"{base}/docs" in output
+
+
+def test_the_printed_key_reads_the_generated_store(tmp_path: Path) -> None:
+    directory = tmp_path / "demo"
+    result = CliRunner().invoke(
+        app, ["demo", "--dir", str(directory), "--shoppers", "30", "--no-serve"]
+    )
+    assert result.exit_code == 0, result.output
+    key = _key_in(result.output)
+
+    with Engine.open(f"sqlite:///{directory / 'demo.db'}") as engine:
+        assert engine.keys.authenticate(key).scopes == ("admin",)
+        assert engine.items.count() > 250
+        activity = engine.users.get("shopper-001").activity
+        assert activity is not None and activity.events_total > 0
+
+
+def test_a_second_run_reuses_the_store_and_revokes_the_old_key(tmp_path: Path) -> None:
+    args = ["demo", "--dir", str(tmp_path), "--shoppers", "10", "--no-serve"]
+    first = CliRunner().invoke(app, args)
+    second = CliRunner().invoke(app, args)
+    assert "reusing the demo store" in second.output
+    old, new = (_key_in(result.output) for result in (first, second))
+    with Engine.open(f"sqlite:///{tmp_path / 'demo.db'}") as engine:
+        assert engine.keys.authenticate(new)
+        assert old != new
+        active = [key for key in engine.keys.list() if key.active and key.name == "demo-admin"]
+        assert len(active) == 1
+
+    reset = CliRunner().invoke(app, [*args, "--reset"])
+    assert reset.exit_code == 0 and "reusing" not in reset.output
