@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tailored.cli import db, keys
+from tailored.cli import db, imports, keys
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
 from tailored.engine.migrations import upgrade_database
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
+app.add_typer(imports.app, name="import")
 app.command()(demo)
 
 

@@ -12,6 +12,7 @@ which validates them here, row by row, so one bad row never sinks the rest of a 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
@@ -28,11 +29,13 @@ from pydantic import (
 
 from tailored.domain.results import Rejection
 
+_UNSAFE_IN_ID = re.compile(r"[/\x00-\x1f\x7f]")
+
 
 def _url_safe(value: str) -> str:
     # Ids travel in URL paths (/v1/items/{id}); a "/" or a control character would make
     # a record that GET and DELETE cannot address.
-    if "/" in value or any(ord(c) < 32 for c in value):
+    if _UNSAFE_IN_ID.search(value):
         raise ValueError("must not contain '/' or control characters")
     return value
 
@@ -106,6 +109,8 @@ class UserIn(_Input):
 
 def as_utc(moment: datetime) -> datetime:
     """Aware UTC datetime; naive values are taken to be UTC already."""
+    if moment.tzinfo is UTC:
+        return moment
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

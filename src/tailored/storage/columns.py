@@ -35,16 +35,8 @@ class UTCDateTime(TypeDecorator[datetime]):
             return super().bind_processor(dialect)
 
         # One step instead of two (this method, then SQLite's own formatter): event batches
-        # bind thousands of timestamps. Same text format as SQLAlchemy's SQLite DateTime.
-        def to_text(value: datetime | None) -> str | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                raise ValueError("naive datetime given to a UTC column; attach a timezone")
-            # isoformat is C-fast; [:26] drops the "+00:00" that follows the microseconds.
-            return value.astimezone(UTC).isoformat(sep=" ", timespec="microseconds")[:26]
-
-        return to_text
+        # bind thousands of timestamps.
+        return sqlite_timestamp
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -52,3 +44,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def sqlite_timestamp(value: datetime | None) -> str | None:
+    """A UTC timestamp as SQLite stores it: the text format of SQLAlchemy's DateTime.
+
+    >>> sqlite_timestamp(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    '2026-01-02 03:04:05.000000'
+    """
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a timezone")
+        value = value.astimezone(UTC)
+    # isoformat is C-fast; [:26] drops the "+00:00" that follows the microseconds.
+    return value.isoformat(sep=" ", timespec="microseconds")[:26]

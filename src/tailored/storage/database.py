@@ -82,6 +82,11 @@ class Database:
             # index pages, and copying them back to the database less often costs less.
             cursor.execute("PRAGMA wal_autocheckpoint=10000")
             cursor.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
+            # The default page cache is 2 MB; the event indexes of a busy store are larger
+            # and inserts land on random pages of them. 64 MB per connection, allocated
+            # only as used, and the file memory-mapped for reads.
+            cursor.execute("PRAGMA cache_size=-65536")
+            cursor.execute(f"PRAGMA mmap_size={256 * 1024 * 1024}")
             cursor.close()
 
         @event.listens_for(engine, "begin")

@@ -2,33 +2,107 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
+import orjson
 from sqlalchemy import Connection, RowMapping, func, select, update
 
 from tailored.domain.events import Event, EventType
 from tailored.domain.profiles import ActivitySummary
+from tailored.storage.columns import sqlite_timestamp
 from tailored.storage.tables import event_types, events
 from tailored.storage.upsert import chunks, insert_new
 
+_EVENT_COLUMNS = (
+    "event_id",
+    "user_id",
+    "item_id",
+    "type",
+    "value",
+    "context",
+    "timestamp",
+    "received_at",
+)
+_INCOMING = "tailored_incoming_events"
+
 
 def insert_events(conn: Connection, batch: Sequence[Event]) -> int:
-    """Append events whose event_id is new; return how many were inserted."""
-    rows = [
-        {
-            "event_id": e.event_id,
-            "user_id": e.user_id,
-            "item_id": e.item_id,
-            "type": e.type,
-            "value": e.value,
-            "context": e.context,
-            "timestamp": e.timestamp,
-            "received_at": e.received_at,
-        }
-        for e in batch
-    ]
-    return insert_new(conn, events, rows, keys=("event_id",))
+    """Append events whose event_id is new; return how many were inserted.
+
+    The hot path of ingestion, so it speaks to the driver directly, with JSON and
+    timestamps encoded here once instead of by per-row bind processors: on SQLite one
+    prepared statement run with executemany; on PostgreSQL a COPY into a temporary
+    table, then one INSERT ... SELECT (COPY is PostgreSQL's fast path for many rows).
+    """
+    if not batch:
+        return 0
+    quote = conn.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(name) for name in _EVENT_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        count = _copy_then_insert(conn, batch, columns)
+    else:
+        stamp = _memo(sqlite_timestamp)  # received_at (and defaulted times) repeat
+        rows = [
+            (
+                e.event_id,
+                e.user_id,
+                e.item_id,
+                e.type,
+                e.value,
+                orjson.dumps(e.context).decode(),
+                stamp(e.timestamp),
+                stamp(e.received_at),
+            )
+            for e in batch
+        ]
+        sql = (
+            f"INSERT INTO {quote(events.name)} ({columns}) "
+            f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))}) ON CONFLICT (event_id) DO NOTHING"
+        )
+        options = {"preserve_rowcount": True}
+        count = conn.exec_driver_sql(sql, rows, execution_options=options).rowcount
+    if count < 0:
+        raise RuntimeError("the database driver did not report how many rows were inserted")
+    return int(count)
+
+
+def _copy_then_insert(conn: Connection, batch: Sequence[Event], columns: str) -> int:
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if not conn.info.get(_INCOMING):  # once per pooled connection
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {_INCOMING} "
+                f"(LIKE {events.name} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            )
+            conn.info[_INCOMING] = True
+        with cursor.copy(f"COPY {_INCOMING} ({columns}) FROM STDIN") as copy:
+            for e in batch:
+                context = orjson.dumps(e.context).decode()
+                copy.write_row(
+                    (e.event_id, e.user_id, e.item_id, e.type, e.value, context,
+                     e.timestamp, e.received_at)
+                )  # fmt: skip
+        cursor.execute(
+            f"INSERT INTO {events.name} ({columns}) SELECT {columns} FROM {_INCOMING} "
+            "ON CONFLICT (event_id) DO NOTHING"
+        )
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
+
+
+def _memo(encode: Callable[[datetime | None], str | None]) -> Callable[[datetime | None], Any]:
+    """`encode` remembering its last argument: a batch shares one received_at object."""
+    last: list[Any] = [object(), None]
+
+    def remembered(moment: datetime | None) -> str | None:
+        if moment is not last[0]:
+            last[0], last[1] = moment, encode(moment)
+        return last[1]
+
+    return remembered
 
 
 def query_events(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import ColumnElement, Connection, Table, any_, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 T = TypeVar("T")
@@ -53,6 +53,24 @@ def insert_new(
     if count < 0:
         raise RuntimeError("the database driver did not report how many rows were inserted")
     return int(count)
+
+
+def member_of(
+    conn: Connection, column: ColumnElement[Any], values: Sequence[Any]
+) -> Iterator[ColumnElement[bool]]:
+    """Conditions `column IN values`, as few as the backend allows; run one query each.
+
+    PostgreSQL takes the whole list as one array parameter (``= ANY(%s)``): a thousand
+    separate placeholders cost the driver more than the query. SQLite gets IN lists of
+    at most 500, under its bound-parameter limit.
+    """
+    if not values:
+        return
+    if conn.dialect.name == "postgresql":
+        yield column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+        return
+    for part in chunks(values, 500):
+        yield column.in_(part)
 
 
 def chunks(values: Sequence[T], size: int) -> Iterator[Sequence[T]]:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, RowMapping, delete, insert, select, update
 
 from tailored.domain.profiles import Consent, UserProfile
 from tailored.storage.tables import consent_log, consents, user_merges, users
-from tailored.storage.upsert import chunks, insert_new, upsert
+from tailored.storage.upsert import chunks, insert_new, member_of, upsert
 from tailored.types import JSONObject
 
 
@@ -19,8 +19,8 @@ def ensure_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) ->
     # Reading first is far cheaper than inserting every id with ON CONFLICT: most events
     # come from users the store already knows.
     existing: set[str] = set()
-    for ids in chunks(wanted, 500):
-        existing.update(conn.execute(select(users.c.id).where(users.c.id.in_(ids))).scalars())
+    for among in member_of(conn, users.c.id, wanted):
+        existing.update(conn.execute(select(users.c.id).where(among)).scalars())
     rows = [
         {"id": uid, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
         for uid in wanted
@@ -123,11 +123,9 @@ def consent_history(conn: Connection, user_id: str) -> list[Consent]:
 def resolve_aliases(conn: Connection, user_ids: Sequence[str]) -> dict[str, str]:
     """Map anonymous ids that were merged to the user they now belong to."""
     found: dict[str, str] = {}
-    for part in chunks(list(dict.fromkeys(user_ids)), 500):
-        query = select(user_merges.c.anonymous_id, user_merges.c.user_id).where(
-            user_merges.c.anonymous_id.in_(part)
-        )
-        found.update({anon: known for anon, known in conn.execute(query)})
+    columns = (user_merges.c.anonymous_id, user_merges.c.user_id)
+    for among in member_of(conn, user_merges.c.anonymous_id, list(dict.fromkeys(user_ids))):
+        found.update({anon: known for anon, known in conn.execute(select(*columns).where(among))})
     return found
 
 

@@ -55,10 +55,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_events_item_id_timestamp"), ["item_id", "timestamp"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_events_timestamp"), ["timestamp"], unique=False)
-        batch_op.create_index(
             batch_op.f("ix_events_user_id_timestamp"), ["user_id", "timestamp"], unique=False
         )
 
@@ -181,8 +177,6 @@ def downgrade() -> None:
     op.drop_table("items")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_events_user_id_timestamp"))
-        batch_op.drop_index(batch_op.f("ix_events_timestamp"))
-        batch_op.drop_index(batch_op.f("ix_events_item_id_timestamp"))
 
     op.drop_table("events")
     op.drop_table("event_types")

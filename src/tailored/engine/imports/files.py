@@ -1,0 +1,298 @@
+"""Reading catalog, user and event files: CSV/TSV, JSON lines, JSON arrays and Parquet.
+
+`read_records` streams (row number, record) pairs without loading the file whole; a row
+it cannot read becomes a record holding only `ERROR_KEY`, so the importer reports it with
+its row number instead of stopping. `Shaper` then renames columns (``--map ours=theirs``)
+and turns a record into the fields the engine expects; columns the engine has no field
+for are kept, as item attributes, user traits or event context, never dropped.
+
+>>> shape = Shaper("items", mapping={"id": "sku"}, infer=True)
+>>> shape({"sku": "0042", "title": "Tee", "categories": "men|tops", "price": "19.90"})
+{'id': '0042', 'title': 'Tee', 'categories': ['men', 'tops'], 'attributes': {'price': 19.9}}
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, time
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from tailored.engine.imports.batches import ERROR_KEY, Kind
+from tailored.errors import InvalidInput
+
+Format = Literal["csv", "tsv", "jsonl", "json", "parquet"]
+FORMATS: tuple[Format, ...] = ("csv", "tsv", "jsonl", "json", "parquet")
+_SUFFIXES: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+
+# The engine's fields per kind; the field that collects every other column comes last.
+FIELDS: dict[Kind, tuple[str, ...]] = {
+    "items": ("id", "title", "description", "categories", "available", "attributes"),
+    "users": ("id", "traits"),
+    "events": ("event_id", "user_id", "item_id", "type", "value", "timestamp", "context"),
+}
+_OPEN_ENDED = {"items": "attributes", "users": "traits", "events": "context"}
+_IDS = {"id", "event_id", "user_id", "item_id"}
+_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
+_TRUE, _FALSE = {"true", "yes"}, {"false", "no"}
+
+
+def detect_format(path: Path) -> Format:
+    """The format a file's name says (a ``.gz`` ending is looked through).
+
+    >>> detect_format(Path("events.jsonl.gz")), detect_format(Path("items.CSV"))
+    ('jsonl', 'csv')
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes.pop()
+    if suffixes and suffixes[-1] in _SUFFIXES:
+        return _SUFFIXES[suffixes[-1]]
+    known = ", ".join(sorted(_SUFFIXES))
+    raise InvalidInput("format", f"cannot tell from the name {path.name!r} ({known}); pass it")
+
+
+def read_records(
+    path: Path,
+    *,
+    format: Format | None = None,
+    delimiter: str | None = None,
+    encoding: str = "utf-8-sig",
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, record) for each row of `path`; rows count from 1, a header does not."""
+    if not path.is_file():
+        raise InvalidInput("file", f"{path} does not exist or is not a file")
+    kind = format or detect_format(path)
+    if kind not in FORMATS:
+        raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}, not {kind!r}")
+    if kind == "parquet":
+        return _parquet(path)
+    if delimiter is not None and len(delimiter) != 1:
+        raise InvalidInput("delimiter", f"must be one character, got {delimiter!r}")
+    if kind == "jsonl":
+        return _json_lines(path, encoding)
+    if kind == "json":
+        return _json_array(path, encoding)
+    return _delimited(path, delimiter or ("\t" if kind == "tsv" else ","), encoding)
+
+
+def count_rows(path: Path, *, format: Format | None = None) -> int | None:
+    """How many rows `read_records` will give, where that is cheap to know (for progress)."""
+    kind = format or detect_format(path)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    if kind == "json" or path.suffix.lower() == ".gz":
+        return None
+    lines = 0
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - (kind in ("csv", "tsv")), 0)
+
+
+def _open_text(path: Path, encoding: str) -> IO[str]:
+    if path.suffix.lower() == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
+    return path.open(encoding=encoding, newline="")
+
+
+def _delimited(path: Path, delimiter: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    with _open_text(path, encoding) as file:
+        reader = csv.reader(file, delimiter=delimiter)
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [name.strip() for name in header]
+        if len(set(header)) != len(header) or "" in header:
+            raise InvalidInput("header", f"column names must be unique and non-empty: {header}")
+        for number, values in enumerate(reader, start=1):
+            if not values:
+                continue  # a blank line
+            if len(values) != len(header):
+                problem = f"has {len(values)} fields; the header has {len(header)}"
+                yield number, {ERROR_KEY: problem}
+                continue
+            yield number, dict(zip(header, values, strict=True))
+
+
+def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    with _open_text(path, encoding) as file:
+        for number, line in enumerate(file, start=1):
+            if line.strip():
+                yield number, _object(line)
+
+
+def _object(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        return {ERROR_KEY: f"is not valid JSON: {error}"}
+    if not isinstance(value, dict):
+        return {ERROR_KEY: f"must be a JSON object, not {type(value).__name__}"}
+    return value
+
+
+def _json_array(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    with _open_text(path, encoding) as file:
+        try:
+            document = json.load(file)
+        except ValueError as error:
+            raise InvalidInput("file", f"is not valid JSON: {error}") from None
+    if not isinstance(document, list):
+        raise InvalidInput("file", "a .json file must hold an array of objects (or use .jsonl)")
+    for number, value in enumerate(document, start=1):
+        if isinstance(value, dict):
+            yield number, value
+        else:
+            yield number, {ERROR_KEY: f"must be a JSON object, not {type(value).__name__}"}
+
+
+def _parquet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    import pyarrow.parquet as pq
+
+    number = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record
+
+
+def parse_mapping(pairs: Sequence[str], *, kind: Kind) -> dict[str, str]:
+    """``["id=sku", "title=name"]`` -> {our field: their column}, checked against `kind`.
+
+    >>> parse_mapping(["user_id=customer"], kind="events")
+    {'user_id': 'customer'}
+    """
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        ours, sep, theirs = pair.partition("=")
+        ours, theirs = ours.strip(), theirs.strip()
+        if not sep or not ours or not theirs:
+            raise InvalidInput("map", f"{pair!r} must look like field=column, e.g. id=sku")
+        if ours not in FIELDS[kind]:
+            known = ", ".join(FIELDS[kind])
+            raise InvalidInput("map", f"{ours!r} is not a field of {kind}; fields: {known}")
+        if ours in mapping:
+            raise InvalidInput("map", f"{ours!r} is mapped twice")
+        mapping[ours] = theirs
+    return mapping
+
+
+def infer_scalar(text: str) -> Any:
+    """A text cell as the JSON value it most likely is; ids like "0042" stay text.
+
+    >>> [infer_scalar(t) for t in ["12", "-0.5", "1e3", "0042", "true", "No", "abc"]]
+    [12, -0.5, 1000.0, '0042', True, False, 'abc']
+    """
+    stripped = text.strip()
+    if _NUMBER.fullmatch(stripped):
+        return float(stripped) if any(c in stripped for c in ".eE") else int(stripped)
+    lowered = stripped.lower()
+    if lowered in _TRUE or lowered in _FALSE:
+        return lowered in _TRUE
+    return text
+
+
+def _jsonable(value: Any) -> Any:
+    """Typed columns (Parquet) as JSON values: dates as ISO text, decimals as numbers."""
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+class Shaper:
+    """Turns a source record into engine fields for one kind of row.
+
+    `infer` says the source is text (CSV): empty cells are missing values, numbers and
+    booleans in open-ended columns are parsed, JSON objects in object fields are decoded.
+    """
+
+    def __init__(
+        self,
+        kind: Kind,
+        *,
+        mapping: Mapping[str, str] | None = None,
+        infer: bool = False,
+        list_separator: str = "|",
+        default_type: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.theirs = {theirs: ours for ours, theirs in (mapping or {}).items()}
+        self.infer = infer
+        self.list_separator = list_separator
+        self.default_type = default_type
+        self.extra_field = _OPEN_ENDED[kind]
+
+    def __call__(self, record: Mapping[str, Any]) -> dict[str, Any]:
+        shaped: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for column, value in record.items():
+            if self.infer and isinstance(value, str) and not value.strip():
+                continue  # an empty cell: the value is missing
+            name = self.theirs.get(column, column)
+            if name in FIELDS[self.kind]:
+                shaped[name] = self._field(name, value)
+            elif value is not None:
+                extra[column] = infer_scalar(value) if self._text(value) else _jsonable(value)
+        if extra:
+            base = shaped.get(self.extra_field, {})
+            shaped[self.extra_field] = {**extra, **base}
+        if self.kind == "events" and self.default_type and "type" not in shaped:
+            shaped["type"] = self.default_type
+        return shaped
+
+    def _text(self, value: Any) -> bool:
+        return self.infer and isinstance(value, str)
+
+    def _field(self, name: str, value: Any) -> Any:
+        if not self._text(value) or name in _IDS:
+            return value
+        if name == "categories":
+            return [part.strip() for part in value.split(self.list_separator) if part.strip()]
+        if name == "available":
+            parsed = infer_scalar(value)
+            if isinstance(parsed, bool) or parsed in (0, 1):
+                return bool(parsed)
+            raise InvalidInput("available", f"must be true/false, yes/no or 1/0, not {value!r}")
+        if name == self.extra_field:
+            decoded = _object(value)
+            if ERROR_KEY in decoded:
+                raise InvalidInput(name, decoded[ERROR_KEY])
+            return decoded
+        return value
+
+
+__all__ = [
+    "FIELDS",
+    "FORMATS",
+    "Format",
+    "Shaper",
+    "count_rows",
+    "detect_format",
+    "infer_scalar",
+    "parse_mapping",
+    "read_records",
+]
