@@ -11,6 +11,7 @@ the tree to HTTP status codes in one place::
     ├── Conflict              the request clashes with stored state   -> 409
     ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
     ├── PermissionDenied      the key lacks the scope                 -> 403
+    ├── Unavailable           the database is busy or unreachable     -> 503
     └── ConfigurationError    settings that cannot work (start-up)
 
 >>> err = InvalidInput("timestamp", "is more than 300 s in the future")
@@ -61,6 +62,11 @@ class PermissionDenied(TailoredError):
     """The API key is valid but lacks the scope the operation needs."""
 
 
+class Unavailable(TailoredError):
+    """The database could not complete the work for now (lost connection, deadlock, busy
+    file); nothing of the failed transaction was stored and the same call can be retried."""
+
+
 class ConfigurationError(TailoredError):
     """Settings that cannot work; raised at start-up, before anything is served."""
 
@@ -74,4 +80,5 @@ __all__ = [
     "PayloadTooLarge",
     "PermissionDenied",
     "TailoredError",
+    "Unavailable",
 ]

@@ -89,11 +89,15 @@ def test_item_filters_and_keyset_pages(engine: Engine) -> None:
         assert [i.id for i in items.list_items(conn, attributes={"brand": ["Acme"]})] == ["c"]
 
 
+def _encoded(engine: Engine, *numbers: int) -> list[events.EventRow]:
+    return events.encode_events(engine.db.backend, [_event(n) for n in numbers])
+
+
 def test_events_are_appended_once_per_event_id(engine: Engine) -> None:
     with engine.db.writing() as conn:
-        assert events.insert_events(conn, [_event(1), _event(2)]) == 2
+        assert events.insert_events(conn, _encoded(engine, 1, 2)) == 2
     with engine.db.writing() as conn:
-        assert events.insert_events(conn, [_event(2), _event(3)]) == 1
+        assert events.insert_events(conn, _encoded(engine, 2, 3)) == 1
     with engine.db.reading() as conn:
         assert events.count_events(conn) == 3
         stored = [e for _, e in events.query_events(conn, newest_first=False)]
@@ -112,7 +116,7 @@ def test_event_queries_and_activity_summary(engine: Engine) -> None:
         _event(5, kind="search", item=None),
     ]
     with engine.db.writing() as conn:
-        events.insert_events(conn, batch)
+        events.insert_events(conn, events.encode_events(engine.db.backend, batch))
     with engine.db.reading() as conn:
         page = events.query_events(conn, user_id="u1", types=["view"], newest_first=True)
         assert [e.event_id for _, e in page] == ["e3", "e1"]

@@ -185,6 +185,11 @@ def _finish(reports: Iterable[ImportReport], errors: Path | None) -> None:
         )
     console.print(table)
     rejected = [(report.kind, r) for report in reports for r in report.rejected]
+    if errors is not None:  # written even when empty: a file left by an earlier run would lie
+        with errors.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["kind", "row", "field", "reason"])
+            writer.writerows((kind, r.row, r.field, r.reason) for kind, r in rejected)
     if not rejected:
         return
     listing = Table("kind", "row", "field", "reason", title="rejected rows")
@@ -192,10 +197,6 @@ def _finish(reports: Iterable[ImportReport], errors: Path | None) -> None:
         listing.add_row(kind, str(rejection.row), rejection.field, rejection.reason)
     console.print(listing)
     if errors is not None:
-        with errors.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file)
-            writer.writerow(["kind", "row", "field", "reason"])
-            writer.writerows((kind, r.row, r.field, r.reason) for kind, r in rejected)
         console.print(f"all {len(rejected)} rejected rows written to {errors}")
     elif len(rejected) > SHOWN_REJECTIONS:
         console.print(f"... and {len(rejected) - SHOWN_REJECTIONS} more (--errors FILE lists all)")

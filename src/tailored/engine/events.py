@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -135,7 +134,7 @@ class Events:
                 type=row.type,
                 value=row.value,
                 context=row.context,
-                timestamp=row.timestamp or now,
+                timestamp=as_utc(row.timestamp) if row.timestamp else now,
                 received_at=now,
             )
             try:
@@ -158,12 +157,21 @@ class Events:
         )
 
     def _append(self, batch: list[Event], *, now: datetime) -> int:
+        # Work that needs no lock happens first: SQLite has one writer at a time, so the
+        # write transaction holds only the statements that must be atomic.
+        rows = store.encode_events(self._db.backend, batch)
+        user_ids = [e.user_id for e in batch]
+        known: set[str] = set()
+        if self._db.backend == "sqlite":  # PostgreSQL writers run in parallel: no need
+            with self._db.reading() as conn:
+                known = user_store.existing_user_ids(conn, user_ids)
         with self._db.writing() as conn:
-            aliases = user_store.resolve_aliases(conn, [e.user_id for e in batch])
-            if aliases:
-                batch = [replace(e, user_id=aliases.get(e.user_id, e.user_id)) for e in batch]
-            user_store.ensure_users(conn, [e.user_id for e in batch], now=now)
-            return store.insert_events(conn, batch)
+            aliases = user_store.resolve_aliases(conn, user_ids)
+            if aliases:  # visitors merged into known users: their events follow them
+                rows = [(r[0], aliases.get(r[1], r[1]), *r[2:]) for r in rows]
+                user_ids = [aliases.get(uid, uid) for uid in user_ids]
+            user_store.ensure_users(conn, user_ids, now=now, known=known)
+            return store.insert_events(conn, rows)
 
     def query(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -23,9 +24,15 @@ class Keys:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, *, now: Callable[[], datetime], cache_seconds: float = 5.0
+    ) -> None:
         self._db = db
         self._now = now
+        # Every API request authenticates: keys seen recently are answered from memory.
+        # A key revoked by another process stops working within `cache_seconds`.
+        self._cache_seconds = cache_seconds
+        self._cache: dict[str, tuple[ApiKey, float]] = {}
 
     def create(self, name: str, *, scopes: Sequence[str]) -> NewApiKey:
         if not name.strip() or len(name) > 256:
@@ -57,16 +64,31 @@ class Keys:
             if not store.key_exists(conn, key_id):
                 raise NotFound("api key", key_id)
             store.revoke_key(conn, key_id, now=self._now())
+        self._cache.clear()
 
     def authenticate(self, secret: str) -> ApiKey:
         """The stored key for `secret`; raises `AuthenticationError` if unknown or revoked."""
+        cached = self.cached(secret)
+        if cached is not None:
+            return cached
         if key_id_of(secret) is None:
             raise AuthenticationError("malformed API key; keys look like tk_xxxxxxxx_...")
+        digest = hash_key(secret)
         with self._db.reading() as conn:
-            key = store.find_by_hash(conn, hash_key(secret))
+            key = store.find_by_hash(conn, digest)
         if key is None or not key.active:
             raise AuthenticationError("unknown or revoked API key")
+        if len(self._cache) > 10_000:  # bounded: only valid keys get in, but be safe
+            self._cache.clear()
+        self._cache[digest] = (key, time.monotonic() + self._cache_seconds)
         return key
+
+    def cached(self, secret: str) -> ApiKey | None:
+        """The key for `secret` if it was authenticated within the last few seconds (no I/O)."""
+        entry = self._cache.get(hash_key(secret))
+        if entry is None or entry[1] < time.monotonic():
+            return None
+        return entry[0]
 
     def authorize(self, secret: str, scope: Scope) -> ApiKey:
         """The key for `secret` if it has `scope` (admin has every scope)."""

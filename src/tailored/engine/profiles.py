@@ -105,6 +105,10 @@ class Users:
         found = found[:limit]
         return Page(tuple(found), encode_cursor(found[-1].id) if more else None)
 
+    def count(self) -> int:
+        with self._db.reading() as conn:
+            return store.count_users(conn)
+
     def merge(self, user_id: str, anonymous_id: str) -> MergeResult:
         """Fold an anonymous visitor into a known user: events, preferences and consents the
         known user has not set move over, the anonymous profile goes, and later events sent

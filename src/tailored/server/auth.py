@@ -3,21 +3,24 @@ and its clients), `serve` (reads for storefronts)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from tailored.domain.keys import ApiKey
 from tailored.engine import Engine
-from tailored.errors import AuthenticationError
+from tailored.errors import AuthenticationError, PermissionDenied
 from tailored.types import Scope
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer tk_...`")
 
 
-def get_engine(request: Request) -> Engine:
+# Dependencies are `async def`: FastAPI runs a plain `def` dependency in a worker thread,
+# and each such hop costs about as much as the database work of a small request.
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -25,16 +28,22 @@ def get_engine(request: Request) -> Engine:
 EngineDep = Annotated[Engine, Depends(get_engine)]
 
 
-def require(scope: Scope) -> Callable[..., ApiKey]:
+def require(scope: Scope) -> Callable[..., Awaitable[ApiKey]]:
     """A dependency that admits keys holding `scope` (or admin)."""
 
-    def check(
+    async def check(
         engine: EngineDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> ApiKey:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise AuthenticationError("missing API key: send 'Authorization: Bearer <key>'")
-        return engine.keys.authorize(credentials.credentials, scope)
+        secret = credentials.credentials
+        key = engine.keys.cached(secret)
+        if key is None:  # a database read: off the event loop
+            key = await run_in_threadpool(engine.keys.authenticate, secret)
+        if not key.allows(scope):
+            raise PermissionDenied(f"this API key lacks the {scope!r} scope")
+        return key
 
     return check
 

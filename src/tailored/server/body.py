@@ -51,7 +51,10 @@ class BodyLimit:
 
 
 async def read_json(request: Request) -> Any:
-    raw = await request.body()
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes) -> Any:
     if not raw:
         raise MalformedJSON("body", "is empty; send a JSON document")
     try:

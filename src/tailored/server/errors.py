@@ -21,6 +21,7 @@ from tailored.errors import (
     PayloadTooLarge,
     PermissionDenied,
     TailoredError,
+    Unavailable,
 )
 
 _STATUS: list[tuple[type[TailoredError], int, str]] = [
@@ -30,6 +31,7 @@ _STATUS: list[tuple[type[TailoredError], int, str]] = [
     (Conflict, 409, "conflict"),
     (AuthenticationError, 401, "unauthorized"),
     (PermissionDenied, 403, "forbidden"),
+    (Unavailable, 503, "unavailable"),
 ]
 
 
@@ -52,12 +54,17 @@ def error_response(
 
 def _tailored_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TailoredError)
+    return error_for(exc)
+
+
+def error_for(exc: TailoredError) -> JSONResponse:
+    """The HTTP response for an error of the `tailored.errors` tree."""
     if isinstance(exc, MalformedJSON):
         return error_response(400, "malformed_json", str(exc), "body")
     for kind, status, code in _STATUS:
         if isinstance(exc, kind):
             field = exc.field if isinstance(exc, InvalidInput) else None
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            headers = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "1"}}.get(status)
             return error_response(status, code, str(exc), field, headers)
     return error_response(500, "internal_error", "unexpected error")
 

@@ -58,5 +58,14 @@ def sqlite_timestamp(value: datetime | None) -> str | None:
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column; attach a timezone")
         value = value.astimezone(UTC)
-    # isoformat is C-fast; [:26] drops the "+00:00" that follows the microseconds.
-    return value.isoformat(sep=" ", timespec="microseconds")[:26]
+    # %-formatting of the fields is the fastest way to this text (isoformat on an aware
+    # value asks the tzinfo for its offset again); events bind two timestamps each.
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )

@@ -20,9 +20,10 @@ import orjson
 from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from tailored.errors import ConfigurationError
+from tailored.errors import ConfigurationError, Unavailable
 
 Backend = Literal["sqlite", "postgresql"]
 _WRITE = "tailored_write"
@@ -35,19 +36,26 @@ def _json_dumps(value: Any) -> str:
 class Database:
     """A pool of connections with explicit read and write transactions."""
 
-    def __init__(self, url: str, *, sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL") -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        sqlite_synchronous: Literal["NORMAL", "FULL"] = "FULL",
+        busy_timeout: float = 30.0,
+    ) -> None:
+        """`busy_timeout`: seconds a SQLite writer waits for another process's write."""
         parsed = make_url(url)
         backend = parsed.get_backend_name()
         if backend not in ("sqlite", "postgresql"):
             raise ConfigurationError(f"database_url: unsupported backend {backend!r}")
         self.backend: Backend = backend  # type: ignore[assignment]
         self.url = parsed
-        self.engine = self._create(url, sqlite_synchronous)
+        self.engine = self._create(url, sqlite_synchronous, busy_timeout)
         self._write_lock: AbstractContextManager[object] = (
             threading.Lock() if backend == "sqlite" else contextlib.nullcontext()
         )
 
-    def _create(self, url: str, synchronous: str) -> SAEngine:
+    def _create(self, url: str, synchronous: str, busy_timeout: float) -> SAEngine:
         if self.backend == "postgresql":
             return create_engine(
                 url,
@@ -64,7 +72,7 @@ class Database:
         engine = create_engine(
             url,
             json_serializer=_json_dumps,
-            connect_args={"check_same_thread": False, "timeout": 30},
+            connect_args={"check_same_thread": False, "timeout": busy_timeout},
             poolclass=StaticPool if in_memory else None,
             # pysqlite's own transaction handling is off: we emit BEGIN ourselves.
             isolation_level=None,
@@ -77,7 +85,7 @@ class Database:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA synchronous={synchronous}")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout * 1000)}")
             # Checkpoint every ~40 MB of WAL instead of 4 MB: event batches touch many
             # index pages, and copying them back to the database less often costs less.
             cursor.execute("PRAGMA wal_autocheckpoint=10000")
@@ -101,7 +109,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot)."""
-        with self.engine.connect() as conn, conn.begin():
+        with _transient_errors_as_unavailable(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
@@ -111,6 +119,7 @@ class Database:
         # far faster than letting them poll the file lock (busy_timeout sleeps in steps of
         # up to 100 ms); other processes still wait through busy_timeout.
         with (
+            _transient_errors_as_unavailable(),
             self._write_lock,
             self.engine.connect().execution_options(**{_WRITE: True}) as conn,
             conn.begin(),
@@ -119,6 +128,36 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+# PostgreSQL SQLSTATE classes that say "try again": 08 connection exception, 40 transaction
+# rollback (serialization failure, deadlock), 53 insufficient resources, 57 operator
+# intervention (server shutting down).
+_TRANSIENT_SQLSTATE = ("08", "40", "53", "57")
+_TRANSIENT_SQLITE = ("database is locked", "database table is locked", "disk I/O error")
+
+
+@contextmanager
+def _transient_errors_as_unavailable() -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as error:
+        if not _is_transient(error):
+            raise
+        raise Unavailable(f"database busy or unreachable, retry: {_first_line(error)}") from error
+
+
+def _is_transient(error: DBAPIError) -> bool:
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        return sqlstate.startswith(_TRANSIENT_SQLSTATE)
+    return str(error.orig).startswith(_TRANSIENT_SQLITE)
+
+
+def _first_line(error: DBAPIError) -> str:
+    return str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
 
 
 __all__ = ["Backend", "Database"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -28,47 +29,63 @@ _EVENT_COLUMNS = (
 _INCOMING = "tailored_incoming_events"
 
 
-def insert_events(conn: Connection, batch: Sequence[Event]) -> int:
-    """Append events whose event_id is new; return how many were inserted.
+EventRow = tuple[Any, ...]  # one event encoded for the driver, columns as _EVENT_COLUMNS
 
-    The hot path of ingestion, so it speaks to the driver directly, with JSON and
-    timestamps encoded here once instead of by per-row bind processors: on SQLite one
-    prepared statement run with executemany; on PostgreSQL a COPY into a temporary
-    table, then one INSERT ... SELECT (COPY is PostgreSQL's fast path for many rows).
+
+def encode_events(backend: str, batch: Sequence[Event]) -> list[EventRow]:
+    """Events as the driver takes them: JSON as text, timestamps as SQLite text or as
+    datetimes for PostgreSQL. Pure: callers do it before taking the write lock."""
+    stamp = _memo(sqlite_timestamp) if backend == "sqlite" else _same
+    return [
+        (
+            e.event_id,
+            e.user_id,
+            e.item_id,
+            e.type,
+            e.value,
+            orjson.dumps(e.context).decode(),
+            stamp(e.timestamp),
+            stamp(e.received_at),
+        )
+        for e in batch
+    ]
+
+
+_COPY_FROM_ROWS = 50
+_event_id = operator.itemgetter(0)
+
+
+def insert_events(conn: Connection, rows: Sequence[EventRow]) -> int:
+    """Append encoded events whose event_id is new; return how many were inserted.
+
+    The hot path of ingestion, so it speaks to the driver directly: one prepared
+    statement run with executemany, except for larger batches on PostgreSQL: a COPY into
+    a temporary table, then one INSERT ... SELECT (COPY is its fast path for many rows,
+    but costs more round trips than a few single-row inserts).
     """
-    if not batch:
+    if not rows:
         return 0
     quote = conn.dialect.identifier_preparer.quote
     columns = ", ".join(quote(name) for name in _EVENT_COLUMNS)
-    if conn.dialect.name == "postgresql":
-        count = _copy_then_insert(conn, batch, columns)
+    if conn.dialect.name == "postgresql" and len(rows) >= _COPY_FROM_ROWS:
+        count = _copy_then_insert(conn, rows, columns)
     else:
-        stamp = _memo(sqlite_timestamp)  # received_at (and defaulted times) repeat
-        rows = [
-            (
-                e.event_id,
-                e.user_id,
-                e.item_id,
-                e.type,
-                e.value,
-                orjson.dumps(e.context).decode(),
-                stamp(e.timestamp),
-                stamp(e.received_at),
-            )
-            for e in batch
-        ]
+        marker = "%s" if conn.dialect.name == "postgresql" else "?"
         sql = (
             f"INSERT INTO {quote(events.name)} ({columns}) "
-            f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))}) ON CONFLICT (event_id) DO NOTHING"
+            f"VALUES ({', '.join([marker] * len(_EVENT_COLUMNS))}) "
+            "ON CONFLICT (event_id) DO NOTHING"
         )
+        # Event id order is lock order for concurrent PostgreSQL writers (see upsert.py).
+        ordered = sorted(rows, key=_event_id) if conn.dialect.name == "postgresql" else list(rows)
         options = {"preserve_rowcount": True}
-        count = conn.exec_driver_sql(sql, rows, execution_options=options).rowcount
+        count = conn.exec_driver_sql(sql, ordered, execution_options=options).rowcount
     if count < 0:
         raise RuntimeError("the database driver did not report how many rows were inserted")
     return int(count)
 
 
-def _copy_then_insert(conn: Connection, batch: Sequence[Event], columns: str) -> int:
+def _copy_then_insert(conn: Connection, rows: Sequence[EventRow], columns: str) -> int:
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         if not conn.info.get(_INCOMING):  # once per pooled connection
@@ -78,19 +95,21 @@ def _copy_then_insert(conn: Connection, batch: Sequence[Event], columns: str) ->
             )
             conn.info[_INCOMING] = True
         with cursor.copy(f"COPY {_INCOMING} ({columns}) FROM STDIN") as copy:
-            for e in batch:
-                context = orjson.dumps(e.context).decode()
-                copy.write_row(
-                    (e.event_id, e.user_id, e.item_id, e.type, e.value, context,
-                     e.timestamp, e.received_at)
-                )  # fmt: skip
+            for row in rows:
+                copy.write_row(row)
+        # Key order is lock order: concurrent batches that share event ids (retries)
+        # wait for each other instead of deadlocking.
         cursor.execute(
             f"INSERT INTO {events.name} ({columns}) SELECT {columns} FROM {_INCOMING} "
-            "ON CONFLICT (event_id) DO NOTHING"
+            "ORDER BY event_id ON CONFLICT (event_id) DO NOTHING"
         )
         return int(cursor.rowcount)
     finally:
         cursor.close()
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def _memo(encode: Callable[[datetime | None], str | None]) -> Callable[[datetime | None], Any]:

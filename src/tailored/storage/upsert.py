@@ -28,10 +28,11 @@ def upsert(
     if not rows:
         return
     statement = _insert(conn, table)
+    rows = _in_key_order(rows, keys)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )
-    conn.execute(statement, list(rows))
+    conn.execute(statement, rows)
 
 
 def insert_new(
@@ -49,10 +50,18 @@ def insert_new(
         .on_conflict_do_nothing(index_elements=list(keys))
         .execution_options(preserve_rowcount=True)
     )
-    count = conn.execute(statement, list(rows)).rowcount
+    count = conn.execute(statement, _in_key_order(rows, keys)).rowcount
     if count < 0:
         raise RuntimeError("the database driver did not report how many rows were inserted")
     return int(count)
+
+
+def _in_key_order(
+    rows: Sequence[Mapping[str, Any]], keys: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    # Key order is lock order: concurrent transactions writing overlapping keys then wait
+    # for each other instead of deadlocking (PostgreSQL would abort one of them).
+    return sorted(rows, key=lambda row: tuple(row[key] for key in keys))
 
 
 def member_of(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
 from tailored.domain.profiles import Consent, UserProfile
 from tailored.storage.tables import consent_log, consents, user_merges, users
@@ -13,14 +13,20 @@ from tailored.storage.upsert import chunks, insert_new, member_of, upsert
 from tailored.types import JSONObject
 
 
-def ensure_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> None:
-    """Create empty profiles for ids not seen before (events may arrive first)."""
-    wanted = list(dict.fromkeys(user_ids))
-    # Reading first is far cheaper than inserting every id with ON CONFLICT: most events
-    # come from users the store already knows.
-    existing: set[str] = set()
-    for among in member_of(conn, users.c.id, wanted):
-        existing.update(conn.execute(select(users.c.id).where(among)).scalars())
+def ensure_users(
+    conn: Connection,
+    user_ids: Sequence[str],
+    *,
+    now: datetime,
+    known: Container[str] = frozenset(),
+) -> None:
+    """Create empty profiles for ids not seen before (events may arrive first).
+
+    `known` holds ids the caller already found (`existing_user_ids`, read outside the
+    write transaction to keep it short); the rest are looked up here.
+    """
+    wanted = sorted({uid for uid in user_ids if uid not in known})  # see _in_key_order
+    existing = existing_user_ids(conn, wanted)
     rows = [
         {"id": uid, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
         for uid in wanted
@@ -28,6 +34,15 @@ def ensure_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) ->
     ]
     for part in chunks(rows, 1000):
         insert_new(conn, users, part, keys=("id",))
+
+
+def existing_user_ids(conn: Connection, user_ids: Sequence[str]) -> set[str]:
+    # Reading first is far cheaper than inserting every id with ON CONFLICT: most events
+    # come from users the store already knows.
+    existing: set[str] = set()
+    for among in member_of(conn, users.c.id, list(dict.fromkeys(user_ids))):
+        existing.update(conn.execute(select(users.c.id).where(among)).scalars())
+    return existing
 
 
 def upsert_users(
@@ -55,6 +70,10 @@ def get_users(conn: Connection, user_ids: Sequence[str]) -> dict[str, UserProfil
         for row in conn.execute(select(users).where(users.c.id.in_(part))).mappings():
             found[row["id"]] = _profile(row)
     return found
+
+
+def count_users(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 
 def list_users(conn: Connection, *, after: str | None, limit: int) -> list[UserProfile]:

@@ -100,10 +100,12 @@ def count_rows(path: Path, *, format: Format | None = None) -> int | None:
         return int(pq.ParquetFile(path).metadata.num_rows)
     if kind == "json" or path.suffix.lower() == ".gz":
         return None
-    lines = 0
+    lines, last = 0, b"\n"
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
             lines += block.count(b"\n")
+            last = block[-1:]
+    lines += last != b"\n"  # a last line without its newline
     return max(lines - (kind in ("csv", "tsv")), 0)
 
 
@@ -241,6 +243,9 @@ class Shaper:
     ) -> None:
         self.kind = kind
         self.theirs = {theirs: ours for ours, theirs in (mapping or {}).items()}
+        # A field mapped from another column: their column of the same name is kept as
+        # an extra, so it neither replaces the mapped value nor disappears.
+        self.remapped = set(mapping or {}) - set(self.theirs)
         self.infer = infer
         self.list_separator = list_separator
         self.default_type = default_type
@@ -253,8 +258,9 @@ class Shaper:
             if self.infer and isinstance(value, str) and not value.strip():
                 continue  # an empty cell: the value is missing
             name = self.theirs.get(column, column)
-            if name in FIELDS[self.kind]:
-                shaped[name] = self._field(name, value)
+            if name in FIELDS[self.kind] and column not in self.remapped:
+                if value is not None:  # a null (Parquet, JSON) is a missing value
+                    shaped[name] = self._field(name, value)
             elif value is not None:
                 extra[column] = infer_scalar(value) if self._text(value) else _jsonable(value)
         if extra:

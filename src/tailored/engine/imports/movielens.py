@@ -249,11 +249,11 @@ def _csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, 
         missing = [name for name in columns if name not in (reader.fieldnames or ())]
         if missing:
             raise InvalidInput("file", f"{path.name} lacks the columns {', '.join(missing)}")
-        for number, row in enumerate(reader, start=2):  # line 1 is the header
+        for row in reader:  # line_num counts the blank lines DictReader skips
             if any(row.get(name) is None for name in columns):
-                yield number, f"has fewer fields than the header of {path.name}"
+                yield reader.line_num, f"has fewer fields than the header of {path.name}"
             else:
-                yield number, row
+                yield reader.line_num, row
 
 
 def _items_csv(path: Path) -> Rows:
