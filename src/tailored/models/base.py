@@ -1,0 +1,222 @@
+"""The one contract every recommender follows.
+
+A model is fit on `Interactions` (the caller's ids, kept in `items_`) and scores
+*histories*: rows of dense item indices in time order. Scoring from a history rather
+than from a stored user row is what lets serving react to an event recorded a second
+ago, and lets an unknown user with a few clicks get personal results at once.
+
+Constructors store hyper-parameters and do nothing else; `fit` validates, learns the
+attributes that end in `_`, and returns `self`. `save`/`load` write numpy arrays and
+JSON parameters, never pickles.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import numpy as np
+import numpy.typing as npt
+
+from tailored.data.histories import Histories
+from tailored.data.interactions import Interactions
+from tailored.data.vocabulary import Vocabulary
+from tailored.errors import InvalidInput, NotFound
+from tailored.metrics.ranking import top_n
+
+FloatArray = npt.NDArray[np.float64]
+Arrays = dict[str, npt.NDArray[Any]]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A ranked list of the caller's item ids with their scores, best first."""
+
+    items: tuple[str, ...]
+    scores: tuple[float, ...]
+
+
+class NotFitted(InvalidInput):
+    """The model was used before `fit` (or `load`)."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__("model", f"{model} is not fitted: call fit() or load() first")
+
+
+class Recommender(ABC):
+    """Base of every model: `fit`, `score`, `recommend`, `similar_items`, `save`/`load`."""
+
+    name: ClassVar[str]
+    """Short name used in artifacts, the CLI and benchmark tables."""
+
+    items_: Vocabulary
+    fitted_at_: float
+    """Time of the latest training interaction: "now" when scoring without a clock."""
+
+    # --- what each model provides ---------------------------------------------------
+
+    @abstractmethod
+    def get_params(self) -> dict[str, Any]:
+        """The hyper-parameters, as given to the constructor (JSON values)."""
+
+    @abstractmethod
+    def _fit(self, data: Interactions) -> None:
+        """Learn from `data`; `items_` and `fitted_at_` are already set."""
+
+    @abstractmethod
+    def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
+        """Scores (rows x items) for each history; higher is better, NaN never."""
+
+    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
+        """Similarity rows (len(items) x n_items) for `similar_items`."""
+        return self.score(Histories.from_sequences([[i] for i in items]))
+
+    @abstractmethod
+    def _state(self) -> Arrays:
+        """The learned arrays to save (besides the item ids)."""
+
+    @abstractmethod
+    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
+        """Set the learned attributes from `_state()` arrays."""
+
+    # --- the shared behaviour -----------------------------------------------------------
+
+    def fit(self, data: Interactions) -> Self:
+        if len(data) == 0:
+            raise InvalidInput("interactions", "are empty: there is nothing to learn from")
+        self.items_ = data.items
+        self.fitted_at_ = float(data.time.max())
+        self._fit(data)
+        return self
+
+    @property
+    def n_items(self) -> int:
+        self._check_fitted()
+        return len(self.items_)
+
+    def histories(
+        self,
+        item_ids: Sequence[Sequence[str]],
+        *,
+        times: Sequence[Sequence[float]] | None = None,
+        weights: Sequence[Sequence[float]] | None = None,
+    ) -> Histories:
+        """Histories from the caller's item ids, oldest first; unknown items are dropped."""
+        self._check_fitted()
+        rows, kept_times, kept_weights = [], [], []
+        for n, ids in enumerate(item_ids):
+            index = self.items_.index(list(ids))
+            known = index >= 0
+            rows.append(index[known].tolist())
+            if times is not None:
+                kept_times.append(np.asarray(times[n], dtype=np.float64)[known].tolist())
+            if weights is not None:
+                kept_weights.append(np.asarray(weights[n], dtype=np.float64)[known].tolist())
+        return Histories.from_sequences(
+            rows,
+            times=kept_times if times is not None else None,
+            weights=kept_weights if weights is not None else None,
+        )
+
+    def recommend(
+        self,
+        histories: Histories,
+        *,
+        n: int = 10,
+        exclude_seen: bool = True,
+        allowed: npt.NDArray[np.bool_] | None = None,
+        now: float | None = None,
+    ) -> list[Ranking]:
+        """The top `n` items for each history (one or a batch; the result is the same).
+
+        `exclude_seen` leaves out items already in the history; `allowed` (a mask over
+        items) keeps only those items, e.g. what is in stock or in a category.
+        """
+        self._check_fitted()
+        if n < 0:
+            raise InvalidInput("n", f"must be 0 or more, not {n}")
+        scores = np.array(self.score(histories, now=now), dtype=np.float64, copy=True)
+        if allowed is not None:
+            if allowed.shape != (self.n_items,):
+                raise InvalidInput("allowed", f"must be a mask of {self.n_items} items")
+            scores[:, ~allowed] = -np.inf
+        if exclude_seen:
+            for r in range(len(histories)):
+                seen = histories.row(r)
+                scores[r, seen[seen >= 0]] = -np.inf
+        return self._rankings(scores, n)
+
+    def similar_items(self, item_ids: Sequence[str], *, n: int = 10) -> list[Ranking]:
+        """For each item, the `n` most similar items (never itself)."""
+        self._check_fitted()
+        index = self.items_.index(list(item_ids))
+        unknown = [item_ids[int(i)] for i in np.flatnonzero(index < 0)]
+        if unknown:
+            raise NotFound("item", str(unknown[0]))
+        scores = np.array(self._item_similarity(index), dtype=np.float64, copy=True)
+        scores[np.arange(len(index)), index] = -np.inf
+        return self._rankings(scores, n)
+
+    def _rankings(self, scores: FloatArray, n: int) -> list[Ranking]:
+        best = top_n(scores, n)
+        rankings = []
+        for r, row in enumerate(best):
+            values = scores[r, row]
+            keep = np.isfinite(values)
+            rankings.append(
+                Ranking(tuple(self.items_.ids_of(row[keep])), tuple(values[keep].tolist()))
+            )
+        return rankings
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "items_"):
+            raise NotFitted(type(self).__name__)
+
+    def _now(self, now: float | None) -> float:
+        return self.fitted_at_ if now is None else float(now)
+
+    # --- artifacts ------------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model to one `.npz` file (arrays and JSON parameters; no pickle)."""
+        self._check_fitted()
+        path = Path(path)
+        header = {"model": self.name, "params": self.get_params(), "fitted_at": self.fitted_at_}
+        arrays: dict[str, Any] = {f"state.{k}": v for k, v in self._state().items()}
+        arrays |= {"header": np.array(json.dumps(header)), "item_ids": self.items_.ids}
+        with path.open("wb") as file:
+            np.savez_compressed(file, **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Read a model written by `save` (`load_model` picks the class from the file)."""
+        header, arrays = _read(path)
+        if header["model"] != cls.name:
+            raise InvalidInput("path", f"holds a {header['model']!r} model, not {cls.name!r}")
+        model = cls(**header["params"])
+        model.items_ = Vocabulary(arrays.pop("item_ids").tolist())
+        model.fitted_at_ = float(header["fitted_at"])
+        model._restore({k.removeprefix("state."): v for k, v in arrays.items()})
+        return model
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+
+def _read(path: str | Path) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+    try:
+        with np.load(Path(path), allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+    except (OSError, ValueError) as error:
+        raise InvalidInput("path", f"is not a saved model: {error}") from error
+    header = json.loads(str(arrays.pop("header")))
+    return header, arrays
+
+
+__all__ = ["NotFitted", "Ranking", "Recommender"]

@@ -1,0 +1,100 @@
+"""Items bought (or viewed) together in the same session: "bought together"."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from tailored.data.histories import Histories
+from tailored.data.interactions import Interactions
+from tailored.errors import InvalidInput
+from tailored.models.base import Arrays, FloatArray, Recommender
+from tailored.models.sparse import keep_top_per_row, sparse_from_state, sparse_state
+
+
+def sessions(data: Interactions, *, gap_seconds: float) -> npt.NDArray[np.int64]:
+    """A session number per interaction: a user's interactions belong to one session
+    until they pause for more than `gap_seconds` (a basket shares one time: gap 0).
+
+    >>> data = Interactions.from_ids(["u"] * 3 + ["v"], list("abca"), times=[0, 10, 999, 5])
+    >>> sessions(data, gap_seconds=60).tolist()
+    [0, 0, 1, 2]
+    """
+    order = np.lexsort((data.time, data.user))
+    user, time = data.user[order], data.time[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (user[1:] != user[:-1]) | (time[1:] - time[:-1] > gap_seconds)
+    numbers = np.empty(len(order), dtype=np.int64)
+    numbers[order] = np.cumsum(new) - 1
+    return numbers
+
+
+class CoOccurrence(Recommender):
+    """score(i -> j) = sessions with both i and j / (sessions with i + shrinkage): the
+    share of i's sessions that also hold j, shrunk for rare items; each item keeps its
+    `neighbors` strongest partners.
+
+    >>> users = ["u1", "u1", "u2", "u2", "u3", "u3"]
+    >>> data = Interactions.from_ids(users, list("abab") + ["a", "c"])
+    >>> CoOccurrence(shrinkage=0).fit(data).similar_items(["a"], n=2)[0].items
+    ('b', 'c')
+    """
+
+    name = "cooccurrence"
+
+    def __init__(
+        self, *, gap_seconds: float = 3600.0, shrinkage: float = 5.0, neighbors: int = 200
+    ) -> None:
+        self.gap_seconds = gap_seconds
+        self.shrinkage = shrinkage
+        self.neighbors = neighbors
+
+    def get_params(self) -> dict[str, Any]:
+        return {
+            "gap_seconds": self.gap_seconds,
+            "shrinkage": self.shrinkage,
+            "neighbors": self.neighbors,
+        }
+
+    def _fit(self, data: Interactions) -> None:
+        if self.gap_seconds < 0:
+            raise InvalidInput("gap_seconds", f"must be 0 or more, not {self.gap_seconds}")
+        if self.shrinkage < 0:
+            raise InvalidInput("shrinkage", f"must be 0 or more, not {self.shrinkage}")
+        if self.neighbors < 1:
+            raise InvalidInput("neighbors", f"must be 1 or more, not {self.neighbors}")
+        session = sessions(data, gap_seconds=self.gap_seconds)
+        baskets = sp.csr_matrix(
+            (np.ones(len(data)), (session, data.item)),
+            shape=(int(session.max()) + 1, len(self.items_)),
+        )
+        baskets.data = np.ones_like(baskets.data)  # an item counts once per session
+        together = (baskets.T @ baskets).tocsr()
+        counts = together.diagonal()
+        together.setdiag(0.0)
+        together.eliminate_zeros()
+        rows = np.repeat(np.arange(together.shape[0]), np.diff(together.indptr))
+        together.data = together.data / (counts[rows] + self.shrinkage)
+        self.together_ = keep_top_per_row(together, self.neighbors)
+
+    def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
+        self._check_fitted()
+        h = histories.matrix(n_items=self.n_items)
+        h.data = np.ones_like(h.data)
+        return np.asarray((h @ self.together_).toarray(), dtype=np.float64)
+
+    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
+        return np.asarray(self.together_[items].toarray(), dtype=np.float64)
+
+    def _state(self) -> Arrays:
+        return sparse_state(self.together_, "together")
+
+    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
+        self.together_ = sparse_from_state(state, "together")
+
+
+__all__ = ["CoOccurrence", "sessions"]

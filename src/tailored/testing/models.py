@@ -1,0 +1,141 @@
+"""The contract every recommender passes: subclass `RecommenderContract`, say how to
+build the model, and pytest runs the whole suite on it.
+
+    class TestEASE(RecommenderContract):
+        def make(self) -> Recommender:
+            return EASE(l2=1.0)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tailored.data import Histories, Interactions
+from tailored.errors import InvalidInput, NotFound
+from tailored.models import NotFitted, Ranking, Recommender, load_model
+
+# Two tastes that never mix: shoppers of the "outdoor" items and of the "kitchen" items.
+OUTDOOR = ["tent", "stove", "boots", "lamp"]
+KITCHEN = ["pan", "knife", "kettle", "mug"]
+
+
+def clustered() -> Interactions:
+    """Forty users, each with three items of one cluster; every cluster item is common.
+
+    The right answer: a history of outdoor items is completed with outdoor items.
+    """
+    users, items, times = [], [], []
+    for u in range(40):
+        cluster = OUTDOOR if u % 2 == 0 else KITCHEN
+        picked = [cluster[(u // 2 + k) % 4] for k in range(3)]
+        for k, item in enumerate(picked):
+            users.append(f"user{u}")
+            items.append(item)
+            times.append(1_700_000_000 + 3600.0 * u + 60.0 * k)
+    return Interactions.from_ids(users, items, times=times)
+
+
+def _ties_sorted(ranking: Ranking) -> list[tuple[float, str]]:
+    """A ranking with float noise removed, equal scores in id order."""
+    return sorted(zip((-round(v, 6) for v in ranking.scores), ranking.items, strict=True))
+
+
+class RecommenderContract:
+    """Shared tests; `personal = False` for models that ignore the history (popularity)."""
+
+    personal = True
+
+    def make(self) -> Recommender:
+        raise NotImplementedError
+
+    @pytest.fixture
+    def fitted(self) -> Recommender:
+        return self.make().fit(clustered())
+
+    def test_fit_returns_the_model_and_keeps_its_parameters(self) -> None:
+        model = self.make()
+        params = model.get_params()
+        assert model.fit(clustered()) is model
+        assert model.get_params() == params
+        assert sorted(model.items_.ids.tolist()) == sorted(OUTDOOR + KITCHEN)
+
+    def test_a_history_is_completed_from_its_own_cluster(self, fitted: Recommender) -> None:
+        if not self.personal:
+            pytest.skip("this model does not read the history")
+        for cluster in (OUTDOOR, KITCHEN):
+            history = fitted.histories([cluster[:2]])
+            top = fitted.recommend(history, n=2)[0].items
+            assert set(top) == set(cluster[2:]), top
+
+    def test_similar_items_come_from_the_same_cluster(self, fitted: Recommender) -> None:
+        if not self.personal:
+            pytest.skip("this model has no notion of similarity")
+        for ranking in fitted.similar_items(["tent", "pan"], n=3):
+            assert len(ranking.items) == 3
+        tent, pan = fitted.similar_items(["tent", "pan"], n=3)
+        assert set(tent.items) == set(OUTDOOR) - {"tent"}
+        assert set(pan.items) == set(KITCHEN) - {"pan"}
+
+    def test_seen_items_are_excluded_unless_asked(self, fitted: Recommender) -> None:
+        history = fitted.histories([["tent", "stove"]])
+        assert not {"tent", "stove"} & set(fitted.recommend(history, n=8)[0].items)
+        kept = fitted.recommend(history, n=8, exclude_seen=False)[0].items
+        assert len(kept) == 8
+
+    def test_allowed_mask_filters(self, fitted: Recommender) -> None:
+        allowed = np.isin(fitted.items_.ids, KITCHEN)
+        ranking = fitted.recommend(fitted.histories([["tent"]]), n=5, allowed=allowed)[0]
+        assert ranking.items and set(ranking.items) <= set(KITCHEN)
+
+    def test_scores_are_finite_and_ranked_best_first(self, fitted: Recommender) -> None:
+        history = fitted.histories([["tent"], [], ["pan", "mug"]])
+        scores = fitted.score(history)
+        assert scores.shape == (3, fitted.n_items)
+        assert np.isfinite(scores).all()
+        for ranking in fitted.recommend(history, n=5):
+            assert list(ranking.scores) == sorted(ranking.scores, reverse=True)
+
+    def test_batch_equals_one_by_one(self, fitted: Recommender) -> None:
+        rows = [["tent"], ["pan", "knife"], [], ["boots", "mug", "lamp"]]
+        batch = fitted.score(fitted.histories(rows))
+        single = np.vstack([fitted.score(fitted.histories([row])) for row in rows])
+        np.testing.assert_allclose(batch, single, rtol=1e-6, atol=1e-9)
+        ranked = fitted.recommend(fitted.histories(rows), n=4)
+        alone = [fitted.recommend(fitted.histories([row]), n=4)[0] for row in rows]
+        assert [_ties_sorted(r) for r in ranked] == [_ties_sorted(r) for r in alone]
+
+    def test_unknown_ids_are_dropped_or_named(self, fitted: Recommender) -> None:
+        history = fitted.histories([["tent", "no-such-item"]])
+        assert history.row(0).tolist() == [fitted.items_.position("tent")]
+        with pytest.raises(NotFound, match="no-such-item"):
+            fitted.similar_items(["tent", "no-such-item"])
+
+    def test_n_zero_and_negative(self, fitted: Recommender) -> None:
+        assert fitted.recommend(fitted.histories([["tent"]]), n=0)[0].items == ()
+        with pytest.raises(InvalidInput, match=r"^n:"):
+            fitted.recommend(fitted.histories([["tent"]]), n=-1)
+
+    def test_save_and_load_give_the_same_scores(self, fitted: Recommender, tmp_path: Path) -> None:
+        path = fitted.save(tmp_path / "model.npz")
+        again = load_model(path)
+        assert type(again) is type(fitted)
+        assert again.get_params() == fitted.get_params()
+        history = fitted.histories([["tent", "boots"], ["mug"]])
+        np.testing.assert_allclose(again.score(history), fitted.score(history), rtol=1e-6)
+        with np.load(path, allow_pickle=False) as stored:  # loads without pickle
+            assert stored["item_ids"].dtype.kind == "U"
+
+    def test_use_before_fit_is_a_clear_error(self) -> None:
+        with pytest.raises(NotFitted, match="fit"):
+            self.make().recommend(Histories.from_sequences([[0]]))
+
+    def test_empty_interactions_are_refused(self) -> None:
+        empty = Interactions.from_ids([], [])
+        with pytest.raises(InvalidInput, match="interactions"):
+            self.make().fit(empty)
+
+
+__all__ = ["KITCHEN", "OUTDOOR", "RecommenderContract", "clustered"]
