@@ -9,6 +9,7 @@ Nothing is read at import time; call `Settings()` (or `load_settings()`) where n
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
@@ -45,6 +46,38 @@ class Settings(BaseSettings):
         ("personalization", "analytics", "marketing"),
         description="Purposes a user can grant or withdraw consent for.",
     )
+
+    models_dir: Path = Field(
+        Path("./tailored-models"),
+        description="Folder for trained model files (the database records each version).",
+    )
+    event_weights: dict[str, float] = Field(
+        {
+            "purchase": 5.0,
+            "add_to_cart": 3.0,
+            "like": 2.0,
+            "share": 2.0,
+            "rate": 1.0,
+            "click": 1.0,
+            "view": 1.0,
+        },
+        description="How much one event of each type counts when training; types not "
+        "listed (dismiss, remove_from_cart, search, ...) are not interactions.",
+    )
+    interaction_half_life_days: float | None = Field(
+        None,
+        gt=0,
+        description="Older events count less when training: weights halve every this many "
+        "days before the newest event (None: no decay).",
+    )
+
+    @field_validator("event_weights")
+    @classmethod
+    def _positive_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        for name, weight in weights.items():
+            if not weight > 0:
+                raise ValueError(f"weight of {name!r} must be positive (leave a type out instead)")
+        return weights
 
     @field_validator("database_url")
     @classmethod

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tailored.cli import db, imports, keys
+from tailored.cli import db, imports, keys, models
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
 from tailored.engine.migrations import upgrade_database
@@ -20,7 +20,9 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(imports.app, name="import")
+app.add_typer(models.app, name="models")
 app.command()(demo)
+app.command()(models.train)
 
 
 @app.command()

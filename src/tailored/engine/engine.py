@@ -11,6 +11,7 @@ from tailored.engine.catalog import Items
 from tailored.engine.events import Events, EventTypes
 from tailored.engine.keys import Keys
 from tailored.engine.profiles import Consents, Users
+from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
 
@@ -47,6 +48,13 @@ class Engine:
             future_tolerance_seconds=settings.future_tolerance_seconds,
         )
         self.keys = Keys(db, now=clock)
+        self.training = Training(
+            db,
+            now=clock,
+            models_dir=settings.models_dir,
+            event_weights=settings.event_weights,
+            half_life_days=settings.interaction_half_life_days,
+        )
 
     @classmethod
     def open(

@@ -132,6 +132,25 @@ event_types = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# Trained recommenders: one row per version; the artifact is a file in the models
+# directory (arrays can be large), the row says what it learned from and how good it is.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("model", String(64), nullable=False),
+    Column("params", JSONColumn, nullable=False),
+    Column("metrics", JSONColumn, nullable=False),
+    Column("data_from", UTCDateTime, nullable=True),
+    Column("data_to", UTCDateTime, nullable=True),
+    Column("interactions", BigId, nullable=False),
+    Column("users", BigId, nullable=False),
+    Column("items", BigId, nullable=False),
+    Column("artifact", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,

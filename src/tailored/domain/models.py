@@ -1,0 +1,29 @@
+"""What is recorded about a trained model version."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVersion:
+    """A trained recommender: which algorithm, with which hyper-parameters, learned from
+    which data window, and how well it did offline (`metrics`, empty if not evaluated)."""
+
+    id: int
+    model: str
+    params: dict[str, Any]
+    metrics: dict[str, Any]
+    data_from: datetime | None
+    data_to: datetime | None
+    interactions: int
+    users: int
+    items: int
+    artifact: str
+    created_at: datetime
+    active: bool = field(default=False)
+
+
+__all__ = ["ModelVersion"]

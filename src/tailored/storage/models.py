@@ -1,0 +1,84 @@
+"""Model versions and the interaction columns training reads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, RowMapping, insert, select, update
+
+from tailored.domain.models import ModelVersion
+from tailored.storage.tables import events, model_versions
+
+READ_CHUNK = 50_000
+
+
+def insert_version(conn: Connection, version: dict[str, Any]) -> int:
+    result = conn.execute(insert(model_versions).values(**version))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def list_versions(conn: Connection) -> list[ModelVersion]:
+    query = select(model_versions).order_by(model_versions.c.id.desc())
+    return [_version(row) for row in conn.execute(query).mappings()]
+
+
+def get_version(conn: Connection, version_id: int) -> ModelVersion | None:
+    query = select(model_versions).where(model_versions.c.id == version_id)
+    row = conn.execute(query).mappings().first()
+    return _version(row) if row else None
+
+
+def active_version(conn: Connection) -> ModelVersion | None:
+    query = select(model_versions).where(model_versions.c.active.is_(True))
+    row = conn.execute(query.order_by(model_versions.c.id.desc())).mappings().first()
+    return _version(row) if row else None
+
+
+def set_active(conn: Connection, version_id: int) -> None:
+    """Make `version_id` the one active version."""
+    conn.execute(update(model_versions).values(active=model_versions.c.id == version_id))
+
+
+def interaction_rows(
+    conn: Connection, types: Sequence[str], *, since: datetime | None = None
+) -> Iterator[list[tuple[str, str, str, datetime]]]:
+    """(user, item, type, time) of events with an item and one of `types`, in chunks."""
+    query = select(events.c.user_id, events.c.item_id, events.c.type, events.c.timestamp).where(
+        events.c.item_id.is_not(None), events.c.type.in_(list(types))
+    )
+    if since is not None:
+        query = query.where(events.c.timestamp >= since)
+    result = conn.execution_options(yield_per=READ_CHUNK).execute(query.order_by(events.c.seq))
+    for chunk in result.partitions():
+        yield [tuple(row) for row in chunk]
+
+
+def _version(row: RowMapping) -> ModelVersion:
+    return ModelVersion(
+        id=int(row["id"]),
+        model=row["model"],
+        params=dict(row["params"]),
+        metrics=dict(row["metrics"]),
+        data_from=row["data_from"],
+        data_to=row["data_to"],
+        interactions=int(row["interactions"]),
+        users=int(row["users"]),
+        items=int(row["items"]),
+        artifact=row["artifact"],
+        created_at=row["created_at"],
+        active=bool(row["active"]),
+    )
+
+
+__all__ = [
+    "active_version",
+    "get_version",
+    "insert_version",
+    "interaction_rows",
+    "list_versions",
+    "set_active",
+]

@@ -1,0 +1,91 @@
+"""Training from stored events: weights, versions, activation and rollback."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tailored import Engine
+from tailored.errors import InvalidInput, NotFound
+
+T0 = datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def _shop(engine: Engine) -> None:
+    """30 shoppers; even ones like outdoor gear, odd ones kitchen things."""
+    rows = []
+    for u in range(30):
+        cluster = ["tent", "stove", "boots", "lamp"] if u % 2 == 0 else ["pan", "knife", "mug"]
+        for k in range(3):
+            item = cluster[(u + k) % len(cluster)]
+            at = T0 + timedelta(hours=u, minutes=k)
+            rows.append({"user_id": f"u{u}", "item_id": item, "type": "view", "timestamp": at})
+    rows.append({"user_id": "u0", "item_id": "tent", "type": "purchase", "timestamp": T0})
+    rows.append({"user_id": "u0", "type": "search", "context": {"query": "tent"}})
+    rows.append({"user_id": "u1", "item_id": "pan", "type": "dismiss"})
+    assert not engine.events.record_many(rows).rejected
+
+
+def test_interactions_weigh_event_types_and_skip_the_rest(engine: Engine) -> None:
+    _shop(engine)
+    data = engine.training.interactions()
+    assert len(data.users) == 30
+    by_pair = {
+        (data.users.id_of(u), data.items.id_of(i)): w
+        for u, i, w in zip(data.user, data.item, data.weight, strict=True)
+    }
+    assert by_pair[("u0", "tent")] == 1.0 + 5.0  # a view and a purchase add up
+    assert by_pair[("u1", "pan")] == 1.0  # the view; the dismiss is not an interaction
+    assert np.isclose(data.time.max(), (T0 + timedelta(hours=29, minutes=2)).timestamp())
+
+
+def test_train_records_an_active_version_that_recommends(engine: Engine, tmp_path: Path) -> None:
+    _shop(engine)
+    version = engine.training.train("item_knn", models_dir=tmp_path)
+    assert version.active and version.model == "item_knn"
+    assert (version.users, version.items) == (30, 7)
+    assert {"ndcg@10", "recall@20", "hr@10", "coverage@10"} <= set(version.metrics)
+    assert version.data_from == T0
+    assert Path(version.artifact).parent == tmp_path.resolve()
+    model = engine.training.load()
+    top = model.recommend(model.histories([["tent", "stove"]]), n=2)[0].items
+    assert set(top) == {"boots", "lamp"}
+
+
+def test_activate_rolls_back_and_only_one_version_is_active(engine: Engine, tmp_path: Path) -> None:
+    _shop(engine)
+    first = engine.training.train("popular", tune=False, models_dir=tmp_path)
+    second = engine.training.train("ease", params={"l2": 10.0}, models_dir=tmp_path)
+    assert second.params["l2"] == 10.0
+    assert [v.id for v in engine.training.versions()] == [second.id, first.id]
+    assert engine.training.active() == engine.training.version(second.id)
+    engine.training.activate(first.id)
+    assert [v.active for v in engine.training.versions()] == [False, True]
+    assert engine.training.load().name == "popular"
+
+
+def test_not_activated_version_leaves_the_active_one(engine: Engine, tmp_path: Path) -> None:
+    _shop(engine)
+    first = engine.training.train("popular", tune=False, models_dir=tmp_path)
+    engine.training.train("item_knn", tune=False, activate=False, models_dir=tmp_path)
+    active = engine.training.active()
+    assert active is not None and active.id == first.id
+
+
+def test_bad_requests_name_the_problem(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match=r"^events:"):
+        engine.training.train("ease", models_dir=tmp_path)
+    _shop(engine)
+    with pytest.raises(InvalidInput, match=r"^model: unknown model 'deep'"):
+        engine.training.train("deep", models_dir=tmp_path)
+    with pytest.raises(NotFound, match="model version '42'"):
+        engine.training.activate(42)
+    with pytest.raises(NotFound, match="active model"):
+        engine.training.load()
+    version = engine.training.train("popular", tune=False, models_dir=tmp_path)
+    Path(version.artifact).unlink()
+    with pytest.raises(InvalidInput, match="missing"):
+        engine.training.activate(version.id)
