@@ -27,12 +27,12 @@ def test_train_list_and_activate(tmp_path: Path) -> None:
     models = str(tmp_path / "models")
     trained = _run("train", "-d", url, "--models-dir", models)
     assert trained.exit_code == 0, trained.output
-    assert "ease" in trained.output and "yes" in trained.output
+    assert "seq_blend" in trained.output and "yes" in trained.output
     second = _run("train", "-m", "popular", "--no-tune", "--no-activate", "-d", url,
                   "--models-dir", models)  # fmt: skip
     assert second.exit_code == 0, second.output
     listed = _run("models", "list", "-d", url)
-    assert "popular" in listed.output and "ease" in listed.output
+    assert "popular" in listed.output and "seq_blend" in listed.output
     switched = _run("models", "activate", "2", "-d", url)
     assert "version 2 (popular) is active" in switched.output
     missing = _run("models", "activate", "9", "-d", url)

@@ -1,7 +1,7 @@
 """Recommenders on numpy/scipy, one algorithm per module, one contract (`Recommender`).
 
 >>> sorted(MODELS)
-['cooccurrence', 'ease', 'ials', 'item_knn', 'popular']
+['cooccurrence', 'ease', 'ials', 'item_knn', 'popular', 'seq_blend', 'seq_ease', 'slit']
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from tailored.models.ease import EASE
 from tailored.models.ials import IALS
 from tailored.models.item_knn import ItemKNN
 from tailored.models.popular import Popular
+from tailored.models.sequential import SLIT, SeqBlend, SeqEASE
 
 MODELS: dict[str, type[Recommender]] = {
-    model.name: model for model in (Popular, ItemKNN, CoOccurrence, EASE, IALS)
+    model.name: model
+    for model in (Popular, ItemKNN, CoOccurrence, EASE, IALS, SeqEASE, SLIT, SeqBlend)
 }
 
 
@@ -34,11 +36,14 @@ __all__ = [
     "EASE",
     "IALS",
     "MODELS",
+    "SLIT",
     "CoOccurrence",
     "ItemKNN",
     "NotFitted",
     "Popular",
     "Ranking",
     "Recommender",
+    "SeqBlend",
+    "SeqEASE",
     "load_model",
 ]

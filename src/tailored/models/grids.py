@@ -25,6 +25,10 @@ GRIDS: dict[str, list[dict[str, Any]]] = {
     "cooccurrence": grid(gap_seconds=[600.0, 3600.0, 86_400.0], shrinkage=[1.0, 10.0]),
     "ease": grid(l2=[50.0, 100.0, 200.0, 400.0, 800.0, 1600.0]),
     "ials": grid(factors=[32, 64, 128], l2=[0.1, 1.0, 10.0], alpha=[1.0, 5.0, 20.0]),
+    # Around the values a wider validation search chose (docs/research/sequential-models.md)
+    "seq_ease": grid(l2=[300.0, 1000.0, 3000.0], tau=[5.0, 10.0]),
+    "slit": grid(l2=[1000.0, 3000.0], tau=[10.0, 20.0, 40.0]),
+    "seq_blend": grid(weight=[0.25, 0.5, 1.0], slit_tau=[10.0, 20.0]),
 }
 
 __all__ = ["GRIDS", "grid"]
