@@ -16,7 +16,32 @@ from tailored.errors import InvalidInput
 from tailored.models.base import Arrays, FloatArray, Recommender
 
 
-class EASE(Recommender):
+def ease_weights(gram: FloatArray, l2: float) -> npt.NDArray[np.float32]:
+    """The EASE closed form for an item Gram matrix (overwritten to save memory)."""
+    gram[np.diag_indices_from(gram)] += l2
+    precision = scipy.linalg.inv(gram, overwrite_a=True, check_finite=False)
+    weights = precision / -np.diag(precision)
+    weights[np.diag_indices_from(weights)] = 0.0
+    return weights.astype(np.float32)
+
+
+class DenseItemWeights(Recommender):
+    """Models whose learning is one dense items x items matrix `weights_`: its rows are
+    the item similarities, and it is the whole saved state."""
+
+    weights_: npt.NDArray[np.float32]
+
+    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
+        return np.asarray(self.weights_[items], dtype=np.float64)
+
+    def _state(self) -> Arrays:
+        return {"weights": self.weights_}
+
+    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
+        self.weights_ = state["weights"]
+
+
+class EASE(DenseItemWeights):
     """B = I - P / diag(P) with P = (X'X + l2 I)^-1: each item predicted from all the
     others, its own weight held at zero. Dense in the number of items, so it refuses
     catalogs beyond `max_items` (use iALS there).
@@ -46,26 +71,12 @@ class EASE(Recommender):
             )
         x = data.matrix()
         x.data = np.ones_like(x.data)
-        gram = np.asarray((x.T @ x).toarray(), dtype=np.float64)
-        gram[np.diag_indices_from(gram)] += self.l2
-        precision = scipy.linalg.inv(gram, overwrite_a=True, check_finite=False)
-        weights = precision / -np.diag(precision)
-        weights[np.diag_indices_from(weights)] = 0.0
-        self.weights_ = weights.astype(np.float32)
+        self.weights_ = ease_weights(np.asarray((x.T @ x).toarray(), dtype=np.float64), self.l2)
 
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
         h = histories.matrix(n_items=self.n_items)
         return np.asarray(h @ self.weights_, dtype=np.float64)
 
-    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
-        return np.asarray(self.weights_[items], dtype=np.float64)
 
-    def _state(self) -> Arrays:
-        return {"weights": self.weights_}
-
-    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
-        self.weights_ = state["weights"]
-
-
-__all__ = ["EASE"]
+__all__ = ["EASE", "DenseItemWeights", "ease_weights"]

@@ -20,6 +20,7 @@ from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
 from tailored.models.base import Arrays, FloatArray, Recommender
+from tailored.models.ease import DenseItemWeights, ease_weights
 
 
 def recency_matrix(histories: Histories, *, n_items: int, tau: float) -> sp.csr_matrix:
@@ -50,7 +51,7 @@ def _check(model: Recommender, positive: tuple[str, ...]) -> None:
         )
 
 
-class SeqEASE(Recommender):
+class SeqEASE(DenseItemWeights):
     """EASE on a Gram matrix where two items of one history count
     exp(-|distance in the history| / kernel_width) instead of 1; scored with a
     recency-weighted history.
@@ -96,28 +97,15 @@ class SeqEASE(Recommender):
             np.add.at(gram, (left, right), weight)
             if offset:
                 np.add.at(gram, (right, left), weight)
-        gram[np.diag_indices(n)] += self.l2
-        precision = scipy.linalg.inv(gram, overwrite_a=True, check_finite=False)
-        weights = precision / -np.diag(precision)
-        weights[np.diag_indices(n)] = 0.0
-        self.weights_ = weights.astype(np.float32)
+        self.weights_ = ease_weights(gram, self.l2)
 
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
         h = recency_matrix(histories, n_items=self.n_items, tau=self.tau)
         return np.asarray(h @ self.weights_, dtype=np.float64)
 
-    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
-        return np.asarray(self.weights_[items], dtype=np.float64)
 
-    def _state(self) -> Arrays:
-        return {"weights": self.weights_}
-
-    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
-        self.weights_ = state["weights"]
-
-
-class SLIT(Recommender):
+class SLIT(DenseItemWeights):
     """A linear transition model: ridge regression from the recency-weighted items
     before each point of every history to the items that follow it (in the spirit of
     SLIST, Choi et al., WSDM 2021).
@@ -207,12 +195,6 @@ class SLIT(Recommender):
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         # Transitions both ways: what follows an item and what leads to it.
         return np.asarray(self.weights_[items] + self.weights_[:, items].T, dtype=np.float64)
-
-    def _state(self) -> Arrays:
-        return {"weights": self.weights_}
-
-    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
-        self.weights_ = state["weights"]
 
 
 class SeqBlend(Recommender):
