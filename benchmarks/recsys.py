@@ -183,7 +183,9 @@ class _ImplicitKNN(_Implicit):
 
     def _fit(self, data: Interactions) -> None:
         self.model_ = self._make()
-        self.model_.fit(self._counts(data), show_progress=False)
+        with warnings.catch_warnings():  # its cosine / BM25 hand its own kNN a COO matrix
+            warnings.filterwarnings("ignore", message="Method expects CSR input")
+            self.model_.fit(self._counts(data), show_progress=False)
         self.similarity_ = self.model_.similarity.tocsr().astype(np.float64)
 
     def _make(self) -> Any:
@@ -262,8 +264,6 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     blas_threads = limit_blas_threads()
-    # implicit's cosine / BM25 fit hands its own kNN a COO matrix and warns about it.
-    warnings.filterwarnings("ignore", message="Method expects CSR input")
     models = choose(args.models, list(MODELS), "--models")
     peers = peers_available(choose(args.peers, list(PEERS), "--peers"))
 
