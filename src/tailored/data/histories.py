@@ -110,6 +110,13 @@ class Histories:
         matrix.sum_duplicates()
         return matrix
 
+    def hide_seen(self, scores: FloatArray) -> None:
+        """Set -inf in `scores` (rows x items, aligned with these rows) for every item a
+        row's history holds, so ranking never offers it again."""
+        rows = np.repeat(np.arange(len(self)), self.lengths())
+        known = (self.items >= 0) & (self.items < scores.shape[1])
+        scores[rows[known], self.items[known]] = -np.inf
+
     def positions_from_end(self) -> IntArray:
         """0 for each row's latest interaction, 1 for the one before, and so on."""
         ends = np.repeat(self.indptr[1:], self.lengths())

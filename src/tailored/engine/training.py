@@ -174,8 +174,9 @@ class Training:
 
 
 def _tuned(kind: type[Recommender], train: Interactions) -> Mapping[str, Any]:
-    inner_train, validation = temporal_split(train)
-    if not len(inner_train) or not len(validation):
+    # The validation split takes at least one interaction per user: with one each, the
+    # inner training part would be empty, so the defaults stand.
+    if np.bincount(train.user).max() < 2:
         return {}
     best, _ = tune(kind, GRIDS[kind.name], train)
     return best

@@ -70,8 +70,7 @@ def evaluate(model: Recommender, train: Interactions, test: Interactions) -> Eva
         batch = histories.take(users[start : start + BATCH_USERS])
         scores = np.array(model.score(batch), dtype=np.float64, copy=True)
         scores[:, ~candidates] = -np.inf
-        for r in range(len(batch)):
-            scores[r, batch.row(r)] = -np.inf
+        batch.hide_seen(scores)
         lists.append(top_n(scores, 20))
     scored = time.perf_counter()
     if not lists:

@@ -145,9 +145,7 @@ class Recommender(ABC):
                 raise InvalidInput("allowed", f"must be a mask of {self.n_items} items")
             scores[:, ~allowed] = -np.inf
         if exclude_seen:
-            for r in range(len(histories)):
-                seen = histories.row(r)
-                scores[r, seen[seen >= 0]] = -np.inf
+            histories.hide_seen(scores)
         return self._rankings(scores, n)
 
     def similar_items(self, item_ids: Sequence[str], *, n: int = 10) -> list[Ranking]:

@@ -30,6 +30,20 @@ class DenseItemWeights(Recommender):
     the item similarities, and it is the whole saved state."""
 
     weights_: npt.NDArray[np.float32]
+    max_items: int
+
+    def _check_params(self, *positive: str) -> None:
+        """Refuse non-positive `positive` parameters and catalogs over `max_items`."""
+        for name in positive:
+            value = getattr(self, name)
+            if not value > 0:
+                raise InvalidInput(name, f"must be positive, not {value}")
+        if len(self.items_) > self.max_items:
+            raise InvalidInput(
+                "max_items",
+                f"the catalog has {len(self.items_)} items, {self.name} is limited to "
+                f"{self.max_items} (memory grows with its square); raise it or use ials",
+            )
 
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.weights_[items], dtype=np.float64)
@@ -61,14 +75,7 @@ class EASE(DenseItemWeights):
         return {"l2": self.l2, "max_items": self.max_items}
 
     def _fit(self, data: Interactions) -> None:
-        if self.l2 <= 0:
-            raise InvalidInput("l2", f"must be positive, not {self.l2}")
-        if len(self.items_) > self.max_items:
-            raise InvalidInput(
-                "max_items",
-                f"the catalog has {len(self.items_)} items, EASE is limited to "
-                f"{self.max_items} (memory grows with its square); raise it or use ials",
-            )
+        self._check_params("l2")
         x = data.matrix()
         x.data = np.ones_like(x.data)
         self.weights_ = ease_weights(np.asarray((x.T @ x).toarray(), dtype=np.float64), self.l2)

@@ -38,19 +38,6 @@ def _offset_pairs(
     return a, a + offset
 
 
-def _check(model: Recommender, positive: tuple[str, ...]) -> None:
-    for name in positive:
-        value = getattr(model, name)
-        if not value > 0:
-            raise InvalidInput(name, f"must be positive, not {value}")
-    if len(model.items_) > model.max_items:  # type: ignore[attr-defined]
-        raise InvalidInput(
-            "max_items",
-            f"the catalog has {len(model.items_)} items, this model is limited to "
-            f"{model.max_items} (memory grows with its square); use ials",  # type: ignore[attr-defined]
-        )
-
-
 class SeqEASE(DenseItemWeights):
     """EASE on a Gram matrix where two items of one history count
     exp(-|distance in the history| / kernel_width) instead of 1; scored with a
@@ -85,7 +72,7 @@ class SeqEASE(DenseItemWeights):
         }
 
     def _fit(self, data: Interactions) -> None:
-        _check(self, ("l2", "kernel_width", "tau"))
+        self._check_params("l2", "kernel_width", "tau")
         histories = data.histories()
         n = len(self.items_)
         reach = min(math.ceil(5 * self.kernel_width), int(histories.lengths().max()))
@@ -146,7 +133,7 @@ class SLIT(DenseItemWeights):
         }
 
     def _fit(self, data: Interactions) -> None:
-        _check(self, ("l2", "tau_in", "tau_out", "tau"))
+        self._check_params("l2", "tau_in", "tau_out", "tau")
         histories = data.histories()
         n_items = len(self.items_)
         n = len(histories.items)
@@ -156,8 +143,10 @@ class SLIT(DenseItemWeights):
         cuts = np.flatnonzero(~first)
         row_of = np.full(n, -1, dtype=np.int64)
         row_of[cuts] = np.arange(len(cuts))
-        inputs = self._windows(histories, row_of, math.ceil(3 * self.tau_in), self.tau_in, -1)
-        targets = self._windows(histories, row_of, math.ceil(5 * self.tau_out), self.tau_out, 0)
+        inputs = _windows(histories, row_of, math.ceil(3 * self.tau_in), self.tau_in, before=True)
+        targets = _windows(
+            histories, row_of, math.ceil(5 * self.tau_out), self.tau_out, before=False
+        )
         shape = (len(cuts), n_items)
         h = sp.csr_matrix(inputs, shape=shape)
         y = sp.csr_matrix(targets, shape=shape)
@@ -168,25 +157,6 @@ class SLIT(DenseItemWeights):
             gram, cross, assume_a="pos", overwrite_a=True, check_finite=False
         ).astype(np.float32)
 
-    @staticmethod
-    def _windows(
-        histories: Histories, row_of: npt.NDArray[np.int64], width: int, tau: float, shift: int
-    ) -> tuple[FloatArray, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
-        """(values, (rows, items)): for each cut at position c, the items at
-        c + shift - d (inputs, shift -1) or c + d (targets, shift 0) for d < width."""
-        values, rows, items = [], [], []
-        for d in range(width):
-            offset = d - shift if shift < 0 else d
-            if shift < 0:  # item before the cut: positions (p, c) with c = p + 1 + d
-                p, c = _offset_pairs(histories, offset)
-            else:  # item at or after the cut: positions (c, q) with q = c + d
-                c, p = _offset_pairs(histories, offset)
-            keep = row_of[c] >= 0
-            rows.append(row_of[c[keep]])
-            items.append(histories.items[p[keep]])
-            values.append(np.full(int(keep.sum()), math.exp(-d / tau)))
-        return np.concatenate(values), (np.concatenate(rows), np.concatenate(items))
-
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
         h = recency_matrix(histories, n_items=self.n_items, tau=self.tau)
@@ -195,6 +165,24 @@ class SLIT(DenseItemWeights):
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         # Transitions both ways: what follows an item and what leads to it.
         return np.asarray(self.weights_[items] + self.weights_[:, items].T, dtype=np.float64)
+
+
+def _windows(
+    histories: Histories, row_of: npt.NDArray[np.int64], width: int, tau: float, *, before: bool
+) -> tuple[FloatArray, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
+    """(values, (rows, items)) for every cut c (a position with row_of[c] >= 0): the items
+    at c - 1 - d (`before`) or at c + d (after) for d < width, weighted exp(-d / tau)."""
+    values, rows, items = [], [], []
+    for d in range(width):
+        if before:  # the item at p = c - 1 - d, i.e. pairs (p, c) at offset d + 1
+            p, c = _offset_pairs(histories, d + 1)
+        else:  # the item at q = c + d, i.e. pairs (c, q) at offset d
+            c, p = _offset_pairs(histories, d)
+        keep = row_of[c] >= 0
+        rows.append(row_of[c[keep]])
+        items.append(histories.items[p[keep]])
+        values.append(np.full(int(keep.sum()), math.exp(-d / tau)))
+    return np.concatenate(values), (np.concatenate(rows), np.concatenate(items))
 
 
 class SeqBlend(Recommender):

@@ -157,7 +157,8 @@ def _is_transient(error: DBAPIError) -> bool:
 
 
 def _first_line(error: DBAPIError) -> str:
-    return str(error.orig).strip().splitlines()[0][:200] if str(error.orig).strip() else ""
+    lines = str(error.orig).strip().splitlines()
+    return lines[0][:200] if lines else ""
 
 
 __all__ = ["Backend", "Database"]
