@@ -258,10 +258,18 @@ def main() -> None:
     parser.add_argument("--scale-users", type=int, default=100_000)
     parser.add_argument("--scale-items", type=int, default=50_000)
     parser.add_argument("--scale-interactions", type=int, default=5_000_000)
-    parser.add_argument("--scale-iterations", type=int, default=2, help="our iALS at scale")
+    parser.add_argument(
+        "--scale-iterations", type=int, default=SCALE_ITERATIONS, help="our iALS at scale"
+    )
     parser.add_argument("--scale-timeout", type=float, default=900.0, help="seconds per model")
     parser.add_argument("--scale-memory-limit-gb", type=float, default=12.0)
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="lay this run's results over those already in --output, model by model, "
+        "instead of replacing the file",
+    )
     args = parser.parse_args()
     blas_threads = limit_blas_threads()
     models = choose(args.models, list(MODELS), "--models")
@@ -288,6 +296,8 @@ def main() -> None:
         )
     if args.scale:
         report["scale"] = run_scale(args, models, peers)
+    if args.merge and args.output.exists():
+        report = merge(json.loads(args.output.read_text()), report)
     report["targets"] = TARGETS
     report["targets_met"] = targets_met(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
@@ -564,8 +574,8 @@ def run_scale(args: argparse.Namespace, models: list[str], peers: list[str]) -> 
         "notes": [
             "each model in its own spawned process; peak_rss_mb = ru_maxrss of that "
             "process (data generation included; data_rss_mb is the peak after it)",
-            "our iALS runs fewer iterations (a per-row Python loop); the projection "
-            "scales its fit time linearly to 15 iterations",
+            f"our iALS runs {args.scale_iterations} iterations (--scale-iterations); "
+            f"projected_fit_s_at_15_iterations scales its fit time linearly to {SCALE_ITERATIONS}",
             "default hyper-parameters for every model (no tuning at scale)",
         ],
     }
@@ -602,6 +612,40 @@ def peak_rss_mb() -> float:
 
 
 # --- report ---
+
+
+def merge(previous: Mapping[str, Any], report: Mapping[str, Any]) -> dict[str, Any]:
+    """`report` laid over a `previous` results file: each model this run measured
+    replaces its old entry (per dataset, and at scale), every other entry is kept, the
+    pipeline time is summed again, and the run is listed under "merged_runs"."""
+    merged: dict[str, Any] = json.loads(json.dumps(previous))  # a deep copy
+    merged.setdefault("merged_runs", []).append(
+        {
+            "date": report["date"],
+            "tailored": report["tailored"],
+            "machine": report["machine"],
+            "parameters": report["parameters"],
+            "datasets": list(report["datasets"]),
+        }
+    )
+    parameters = merged["parameters"]
+    for key in ("models", "peers"):
+        parameters[key] += [n for n in report["parameters"][key] if n not in parameters[key]]
+    parameters["scale"] = bool(parameters["scale"] or report["parameters"]["scale"])
+    for name, new in report["datasets"].items():
+        old = merged["datasets"].setdefault(name, new)
+        if old is new:
+            continue
+        old["models"].update(new["models"])
+        trimmed = {m: t for m, t in old["grids_trimmed"].items() if m not in new["models"]}
+        old["grids_trimmed"] = trimmed | new["grids_trimmed"]
+        ours = [old["models"].get(m, {}).get("total_s", 0.0) for m in parameters["models"]]
+        old["ours_pipeline_s"] = round(old["load_split_s"] + sum(ours), 1)
+    if "scale" in report:
+        scale = merged.setdefault("scale", report["scale"])
+        scale["models"].update(report["scale"]["models"])
+        scale["notes"] = report["scale"]["notes"]
+    return merged
 
 
 def targets_met(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
+from tailored.config import Settings
 from tailored.server import create_app
 from tailored.storage.tables import metadata
 from tailored.testing.databases import BACKENDS, fresh_database, require_postgres
@@ -57,8 +59,11 @@ def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def session_engine(database_url: str) -> Iterator[Engine]:
-    engine = Engine.open(database_url)
+def session_engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    # Serving re-reads catalog, trending and models on every request, so each test sees
+    # exactly what it stored; trained models go to a temporary folder.
+    settings = Settings(serving_refresh_seconds=0, models_dir=tmp_path_factory.mktemp("models"))
+    engine = Engine.open(database_url, settings=settings)
     yield engine
     engine.close()
 
@@ -100,3 +105,50 @@ def api(engine: Engine) -> Iterator[Api]:
     }
     with TestClient(create_app(engine)) as client:
         yield Api(client, headers["admin"], headers["ingest"], headers["serve"])
+
+
+SHOP_ITEMS = [
+    ("tent", "Tent", ["camping"], {"brand": "Acme", "price": 200}),
+    ("stove", "Stove", ["camping"], {"brand": "Acme", "price": 60}),
+    ("lamp", "Lamp", ["camping", "lighting"], {"brand": "Zeta", "price": 25}),
+    ("mat", "Sleeping mat", ["camping"], {"brand": "Zeta", "price": 30}),
+    ("boots", "Boots", ["shoes"], {"brand": "Acme", "price": 120}),
+    ("socks", "Wool socks", ["shoes"], {"brand": "Zeta", "price": 10}),
+    ("laces", "Laces", ["shoes"], {"brand": "Acme", "price": 5}),
+    ("pan", "Pan", ["kitchen"], {"brand": "Chef", "price": 40}),
+    ("knife", "Knife", ["kitchen"], {"brand": "Chef", "price": 30}),
+    ("mug", "Mug", ["kitchen"], {"brand": "Chef", "price": 8}),
+]
+SHOP_JOURNEYS = {
+    "camper": ["tent", "stove", "lamp", "mat", "old-tent"],
+    "hiker": ["boots", "socks", "laces"],
+    "cook": ["pan", "knife", "mug"],
+}
+
+
+@pytest.fixture
+def shop(engine: Engine) -> Engine:
+    """A small shop: camping, shoes and kitchen items (`old-tent` out of stock, `new-lamp`
+    without events), and 20 shoppers per kind who each walk their kind's journey in
+    order over the last three days, buying the second item."""
+    rows: list[dict[str, object]] = [
+        {"id": i, "title": t, "categories": c, "attributes": a} for i, t, c, a in SHOP_ITEMS
+    ]
+    rows.append({"id": "old-tent", "title": "Old tent", "categories": ["camping"],
+                 "available": False})  # fmt: skip
+    rows.append({"id": "new-lamp", "title": "New lamp", "categories": ["camping"]})
+    assert not engine.items.upsert_many(rows).rejected
+    start = datetime.now(UTC) - timedelta(days=3)
+    events: list[dict[str, object]] = []
+    for k, (kind, journey) in enumerate(SHOP_JOURNEYS.items()):
+        for u in range(20):
+            user = f"{kind}{u}"
+            for step, item in enumerate(journey):
+                at = start + timedelta(hours=u + 20 * k, minutes=step)
+                events.append({"user_id": user, "item_id": item, "type": "view", "timestamp": at})
+                if step == 1:
+                    events.append(
+                        {"user_id": user, "item_id": item, "type": "purchase", "timestamp": at}
+                    )
+    assert not engine.events.record_many(events).rejected
+    return engine

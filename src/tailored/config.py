@@ -12,10 +12,47 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
+
+
+class BoostSettings(BaseModel):
+    """A business boost of a placement: items matching every condition given get their
+    score multiplied by `factor`; `when` limits it to requests with that context."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    factor: float = Field(gt=0, description="> 1 promotes, < 1 demotes")
+    category: str | None = None
+    attribute: str | None = None
+    value: str | None = None
+    items: list[str] = []
+    when: dict[str, str] = Field(
+        {}, description="e.g. {'season': 'winter'} or {'device': 'mobile'}"
+    )
+
+    @model_validator(mode="after")
+    def _has_a_condition(self) -> BoostSettings:
+        if (self.attribute is None) != (self.value is None):
+            raise ValueError("give attribute and value together")
+        if self.category is None and self.attribute is None and not self.items:
+            raise ValueError("give a category, an attribute and value, or items to boost")
+        return self
+
+
+class PlacementSettings(BaseModel):
+    """How one placement (a slot such as 'home' or 'item_page') re-ranks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    diversity: float = Field(
+        0.0, ge=0, le=1, description="0: none; 0.5 halves each further item of a shown category"
+    )
+    boosts: list[BoostSettings] = []
+    exclude_seen: bool = True
+    exclude_purchased: bool = True
 
 
 class Settings(BaseSettings):
@@ -51,6 +88,20 @@ class Settings(BaseSettings):
         Path("./tailored-models"),
         description="Folder for trained model files (the database records each version).",
     )
+    retrain_every_hours: float | None = Field(
+        None,
+        gt=0,
+        description="Retrain on a schedule: the server queues a training job when the "
+        "newest one is this many hours old (None: only when asked).",
+    )
+    retrain_models: tuple[str, ...] | None = Field(
+        None,
+        description="Models retrained on the schedule (None: each model with an active "
+        "version, else the training default).",
+    )
+    retrain_tune: bool = Field(
+        True, description="Scheduled retraining chooses hyper-parameters again."
+    )
     event_weights: dict[str, float] = Field(
         {
             "purchase": 5.0,
@@ -70,6 +121,48 @@ class Settings(BaseSettings):
         description="Older events count less when training: weights halve every this many "
         "days before the newest event (None: no decay).",
     )
+
+    personalization_consent: Literal["opt_in", "opt_out"] = Field(
+        "opt_out",
+        description="opt_in: personalize only users who granted the 'personalization' "
+        "consent; opt_out: everyone except users who withdrew it. Others get trending "
+        "items, and are told so.",
+    )
+    recommend_model: str = Field(
+        "seq_blend",
+        description="The model whose active version serves user recommendations "
+        "(ials or item_knn for catalogs over 20,000 items).",
+    )
+    similar_model: str = Field("item_knn", description="The model behind similar items.")
+    bought_together_model: str = Field(
+        "cooccurrence", description="The model behind 'bought together'."
+    )
+    history_length: int = Field(
+        100, ge=1, le=10_000, description="A user's latest interactions scored per request."
+    )
+    trending_window_days: float = Field(
+        7.0, gt=0, description="What 'trending' counts: events in the latest this many days."
+    )
+    serving_refresh_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="How often serving re-reads the catalog, trending counts and active "
+        "models (in the background; requests never wait for it).",
+    )
+    placements: dict[str, PlacementSettings] = Field(
+        {},
+        description="Re-ranking per placement name, as JSON, e.g. "
+        '{"home": {"diversity": 0.3, "boosts": [{"category": "sale", "factor": 1.5}]}}; '
+        "other placements use 'default' if given, else no re-ranking.",
+    )
+
+    @model_validator(mode="after")
+    def _personalization_is_a_purpose(self) -> Settings:
+        if "personalization" not in self.consent_purposes:
+            raise ValueError(
+                "consent_purposes must include 'personalization': recommendations ask for it"
+            )
+        return self
 
     @field_validator("event_weights")
     @classmethod
@@ -106,4 +199,10 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "load_settings"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "BoostSettings",
+    "PlacementSettings",
+    "Settings",
+    "load_settings",
+]

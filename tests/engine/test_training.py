@@ -55,16 +55,21 @@ def test_train_records_an_active_version_that_recommends(engine: Engine, tmp_pat
     assert set(top) == {"boots", "lamp"}
 
 
-def test_activate_rolls_back_and_only_one_version_is_active(engine: Engine, tmp_path: Path) -> None:
+def test_activate_rolls_back_and_one_version_per_model_is_active(
+    engine: Engine, tmp_path: Path
+) -> None:
     _shop(engine)
-    first = engine.training.train("popular", tune=False, models_dir=tmp_path)
+    first = engine.training.train("ease", params={"l2": 100.0}, models_dir=tmp_path)
+    knn = engine.training.train("item_knn", tune=False, models_dir=tmp_path)
     second = engine.training.train("ease", params={"l2": 10.0}, models_dir=tmp_path)
     assert second.params["l2"] == 10.0
-    assert [v.id for v in engine.training.versions()] == [second.id, first.id]
-    assert engine.training.active() == engine.training.version(second.id)
+    assert [v.id for v in engine.training.versions()] == [second.id, knn.id, first.id]
+    assert [v.active for v in engine.training.versions()] == [True, True, False]
+    assert engine.training.active("ease") == engine.training.version(second.id)
     engine.training.activate(first.id)
-    assert [v.active for v in engine.training.versions()] == [False, True]
-    assert engine.training.load().name == "popular"
+    assert [v.active for v in engine.training.versions()] == [False, True, True]
+    assert engine.training.load(model="ease").get_params()["l2"] == 100.0
+    assert engine.training.load(model="item_knn").name == "item_knn"
 
 
 def test_not_activated_version_leaves_the_active_one(engine: Engine, tmp_path: Path) -> None:

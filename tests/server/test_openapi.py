@@ -22,6 +22,14 @@ EXPECTED = {
     "/v1/event-types": {"get", "post"},
     "/healthz": {"get"},
     "/readyz": {"get"},
+    "/v1/admin/training": {"get", "post"},
+    "/v1/admin/training/{job_id}": {"get"},
+    "/v1/admin/models": {"get"},
+    "/v1/admin/models/{version_id}/activate": {"post"},
+    "/v1/users/{user_id}/recommendations": {"get"},
+    "/v1/recommendations": {"post"},
+    "/v1/items/{item_id}/similar": {"get"},
+    "/v1/items/{item_id}/bought-together": {"get"},
 }
 
 

@@ -10,6 +10,7 @@ import typer
 from tailored.cli import db, imports, keys, models
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
+from tailored.cli.evaluate import evaluate
 from tailored.engine.migrations import upgrade_database
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(models.app, name="models")
 app.command()(demo)
 app.command()(models.train)
+app.command()(evaluate)
 
 
 @app.command()

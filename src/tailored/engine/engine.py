@@ -9,8 +9,10 @@ from types import TracebackType
 from tailored.config import Settings
 from tailored.engine.catalog import Items
 from tailored.engine.events import Events, EventTypes
+from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
 from tailored.engine.profiles import Consents, Users
+from tailored.engine.recommend import Recommendations
 from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
@@ -55,6 +57,8 @@ class Engine:
             event_weights=settings.event_weights,
             half_life_days=settings.interaction_half_life_days,
         )
+        self.recommendations = Recommendations(db, settings, now=clock, active=self.training.active)
+        self.jobs = Jobs(db, self.training, now=clock)
 
     @classmethod
     def open(

@@ -137,7 +137,7 @@ class Training:
         with self._db.writing() as conn:
             version_id = store.insert_version(conn, row)
             if activate:
-                store.set_active(conn, version_id)
+                store.set_active(conn, version_id, fitted.name)
         return self.version(version_id)
 
     def versions(self) -> list[ModelVersion]:
@@ -153,23 +153,27 @@ class Training:
         return found
 
     def activate(self, version_id: int) -> ModelVersion:
-        """Serve this version from now on (also how to roll back)."""
+        """Serve this version from now on, in place of the active version of the same
+        model (also how to roll back)."""
         version = self.version(version_id)
         if not Path(version.artifact).is_file():
             raise InvalidInput("version", f"the file of version {version_id} is missing")
         with self._db.writing() as conn:
-            store.set_active(conn, version_id)
+            store.set_active(conn, version_id, version.model)
         return self.version(version_id)
 
-    def active(self) -> ModelVersion | None:
+    def active(self, model: str | None = None) -> ModelVersion | None:
+        """The active version of `model`, or (None) the newest active version of any.
+        Each model has at most one: each serves its own purpose (the settings say which
+        model serves recommendations, similar items and bought together)."""
         with self._db.reading() as conn:
-            return store.active_version(conn)
+            return store.active_version(conn, model)
 
-    def load(self, version_id: int | None = None) -> Recommender:
-        """The model of a version (default: the active one)."""
-        version = self.version(version_id) if version_id is not None else self.active()
+    def load(self, version_id: int | None = None, *, model: str | None = None) -> Recommender:
+        """The model of a version (default: the active one, of `model` if given)."""
+        version = self.version(version_id) if version_id is not None else self.active(model)
         if version is None:
-            raise NotFound("active model", "none: train one first")
+            raise NotFound("active model", f"{model or 'none'}: train one first")
         return load_model(version.artifact)
 
 

@@ -96,15 +96,21 @@ def tune(
     train: Interactions,
     *,
     test_fraction: float = 0.2,
+    on_candidate: Callable[[Evaluation], None] | None = None,
 ) -> tuple[Mapping[str, Any], list[Evaluation]]:
     """Pick the parameters of `grid` with the best NDCG@10 on a temporal split of train.
 
-    Returns the winner and every candidate's validation result, in grid order.
+    Returns the winner and every candidate's validation result, in grid order;
+    `on_candidate` hears each result as it comes (for progress displays).
     """
     if not grid:
         raise InvalidInput("grid", "needs at least one set of parameters")
     inner_train, validation = temporal_split(train, test_fraction=test_fraction)
-    results = [evaluate(make(**params), inner_train, validation) for params in grid]
+    results = []
+    for params in grid:
+        results.append(evaluate(make(**params), inner_train, validation))
+        if on_candidate is not None:
+            on_candidate(results[-1])
     best = max(range(len(grid)), key=lambda n: results[n].ndcg_at_10)
     return grid[best], results
 

@@ -155,9 +155,59 @@ class Recommender(ABC):
         unknown = [item_ids[int(i)] for i in np.flatnonzero(index < 0)]
         if unknown:
             raise NotFound("item", str(unknown[0]))
-        scores = np.array(self._item_similarity(index), dtype=np.float64, copy=True)
+        scores = np.array(self.similarity(index), dtype=np.float64, copy=True)
         scores[np.arange(len(index)), index] = -np.inf
         return self._rankings(scores, n)
+
+    def attribute(
+        self,
+        history: Histories,
+        items: npt.NDArray[np.int64],
+        *,
+        positions: npt.NDArray[np.int64] | None = None,
+        now: float | None = None,
+    ) -> FloatArray:
+        """How much interactions of a one-row `history` add to the scores of `items`: the
+        score with the whole history minus the score without that interaction (leave one
+        out), for any model. Rows follow `positions` in the history (default: all),
+        columns `items`. "Because you viewed <title>" is read from this.
+
+        >>> data = Interactions.from_ids(["u", "u", "v", "v"], list("abcd"))
+        >>> from tailored.models import ItemKNN
+        >>> model = ItemKNN(shrinkage=0).fit(data)
+        >>> model.attribute(Histories.from_sequences([[0, 2]]), np.array([1, 3])).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
+        self._check_fitted()
+        if len(history) != 1:
+            raise InvalidInput("history", f"must hold one row, not {len(history)}")
+        length = len(history.items)
+        left_out = np.arange(length) if positions is None else np.asarray(positions, np.int64)
+        if len(left_out) == 0:
+            return np.zeros((0, len(items)))
+        keep = np.ones((len(left_out), length), dtype=np.bool_)
+        keep[np.arange(len(left_out)), left_out] = False
+        without = Histories(
+            np.arange(len(left_out) + 1, dtype=np.int64) * (length - 1),
+            np.broadcast_to(history.items, keep.shape)[keep],
+            np.broadcast_to(history.times, keep.shape)[keep],
+            np.broadcast_to(history.weights, keep.shape)[keep],
+        )
+        full = self.score_items(history, items, now=now)[0]
+        return np.asarray(full[None, :] - self.score_items(without, items, now=now))
+
+    def score_items(
+        self, histories: Histories, items: npt.NDArray[np.int64], *, now: float | None = None
+    ) -> FloatArray:
+        """`score(histories)[:, items]`; models override it where a few columns cost
+        less than all of them (it is what explanations use)."""
+        return self.score(histories, now=now)[:, items]
+
+    def similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
+        """Rows (len(items) x n_items) of how related every item is to each of `items`
+        (dense indices); 0 or less means no evidence. What `similar_items` ranks."""
+        self._check_fitted()
+        return np.asarray(self._item_similarity(np.asarray(items, dtype=np.int64)))
 
     def _rankings(self, scores: FloatArray, n: int) -> list[Ranking]:
         best = top_n(scores, n)

@@ -7,12 +7,16 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
 from tailored.models.base import Arrays, FloatArray, Recommender
 from tailored.models.sparse import keep_top_per_row, sparse_from_state, sparse_state
+
+BLOCK_VALUES = 1 << 24
+"""Item pairs a block may hold while fitting (at most, when every pair overlaps)."""
 
 
 class ItemKNN(Recommender):
@@ -39,20 +43,21 @@ class ItemKNN(Recommender):
             raise InvalidInput("neighbors", f"must be 1 or more, not {self.neighbors}")
         if self.shrinkage < 0:
             raise InvalidInput("shrinkage", f"must be 0 or more, not {self.shrinkage}")
-        x = data.matrix().tocsc()
-        x.data = np.ones_like(x.data)  # who interacted, not how much
-        overlap = (x.T @ x).tocsr().astype(np.float64)
-        norms = np.sqrt(overlap.diagonal())
-        overlap.setdiag(0.0)
-        overlap.eliminate_zeros()
-        rows = np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
-        overlap.data /= norms[rows] * norms[overlap.indices] + self.shrinkage
-        self.similarity_ = keep_top_per_row(overlap, self.neighbors)
+        self.similarity_ = cosine_neighbors(
+            data.matrix(), neighbors=self.neighbors, shrinkage=self.shrinkage
+        )
 
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
         h = histories.matrix(n_items=self.n_items)
         return np.asarray((h @ self.similarity_).toarray(), dtype=np.float64)
+
+    def score_items(
+        self, histories: Histories, items: npt.NDArray[np.int64], *, now: float | None = None
+    ) -> FloatArray:
+        self._check_fitted()
+        product = histories.matrix(n_items=self.n_items) @ self.similarity_  # sparse, small
+        return np.asarray(product.tocsc()[:, items].toarray(), dtype=np.float64)
 
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.similarity_[items].toarray(), dtype=np.float64)
@@ -64,4 +69,39 @@ class ItemKNN(Recommender):
         self.similarity_ = sparse_from_state(state, "similarity")
 
 
-__all__ = ["ItemKNN"]
+def cosine_neighbors(
+    ratings: sp.csr_matrix,
+    *,
+    neighbors: int,
+    shrinkage: float,
+    block_items: int | None = None,
+) -> sp.csr_matrix:
+    """Items x items: each item's `neighbors` most similar other items (ties keep lower
+    columns) under cosine with shrinkage over who interacted (users x items `ratings`).
+
+    The item x item product is never held whole: it is computed for `block_items` items
+    at a time (by default as many as `BLOCK_VALUES` allows), normalised and cut to each
+    row's top `neighbors` at once, so memory is one block plus the kept neighbours.
+
+    >>> ratings = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 0, 1]]))
+    >>> cosine_neighbors(ratings, neighbors=1, shrinkage=0).toarray().round(3).tolist()
+    [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.5, 0.0, 0.0]]
+    """
+    x = ratings.tocsr().astype(np.float64)
+    x.data = np.ones_like(x.data)  # who interacted, not how much
+    by_item = x.T.tocsr()
+    n_items = x.shape[1]
+    norms = np.sqrt(np.diff(by_item.indptr).astype(np.float64))
+    step = block_items or max(1, BLOCK_VALUES // max(n_items, 1))
+    blocks = [sp.csr_matrix((0, n_items))]
+    for start in range(0, n_items, step):
+        overlap = (by_item[start : start + step] @ x).tocsr()
+        rows = start + np.repeat(np.arange(overlap.shape[0]), np.diff(overlap.indptr))
+        overlap.data /= norms[rows] * norms[overlap.indices] + shrinkage
+        overlap.data[overlap.indices == rows] = 0.0  # never itself
+        overlap.eliminate_zeros()
+        blocks.append(keep_top_per_row(overlap, neighbors))
+    return sp.vstack(blocks, format="csr")
+
+
+__all__ = ["ItemKNN", "cosine_neighbors"]

@@ -13,25 +13,37 @@ import scipy.sparse as sp
 def keep_top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Keep the k largest values of each row (a sparse top-k; ties keep lower columns).
 
-    >>> m = sp.csr_matrix(np.array([[0.1, 0.5, 0.3], [0.0, 0.2, 0.0]]))
+    Linear in the stored values: each long row's k-th largest value is found by
+    partition, the values above it are kept and the ties at it fill the remaining
+    places from the lowest column up.
+
+    >>> m = sp.csr_matrix(np.array([[0.1, 0.5, 0.3, 0.5], [0.0, 0.2, 0.0, -1.0]]))
     >>> keep_top_per_row(m, 1).toarray().tolist()
-    [[0.0, 0.5, 0.0], [0.0, 0.2, 0.0]]
+    [[0.0, 0.5, 0.0, 0.0], [0.0, 0.2, 0.0, 0.0]]
+    >>> keep_top_per_row(m, 2).toarray().tolist()
+    [[0.0, 0.5, 0.0, 0.5], [0.0, 0.2, 0.0, -1.0]]
     """
     matrix = matrix.tocsr()
-    matrix.sort_indices()
-    lengths = np.diff(matrix.indptr)
+    matrix.sum_duplicates()  # and sorts each row's columns
+    indptr, data = matrix.indptr, matrix.data
+    lengths = np.diff(indptr)
     if lengths.max(initial=0) <= k:
         return matrix
     rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    # Within each row, order by value descending (then column); keep the first k.
-    order = np.lexsort((matrix.indices, -matrix.data, rows))
-    rank = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], lengths)
-    keep = order[rank < k]
-    kept = sp.csr_matrix(
-        (matrix.data[keep], (rows[keep], matrix.indices[keep])), shape=matrix.shape
-    )
-    kept.sort_indices()
-    return kept
+    long = lengths > k
+    kth = np.zeros(matrix.shape[0], dtype=data.dtype)
+    for r in np.flatnonzero(long):
+        values = data[indptr[r] : indptr[r + 1]]
+        kth[r] = np.partition(values, len(values) - k)[len(values) - k]
+    keep = ~long[rows] | (data > kth[rows])
+    tied = np.flatnonzero(long[rows] & (data == kth[rows]))  # row-major, columns ascending
+    room = k - np.bincount(rows[keep], minlength=matrix.shape[0])
+    tied_rows = rows[tied]
+    rank = np.arange(len(tied)) - np.searchsorted(tied_rows, tied_rows)
+    keep[tied[rank < room[tied_rows]]] = True
+    kept_indptr = np.zeros_like(indptr)
+    np.cumsum(np.bincount(rows[keep], minlength=matrix.shape[0]), out=kept_indptr[1:])
+    return sp.csr_matrix((data[keep], matrix.indices[keep], kept_indptr), shape=matrix.shape)
 
 
 def sparse_state(matrix: sp.csr_matrix, name: str) -> dict[str, npt.NDArray[Any]]:

@@ -13,10 +13,11 @@ from fastapi.openapi.utils import get_openapi
 import tailored
 from tailored.config import Settings
 from tailored.engine import Engine
+from tailored.engine.background import Background
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
-from tailored.server.routes import events, health, items, users
+from tailored.server.routes import events, health, items, recommendations, training, users
 
 DESCRIPTION = """\
 Self-hosted personalization and customization engine.
@@ -35,7 +36,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         owned = engine is None
         app.state.engine = engine or Engine.open(settings=settings or Settings())
         try:
-            yield
+            with Background.of(app.state.engine):  # training jobs, scheduled retraining
+                yield
         finally:
             if owned:
                 app.state.engine.close()
@@ -50,7 +52,14 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         app.state.engine = engine
     errors.install(app)
     app.add_middleware(BodyLimit, limit=lambda: app.state.engine.settings.max_body_bytes)
-    for router in (health.router, items.router, users.router, events.router):
+    for router in (
+        health.router,
+        items.router,
+        users.router,
+        events.router,
+        recommendations.router,
+        training.router,
+    ):
         app.include_router(router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -69,3 +69,10 @@ def sqlite_timestamp(value: datetime | None) -> str | None:
         value.second,
         value.microsecond,
     )
+
+
+def as_utc(value: datetime | str) -> datetime:
+    """An aggregate's datetime as aware UTC: aggregates bypass the column type on SQLite,
+    so naive UTC datetimes or ISO text come back."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -12,7 +12,7 @@ from sqlalchemy import Connection, RowMapping, func, select, update
 
 from tailored.domain.events import Event, EventType
 from tailored.domain.profiles import ActivitySummary
-from tailored.storage.columns import sqlite_timestamp
+from tailored.storage.columns import as_utc, sqlite_timestamp
 from tailored.storage.tables import event_types, events
 from tailored.storage.upsert import chunks, insert_new
 
@@ -179,7 +179,7 @@ def activity_summary(conn: Connection, user_id: str, *, recent: int = 10) -> Act
     last: datetime | None = None
     for event_type, count, earliest, latest in conn.execute(by_type_query):
         by_type[event_type] = int(count)
-        earliest, latest = _utc(earliest), _utc(latest)
+        earliest, latest = as_utc(earliest), as_utc(latest)
         first = earliest if first is None or earliest < first else first
         last = latest if last is None or latest > last else last
     recent_query = (
@@ -222,12 +222,6 @@ def insert_event_type(conn: Connection, event_type: EventType, *, now: datetime)
         "created_at": now,
     }
     return insert_new(conn, event_types, [row], keys=("name",)) == 1
-
-
-def _utc(value: datetime | str) -> datetime:
-    # Aggregates bypass the column type on SQLite: naive UTC datetimes or ISO text come back.
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _event(row: RowMapping) -> Event:

@@ -32,15 +32,22 @@ def get_version(conn: Connection, version_id: int) -> ModelVersion | None:
     return _version(row) if row else None
 
 
-def active_version(conn: Connection) -> ModelVersion | None:
+def active_version(conn: Connection, model: str | None = None) -> ModelVersion | None:
+    """The active version of `model`, or (None) the newest active version of any model."""
     query = select(model_versions).where(model_versions.c.active.is_(True))
+    if model is not None:
+        query = query.where(model_versions.c.model == model)
     row = conn.execute(query.order_by(model_versions.c.id.desc())).mappings().first()
     return _version(row) if row else None
 
 
-def set_active(conn: Connection, version_id: int) -> None:
-    """Make `version_id` the one active version."""
-    conn.execute(update(model_versions).values(active=model_versions.c.id == version_id))
+def set_active(conn: Connection, version_id: int, model: str) -> None:
+    """Make `version_id` the one active version of its `model` (other models keep theirs)."""
+    conn.execute(
+        update(model_versions)
+        .where(model_versions.c.model == model)
+        .values(active=model_versions.c.id == version_id)
+    )
 
 
 def interaction_rows(

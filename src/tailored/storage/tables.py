@@ -151,6 +151,28 @@ model_versions = Table(
     Column("active", Boolean, nullable=False),
 )
 
+# Training requests, queued by the API or the retraining schedule and run by a background
+# worker of any server process; `heartbeat_at` shows the worker is still alive.
+training_jobs = Table(
+    "training_jobs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("model", String(64), nullable=False),
+    Column("params", JSONColumn, nullable=False),
+    Column("tune", Boolean, nullable=False),
+    Column("activate", Boolean, nullable=False),
+    Column("origin", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime, nullable=True),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("heartbeat_at", UTCDateTime, nullable=True),
+    Column("worker", String(ID), nullable=True),
+    Column("version_id", BigId, nullable=True),
+    Column("error", Text, nullable=True),
+    Index(None, "status", "id"),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,

@@ -107,6 +107,27 @@ class RecommenderContract:
         alone = [fitted.recommend(fitted.histories([row]), n=4)[0] for row in rows]
         assert [_ties_sorted(r) for r in ranked] == [_ties_sorted(r) for r in alone]
 
+    def test_score_items_are_the_same_columns_of_score(self, fitted: Recommender) -> None:
+        history = fitted.histories([["tent", "boots"], ["pan"], []])
+        columns = np.array([3, 0, 5])
+        np.testing.assert_allclose(
+            fitted.score_items(history, columns), fitted.score(history)[:, columns], atol=1e-9
+        )
+
+    def test_attribution_is_what_leaving_an_interaction_out_changes(
+        self, fitted: Recommender
+    ) -> None:
+        """The basis of "because you viewed <title>": for each history interaction, the
+        score with it minus the score without it."""
+        rows = ["tent", "pan", "boots"]
+        history = fitted.histories([rows])
+        items = np.arange(fitted.n_items)
+        lift = fitted.attribute(history, items, positions=np.array([0, 2]))
+        full = fitted.score(history)[0]
+        for r, left_out in enumerate([0, 2]):
+            without = fitted.histories([[i for k, i in enumerate(rows) if k != left_out]])
+            np.testing.assert_allclose(lift[r], full - fitted.score(without)[0], atol=1e-9)
+
     def test_unknown_ids_are_dropped_or_named(self, fitted: Recommender) -> None:
         history = fitted.histories([["tent", "no-such-item"]])
         assert history.row(0).tolist() == [fitted.items_.position("tent")]

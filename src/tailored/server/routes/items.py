@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from tailored.errors import InvalidInput
 from tailored.server.auth import Admin, EngineDep, Serve
 from tailored.server.body import read_json, rows_of
+from tailored.server.query import attribute_filters
 from tailored.server.schemas import BatchResultOut, ItemBody, ItemOut, ItemPage
 
 router = APIRouter(prefix="/v1/items", tags=["items"])
@@ -74,7 +73,7 @@ def list_items(
 ) -> ItemPage:
     page = engine.items.list(
         categories=category,
-        attributes=_attribute_filters(attr),
+        attributes=attribute_filters(attr),
         available=available,
         cursor=cursor,
         limit=limit,
@@ -86,16 +85,6 @@ def list_items(
 def delete_item(item_id: str, engine: EngineDep, _key: Admin) -> Response:
     engine.items.delete(item_id)
     return Response(status_code=204)
-
-
-def _attribute_filters(pairs: list[str]) -> dict[str, list[str]]:
-    filters: dict[str, list[str]] = defaultdict(list)
-    for pair in pairs:
-        name, sep, value = pair.partition(":")
-        if not sep or not name or not value:
-            raise InvalidInput("query.attr", f"{pair!r} must look like name:value, e.g. brand:Acme")
-        filters[name].append(value)
-    return dict(filters)
 
 
 __all__ = ["router"]

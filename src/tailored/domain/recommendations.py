@@ -1,0 +1,174 @@
+"""What a recommendation request asks for and what it answers, as plain values.
+
+A request names who is asking (a user, or only a session), which slot it fills (the
+placement, whose `Strategy` says how to re-rank), which items may appear (`Filters`)
+and the situation (`Context`). The answer is a ranked list where every item carries a
+`Reason` a person can read.
+
+>>> Filters(categories=("shoes",)).is_empty
+False
+>>> Context(time=None).derived()
+{}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ReasonKind = Literal[
+    "history",  # because you viewed / bought / ... <title>
+    "session",  # because you are looking at / have in your cart <title>
+    "similar",  # similar to <title>
+    "bought_together",  # often bought together with <title>
+    "trending",  # popular this week
+    "trending_in_category",  # popular in <category> this week
+    "catalog",  # no activity yet: from the catalog, in <category>
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why an item is shown: a sentence, what kind of reason it is, and the item or
+    category it points to (for links such as "because you viewed <title>")."""
+
+    kind: ReasonKind
+    text: str
+    item_id: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Recommended:
+    """One item of a recommendation list."""
+
+    item_id: str
+    title: str
+    score: float
+    reason: Reason
+    boosted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationList:
+    """A ranked answer. `personalized` is false when it came from a fallback (no
+    history, no consent, no model); `notice` then says why, in words."""
+
+    items: tuple[Recommended, ...]
+    personalized: bool
+    source: str  # the model that scored ("seq_blend", "item_knn", ...) or "trending"
+    model_version: int | None = None
+    placement: str | None = None
+    notice: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which items may appear. Categories and attribute values match any of those given;
+    attribute names must all match. Unavailable items never appear."""
+
+    categories: tuple[str, ...] = ()
+    exclude_categories: tuple[str, ...] = ()
+    attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude_items: tuple[str, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.categories or self.exclude_categories or self.attributes or self.exclude_items
+        )
+
+    def merged(self, other: Filters) -> Filters:
+        """Both sets of conditions at once (e.g. the request's and the user's own)."""
+        attributes = dict(self.attributes)
+        for name, values in other.attributes.items():
+            attributes[name] = tuple(v for v in attributes.get(name, values) if v in values)
+        return Filters(
+            categories=self.categories or other.categories,
+            exclude_categories=(*self.exclude_categories, *other.exclude_categories),
+            attributes=attributes,
+            exclude_items=(*self.exclude_items, *other.exclude_items),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Boost:
+    """Multiply the score of matching items by `factor` (> 1 promotes, < 1 demotes).
+
+    An item matches when it is in `category` (if given), has attribute `attribute`
+    equal to `value` (if given) and is among `items` (if given); `when` limits the
+    boost to requests whose context has those values, e.g. {"season": "winter"}.
+    """
+
+    factor: float
+    category: str | None = None
+    attribute: str | None = None
+    value: str | None = None
+    items: tuple[str, ...] = ()
+    when: Mapping[str, str] = field(default_factory=dict)
+
+    def applies_to(self, context: Mapping[str, str]) -> bool:
+        return all(context.get(key) == value for key, value in self.when.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """How a placement re-ranks: category diversity (0 = none; 0.5 halves the score of
+    each further item from an already shown category), business boosts, and which
+    of the user's own items to leave out."""
+
+    diversity: float = 0.0
+    boosts: tuple[Boost, ...] = ()
+    exclude_seen: bool = True
+    exclude_purchased: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The situation of a request: items of the current session (oldest first) and in
+    the cart, and free-form facts such as device or location. `time` (default: now)
+    also gives the derived facts `daypart`, `weekday` and `season`."""
+
+    session_items: tuple[str, ...] = ()
+    cart_items: tuple[str, ...] = ()
+    facts: Mapping[str, str] = field(default_factory=dict)
+    time: datetime | None = None
+
+    def derived(self) -> dict[str, str]:
+        """The facts plus those read off the time (northern seasons unless the facts
+        say `hemisphere: south`).
+
+        >>> from datetime import datetime
+        >>> Context(time=datetime(2026, 1, 5, 20, 0)).derived()
+        {'daypart': 'evening', 'weekday': 'monday', 'season': 'winter'}
+        """
+        facts = dict(self.facts)
+        if self.time is None:
+            return facts
+        hour = self.time.hour
+        facts.setdefault(
+            "daypart",
+            "night" if hour < 5 else "morning" if hour < 12 else "afternoon" if hour < 17
+            else "evening" if hour < 22 else "night",
+        )  # fmt: skip
+        facts.setdefault("weekday", self.time.strftime("%A").lower())
+        seasons = ("winter", "spring", "summer", "autumn")
+        quarter = (self.time.month % 12) // 3  # Dec-Feb 0, Mar-May 1, ...
+        if facts.get("hemisphere") == "south":
+            quarter = (quarter + 2) % 4
+        facts.setdefault("season", seasons[quarter])
+        return facts
+
+
+__all__ = [
+    "Boost",
+    "Context",
+    "Filters",
+    "Reason",
+    "ReasonKind",
+    "RecommendationList",
+    "Recommended",
+    "Strategy",
+]

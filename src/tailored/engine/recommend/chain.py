@@ -1,0 +1,98 @@
+"""The re-ranking end of the chain: the best candidates, business boosts, then category
+diversity, then the top n. Pure: scores and masks in, positions out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from tailored.domain.recommendations import Strategy
+from tailored.engine.recommend.catalog_index import CatalogIndex, Mask
+from tailored.metrics.ranking import top_n
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+CANDIDATES_PER_SLOT = 10  # how deep re-ranking looks: n * this, at least MIN_CANDIDATES
+MIN_CANDIDATES = 100
+FLOOR = 0.05  # the weakest candidate's normalised score: boosts still lift it
+
+
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """The chosen catalog positions, best first, with their final scores."""
+
+    positions: IntArray
+    scores: FloatArray
+    boosted: npt.NDArray[np.bool_]
+
+
+def pick(
+    scores: FloatArray,
+    allowed: Mask,
+    n: int,
+    *,
+    catalog: CatalogIndex,
+    strategy: Strategy,
+    facts: Mapping[str, str],
+) -> Picked:
+    """The top `n` allowed items after boosts and diversity.
+
+    `scores` (one per catalog item; -inf for non-candidates) are normalised to
+    [FLOOR, 1] over the candidates, so boosts multiply comparable numbers whatever
+    the model's scale.
+
+    >>> index = CatalogIndex.build([(i, i, [c], {}, True) for i, c in
+    ...     [("a", "x"), ("b", "x"), ("c", "y")]])
+    >>> mask = np.ones(3, dtype=bool)
+    >>> pick(np.array([3.0, 2.0, 1.0]), mask, 2, catalog=index, strategy=Strategy(),
+    ...      facts={}).positions.tolist()
+    [0, 1]
+    >>> pick(np.array([3.0, 2.0, 1.5]), mask, 2, catalog=index,
+    ...      strategy=Strategy(diversity=0.9), facts={}).positions.tolist()
+    [0, 2]
+    """
+    masked = np.where(allowed, scores, -np.inf)
+    depth = min(max(n * CANDIDATES_PER_SLOT, MIN_CANDIDATES), len(masked))
+    candidates = top_n(masked[None, :], depth)[0]
+    candidates = candidates[np.isfinite(masked[candidates])]
+    if len(candidates) == 0 or n == 0:
+        return Picked(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_))
+    raw = masked[candidates]
+    spread = raw.max() - raw.min()
+    value = FLOOR + (1 - FLOOR) * ((raw - raw.min()) / spread if spread > 0 else np.ones_like(raw))
+    boosted = np.zeros(len(candidates), dtype=np.bool_)
+    for boost in strategy.boosts:
+        if boost.factor != 1.0 and boost.applies_to(facts):
+            hit = catalog.matches(boost)[candidates]
+            value[hit] *= boost.factor
+            boosted |= hit
+    order = _diverse(value, catalog.primary[candidates], n, strategy.diversity)
+    return Picked(candidates[order], value[order], boosted[order])
+
+
+def _diverse(value: FloatArray, category: IntArray, n: int, diversity: float) -> IntArray:
+    """Greedy: each further item of an already chosen category counts (1 - diversity)
+    times less per item shown before it. Items without a category are never penalised."""
+    if diversity <= 0:
+        return np.argsort(-value, kind="stable")[:n]
+    damping = 1.0 - diversity
+    shown: dict[int, int] = {}
+    penalty = np.ones(len(value))
+    left = np.ones(len(value), dtype=np.bool_)
+    chosen: list[int] = []
+    for _ in range(min(n, len(value))):
+        best = int(np.argmax(np.where(left, value * penalty, -np.inf)))
+        chosen.append(best)
+        left[best] = False
+        group = int(category[best])
+        if group >= 0:
+            shown[group] = shown.get(group, 0) + 1
+            penalty[category == group] = damping ** shown[group]
+    return np.asarray(chosen, dtype=np.int64)
+
+
+__all__ = ["Picked", "pick"]

@@ -1,0 +1,85 @@
+"""Reasons a person can read, built from what actually produced each score."""
+
+from __future__ import annotations
+
+from tailored.domain.recommendations import Reason
+
+_DONE = {
+    "view": "viewed",
+    "click": "clicked on",
+    "purchase": "bought",
+    "like": "liked",
+    "rate": "rated",
+    "share": "shared",
+}
+
+
+def because(kind: str, event_type: str, item_id: str, title: str) -> Reason:
+    """The reason for an item that a history interaction contributed most to.
+
+    `kind` is "history" (a stored event), "session" (an item the request says is being
+    looked at) or "cart" (an item the request says is in the cart).
+
+    >>> because("history", "purchase", "sku-1", "Trail runner").text
+    'because you bought Trail runner'
+    >>> because("cart", "add_to_cart", "sku-2", "Socks").text
+    'because Socks is in your cart'
+    """
+    if kind == "session":
+        return Reason("session", f"because you are looking at {title}", item_id=item_id)
+    if kind == "cart" or event_type == "add_to_cart":
+        text = (
+            f"because {title} is in your cart"
+            if kind == "cart"
+            else (f"because you added {title} to your cart")
+        )
+        return Reason("session" if kind == "cart" else "history", text, item_id=item_id)
+    verb = _DONE.get(event_type, "interacted with")
+    return Reason("history", f"because you {verb} {title}", item_id=item_id)
+
+
+def similar_to(item_id: str, title: str) -> Reason:
+    return Reason("similar", f"similar to {title}", item_id=item_id)
+
+
+def bought_with(item_id: str, title: str) -> Reason:
+    return Reason("bought_together", f"often bought together with {title}", item_id=item_id)
+
+
+def popular(category: str | None, *, recent: bool, window_days: float) -> Reason:
+    """ "popular this week", "popular in Shoes this week", or without the window when
+    the item's activity is older than it.
+
+    >>> popular("Shoes", recent=True, window_days=7).text
+    'popular in Shoes this week'
+    >>> popular(None, recent=False, window_days=7).text
+    'popular overall'
+    """
+    when = _window(window_days) if recent else "overall"
+    if category is None:
+        return Reason("trending", f"popular {when}")
+    if not recent:
+        return Reason("trending_in_category", f"popular in {category}", category=category)
+    return Reason("trending_in_category", f"popular in {category} {when}", category=category)
+
+
+def from_catalog(category: str | None) -> Reason:
+    """For an item nobody has interacted with yet."""
+    text = f"new in {category}" if category else "new in the catalog"
+    return Reason("catalog", text, category=category)
+
+
+def not_personalized(reason: Reason, notice: str) -> Reason:
+    """The same reason, saying the list is not personalized and why."""
+    return Reason(reason.kind, f"{reason.text} ({notice})", reason.item_id, reason.category)
+
+
+def _window(days: float) -> str:
+    if days == 7:
+        return "this week"
+    if days == 1:
+        return "today"
+    return f"in the last {days:g} days"
+
+
+__all__ = ["because", "bought_with", "from_catalog", "not_personalized", "popular", "similar_to"]

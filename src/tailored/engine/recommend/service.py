@@ -1,0 +1,365 @@
+"""`engine.recommendations`: one ranking chain behind every recommendation endpoint.
+
+candidates (a model's scores, or trending) -> filters (unavailable items, the request's
+filters, the user's own hard filters, items already seen or bought) -> re-ranking
+(boosts, category diversity) -> top n, each with the reason that produced it. A user
+is scored from their *current* history, read at request time, so an event recorded a
+second ago already counts; when there is no consent, no history or no model, the
+answer falls back to what is popular and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import numpy as np
+
+from tailored.config import PlacementSettings, Settings
+from tailored.data import Histories, Interactions
+from tailored.domain.models import ModelVersion
+from tailored.domain.recommendations import (
+    Boost,
+    Context,
+    Filters,
+    Reason,
+    RecommendationList,
+    Strategy,
+)
+from tailored.engine.recommend import explain
+from tailored.engine.recommend.answer import Answer
+from tailored.engine.recommend.catalog_index import Mask
+from tailored.engine.recommend.chain import Picked, pick
+from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
+from tailored.errors import ConfigurationError, InvalidInput
+from tailored.models import MODELS
+from tailored.models.decay import decay_weights
+from tailored.storage import serving as store
+from tailored.storage.database import Database
+
+MAX_N = 100
+EXPLAIN_DEPTH = 20  # reasons come from the latest this many interactions
+Role = Literal["recommend", "similar", "bought_together"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """One thing the user did or is doing: a stored event, or the request's context."""
+
+    item_id: str
+    kind: Literal["history", "session", "cart"]
+    event_type: str
+    time: float
+
+
+class Recommendations:
+    """Recommendations for a user, similar items and items bought together.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> _ = engine.items.upsert_many([{"id": i, "title": i.title()} for i in ("tent", "lamp")])
+    >>> _ = engine.events.record({"user_id": "u1", "type": "view", "item_id": "lamp"})
+    >>> answer = engine.recommendations.for_user("u2", n=1)
+    >>> answer.items[0].item_id, answer.items[0].reason.text, answer.personalized
+    ('lamp', 'popular this week', False)
+    >>> engine.close()
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        now: Callable[[], datetime],
+        active: Callable[[str], ModelVersion | None],
+    ) -> None:
+        roles: dict[str, str] = {
+            "recommend": settings.recommend_model,
+            "similar": settings.similar_model,
+            "bought_together": settings.bought_together_model,
+        }
+        for role, name in roles.items():
+            if name not in MODELS:
+                raise ConfigurationError(
+                    f"{role}_model: unknown model {name!r}; choose from {sorted(MODELS)}"
+                )
+        self._db = db
+        self._now = now
+        self._settings = settings
+        self._weights = dict(settings.event_weights)
+        loader = StateLoader(
+            db,
+            roles=roles,
+            active=active,
+            weights=self._weights,
+            window_days=settings.trending_window_days,
+        )
+        self._state = Refreshing(loader.load, every=settings.serving_refresh_seconds)
+        self._strategies = {name: _strategy(p) for name, p in settings.placements.items()}
+
+    def refresh(self) -> None:
+        """Re-read catalog, trending and active models soon (e.g. after activating one)."""
+        self._state.invalidate()
+
+    # --- the endpoints ---------------------------------------------------------------
+
+    def for_user(
+        self,
+        user_id: str | None,
+        *,
+        n: int = 10,
+        placement: str | None = None,
+        filters: Filters | None = None,
+        context: Context | None = None,
+    ) -> RecommendationList:
+        """Top `n` for a user (or, with `user_id=None`, for an anonymous session)."""
+        _check_n(n)
+        filters, context = filters or Filters(), context or Context()
+        now = context.time or self._now()
+        facts = Context(facts=context.facts, time=now).derived()
+        state = self._state.get()
+        strategy = self._strategy(placement)
+        granted: bool | None = None
+        preferences: dict[str, Any] = {}
+        rows: list[tuple[str, str, datetime]] = []
+        if user_id is not None:
+            _check_id("user_id", user_id)
+            with self._db.reading() as conn:  # one round of reads per request
+                granted, preferences = store.consent_and_preferences(
+                    conn, user_id, "personalization"
+                )
+                if self._may_personalize(granted):
+                    rows = store.user_history(
+                        conn, user_id, list(self._weights), limit=self._settings.history_length
+                    )
+        allowed = state.catalog.mask(filters.merged(_hard_filters(preferences)))
+        _hide(allowed, state, context.cart_items)  # already in the cart: never offered
+        answer = Answer(state, strategy, facts, placement, filters, self._settings)
+        if not self._may_personalize(granted):
+            notice = (
+                "not personalized: consent to personalization was withdrawn"
+                if granted is False
+                else "not personalized: no consent to personalization"
+            )
+            return answer.popular(allowed, n, notice=notice, say_why=True)
+        seen = self._seen(rows, context, now)
+        if strategy.exclude_seen:
+            _hide(allowed, state, [s.item_id for s in seen])
+        if strategy.exclude_purchased:
+            _hide(allowed, state, [s.item_id for s in seen if s.event_type == "purchase"])
+        served = state.models.get("recommend")
+        if not seen:
+            return answer.popular(allowed, n, notice="not personalized yet: no activity")
+        if served is None:
+            return answer.popular(allowed, n, notice="not personalized: no model trained yet")
+        history, latest = self._history(served, seen, now)
+        if len(history.items) == 0:
+            return answer.popular(allowed, n, notice="not personalized yet: no known items")
+        when = now.timestamp()
+        scores = served.on_catalog(served.model.score(history, now=when)[0])
+        picked = pick(scores, allowed, n, catalog=state.catalog, strategy=strategy, facts=facts)
+        reasons = self._because(served, history, latest, picked, when, answer)
+        items = answer.items(picked, reasons)
+        return answer.finish(items, allowed, n, personalized=True, model=served)
+
+    def similar(
+        self,
+        item_id: str,
+        *,
+        n: int = 10,
+        placement: str | None = None,
+        filters: Filters | None = None,
+    ) -> RecommendationList:
+        """Items like `item_id` ("similar items"); trending in its category when the
+        model knows nothing about it."""
+        return self._related("similar", item_id, n, placement, filters or Filters())
+
+    def bought_together(
+        self,
+        item_id: str,
+        *,
+        n: int = 10,
+        placement: str | None = None,
+        filters: Filters | None = None,
+    ) -> RecommendationList:
+        """Items bought with `item_id` in the same sessions ("customers who bought this
+        also bought"); similar items, then trending in its category, fill the rest."""
+        return self._related("bought_together", item_id, n, placement, filters or Filters())
+
+    # --- the parts -----------------------------------------------------------------------
+
+    def _may_personalize(self, granted: bool | None) -> bool:
+        """Granted, or never decided where the policy is opt-out."""
+        if granted is None:
+            return self._settings.personalization_consent == "opt_out"
+        return granted
+
+    def _strategy(self, placement: str | None) -> Strategy:
+        if placement is not None:
+            _check_id("placement", placement)
+            if placement in self._strategies:
+                return self._strategies[placement]
+        return self._strategies.get("default", Strategy())
+
+    def _seen(
+        self, rows: Sequence[tuple[str, str, datetime]], context: Context, now: datetime
+    ) -> list[_Seen]:
+        """The stored history, then what the request says the session holds."""
+        seen = [_Seen(item, "history", kind, at.timestamp()) for item, kind, at in rows]
+        stamp = now.timestamp()
+        seen += [_Seen(i, "session", "view", stamp) for i in context.session_items]
+        seen += [_Seen(i, "cart", "add_to_cart", stamp) for i in context.cart_items]
+        return seen
+
+    def _history(
+        self, served: ServedModel, seen: Sequence[_Seen], now: datetime
+    ) -> tuple[Histories, dict[int, _Seen]]:
+        """The model's history row (repeats merged, weights decayed as in training) and,
+        per model item, the interaction a reason should name."""
+        times = np.array([s.time for s in seen])
+        weights = np.array([self._weights.get(s.event_type, 1.0) for s in seen])
+        weights *= decay_weights(
+            times, now=now.timestamp(), half_life_days=self._settings.interaction_half_life_days
+        )
+        data = Interactions.from_ids(
+            ["user"] * len(seen),
+            [s.item_id for s in seen],
+            times=times,
+            weights=weights,
+            items=served.model.items_,
+        )
+        named: dict[int, _Seen] = {}
+        rank = {"cart": 3, "session": 2, "history": 1}
+        for s in seen:
+            position = served.model.items_.position(s.item_id)
+            if position < 0:
+                continue
+            current = named.get(position)
+            if current is None or (rank[s.kind], self._weights.get(s.event_type, 0.0)) >= (
+                rank[current.kind],
+                self._weights.get(current.event_type, 0.0),
+            ):
+                named[position] = s
+        return data.histories(), named
+
+    def _because(
+        self,
+        served: ServedModel,
+        history: Histories,
+        named: Mapping[int, _Seen],
+        picked: Picked,
+        now: float,
+        answer: Answer,
+    ) -> list[Reason]:
+        """For each picked item, the interaction that raised its score most."""
+        targets = served.from_catalog[picked.positions]
+        depth = min(EXPLAIN_DEPTH, len(history.items))
+        positions = np.arange(len(history.items) - depth, len(history.items))
+        lift = served.model.attribute(history, targets, positions=positions, now=now)
+        best = lift.argmax(axis=0) if len(lift) else np.zeros(len(targets), dtype=np.int64)
+        reasons = []
+        for column, position in enumerate(picked.positions):
+            if len(lift) and lift[best[column], column] > 0:
+                cause = named[int(history.items[positions[best[column]]])]
+                title = answer.title_of(cause.item_id)
+                reasons.append(explain.because(cause.kind, cause.event_type, cause.item_id, title))
+            else:  # nothing the user did raised it: say what did
+                reasons.append(answer.popular_reason(int(position)))
+        return reasons
+
+    def _related(
+        self, role: Role, item_id: str, n: int, placement: str | None, filters: Filters
+    ) -> RecommendationList:
+        _check_n(n)
+        _check_id("item_id", item_id)
+        state = self._state.get()
+        strategy = self._strategy(placement)
+        facts = Context(time=self._now()).derived()
+        allowed = state.catalog.mask(filters)
+        _hide(allowed, state, [item_id])
+        position = state.catalog.items.position(item_id)
+        categories = state.catalog.categories_of(position) if position >= 0 else ()
+        answer = Answer(
+            state, strategy, facts, placement, filters, self._settings,
+            category=categories[0] if categories else None,
+        )  # fmt: skip
+        if position < 0:
+            notice = f"{item_id!r} is not in the catalog: showing what is popular"
+            return answer.popular(allowed, n, notice=notice)
+        for served, reason in self._related_models(state, role, item_id, answer.title_of(item_id)):
+            index = served.model.items_.position(item_id)
+            if index < 0:
+                continue
+            scores = served.on_catalog(served.model.similarity(np.array([index]))[0])
+            scores[~(scores > 0)] = -np.inf  # no evidence of a relation
+            picked = pick(scores, allowed, n, catalog=state.catalog, strategy=strategy, facts=facts)
+            items = answer.items(picked, [reason] * len(picked.positions))
+            in_category = (
+                allowed & state.catalog.in_categories(categories) if categories else allowed
+            )
+            return answer.finish(items, in_category, n, personalized=False, model=served)
+        in_category = allowed & state.catalog.in_categories(categories) if categories else allowed
+        return answer.popular(in_category, n)
+
+    def _related_models(
+        self, state: ServingState, role: Role, item_id: str, title: str
+    ) -> list[tuple[ServedModel, Reason]]:
+        """The models to ask, in order, with the reason each one gives."""
+        similar = explain.similar_to(item_id, title)
+        chain: list[tuple[ServedModel | None, Reason]] = [
+            (state.models.get("similar"), similar),
+            (state.models.get("recommend"), similar),
+        ]
+        if role == "bought_together":
+            chain.insert(
+                0, (state.models.get("bought_together"), explain.bought_with(item_id, title))
+            )
+        return [(served, reason) for served, reason in chain if served is not None]
+
+
+def _hide(allowed: Mask, state: ServingState, item_ids: Sequence[str]) -> None:
+    if item_ids:
+        found = state.catalog.items.index(list(item_ids))
+        allowed[found[found >= 0]] = False
+
+
+def _hard_filters(preferences: Mapping[str, Any]) -> Filters:
+    """What the user said never to show: `blocked_categories` in their preferences."""
+    blocked = preferences.get("blocked_categories")
+    if not isinstance(blocked, list):
+        return Filters()
+    return Filters(exclude_categories=tuple(str(c) for c in blocked))
+
+
+def _strategy(placement: PlacementSettings) -> Strategy:
+    return Strategy(
+        diversity=placement.diversity,
+        boosts=tuple(
+            Boost(
+                factor=b.factor,
+                category=b.category,
+                attribute=b.attribute,
+                value=b.value,
+                items=tuple(b.items),
+                when=dict(b.when),
+            )
+            for b in placement.boosts
+        ),
+        exclude_seen=placement.exclude_seen,
+        exclude_purchased=placement.exclude_purchased,
+    )
+
+
+def _check_n(n: int) -> None:
+    if not 1 <= n <= MAX_N:
+        raise InvalidInput("n", f"must be between 1 and {MAX_N}, not {n}")
+
+
+def _check_id(field: str, value: str) -> None:
+    if not value or len(value) > 256:
+        raise InvalidInput(field, "must be a text of 1 to 256 characters")
+
+
+__all__ = ["MAX_N", "Recommendations"]

@@ -1,0 +1,184 @@
+"""What serving keeps in memory, and how it stays fresh without making requests wait.
+
+The catalog as arrays, trending counts and the active models, aligned to each other by
+item position. It is rebuilt in a background thread every `serving_refresh_seconds`
+(0: on every request, for tests); a request always uses a complete state, old or new.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from tailored.domain.models import ModelVersion
+from tailored.engine.recommend.catalog_index import CatalogIndex
+from tailored.engine.recommend.trending import Trending
+from tailored.models import Recommender, load_model
+from tailored.storage import serving as store
+from tailored.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class ServedModel:
+    """An active model version with its items lined up with the catalog's."""
+
+    version: ModelVersion
+    model: Recommender
+    to_catalog: IntArray  # model item -> catalog position (-1: not in the catalog)
+    from_catalog: IntArray  # catalog position -> model item (-1: the model never saw it)
+
+    @classmethod
+    def align(cls, version: ModelVersion, model: Recommender, catalog: CatalogIndex) -> ServedModel:
+        to_catalog = catalog.items.index(model.items_.ids)
+        from_catalog = np.full(len(catalog), -1, dtype=np.int64)
+        known = to_catalog >= 0
+        from_catalog[to_catalog[known]] = np.flatnonzero(known)
+        return cls(version, model, to_catalog, from_catalog)
+
+    def on_catalog(self, scores: FloatArray) -> FloatArray:
+        """Model-item scores as catalog scores; -inf where the model has no score."""
+        placed = np.full(len(self.from_catalog), -np.inf)
+        known = self.to_catalog >= 0
+        placed[self.to_catalog[known]] = scores[known]
+        return placed
+
+
+@dataclass(frozen=True, eq=False)
+class ServingState:
+    catalog: CatalogIndex
+    catalog_stamp: tuple[int, str | None]
+    trending: Trending
+    models: Mapping[str, ServedModel] = field(default_factory=dict)  # by role
+
+
+class StateLoader:
+    """Reads the catalog, the activity counts and the active model of each role."""
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        roles: Mapping[str, str],
+        active: Callable[[str], ModelVersion | None],
+        weights: Mapping[str, float],
+        window_days: float,
+    ) -> None:
+        self._db = db
+        self._roles = dict(roles)  # role -> model name
+        self._active = active
+        self._weights = dict(weights)
+        self._window = timedelta(days=window_days)
+
+    def load(self, previous: ServingState | None) -> ServingState:
+        types = list(self._weights)
+        with self._db.reading() as conn:
+            stamp = store.catalog_stamp(conn)
+            if previous is not None and previous.catalog_stamp == stamp:
+                catalog = previous.catalog
+            else:
+                catalog = CatalogIndex.build(store.catalog_rows(conn))
+            newest = store.newest_event_time(conn, types)
+            rows = (
+                store.item_activity(conn, types, recent_since=newest - self._window)
+                if newest is not None
+                else iter(())
+            )
+            trending = Trending.build(catalog.items, rows, self._weights)
+        models: dict[str, ServedModel] = {}
+        for role, name in self._roles.items():
+            served = self._model(role, name, catalog, previous)
+            if served is not None:
+                models[role] = served
+        return ServingState(catalog, stamp, trending, models)
+
+    def _model(
+        self, role: str, name: str, catalog: CatalogIndex, previous: ServingState | None
+    ) -> ServedModel | None:
+        version = self._active(name)
+        if version is None:
+            return None
+        before = previous.models.get(role) if previous is not None else None
+        if before is not None and before.version.id == version.id:
+            if previous is not None and previous.catalog is catalog:
+                return before
+            return ServedModel.align(version, before.model, catalog)
+        try:
+            model = load_model(version.artifact)
+        except Exception as error:  # a missing or broken file must not stop serving
+            log.warning("cannot load model version %s for %s: %s", version.id, role, error)
+            return before
+        return ServedModel.align(version, model, catalog)
+
+
+class Refreshing(Generic[T]):
+    """A value rebuilt at most every `every` seconds, in the background once it exists.
+
+    >>> built = []
+    >>> value = Refreshing(lambda old: built.append(1) or len(built), every=3600)
+    >>> value.get(), value.get(), len(built)
+    (1, 1, 1)
+    """
+
+    def __init__(
+        self,
+        build: Callable[[T | None], T],
+        *,
+        every: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._build = build
+        self._every = every
+        self._clock = clock
+        self._value: T | None = None
+        self._built_at = 0.0
+        self._lock = threading.Lock()
+        self._refreshing = False
+
+    def get(self) -> T:
+        value = self._value
+        if value is None or self._every == 0:
+            with self._lock:
+                if self._value is None or self._every == 0:
+                    self._set(self._build(self._value))
+            assert self._value is not None
+            return self._value
+        if self._clock() - self._built_at >= self._every and not self._refreshing:
+            with self._lock:
+                if not self._refreshing:
+                    self._refreshing = True
+                    threading.Thread(target=self._refresh, daemon=True).start()
+        return value
+
+    def invalidate(self) -> None:
+        """Rebuild on the next `get` (in the background if a value exists)."""
+        self._built_at = float("-inf")
+
+    def _refresh(self) -> None:
+        try:
+            self._set(self._build(self._value))
+        except Exception:  # keep serving the previous value; the next get retries
+            log.exception("refreshing the serving state failed")
+            self._built_at = self._clock()
+        finally:
+            self._refreshing = False
+
+    def _set(self, value: T) -> None:
+        self._value = value
+        self._built_at = self._clock()
+
+
+__all__ = ["Refreshing", "ServedModel", "ServingState", "StateLoader"]

@@ -1,0 +1,146 @@
+"""Request and response schemas of the recommendation endpoints."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from tailored.domain.catalog import facet_text
+from tailored.domain.recommendations import (
+    Context,
+    Filters,
+    ReasonKind,
+    RecommendationList,
+)
+
+Id = Annotated[str, StringConstraints(min_length=1, max_length=256)]
+Scalar = str | int | float | bool
+
+
+class FiltersIn(BaseModel):
+    """Which items may appear (unavailable items never do)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    categories: list[Id] = Field([], description="only items in any of these")
+    exclude_categories: list[Id] = Field([], description="never items in any of these")
+    attributes: dict[Id, list[Scalar] | Scalar] = Field(
+        {}, description='e.g. {"brand": ["Acme", "Zeta"], "size": 42}: any value per name'
+    )
+    exclude_items: list[Id] = Field([], max_length=10_000)
+
+    def value(self) -> Filters:
+        attributes = {
+            name: tuple(
+                text
+                for v in (values if isinstance(values, list) else [values])
+                if (text := facet_text(v)) is not None
+            )
+            for name, values in self.attributes.items()
+        }
+        return Filters(
+            categories=tuple(self.categories),
+            exclude_categories=tuple(self.exclude_categories),
+            attributes=attributes,
+            exclude_items=tuple(self.exclude_items),
+        )
+
+
+class ContextIn(BaseModel):
+    """The situation of the request."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_items: list[Id] = Field(
+        [], max_length=1000, description="items viewed in this session, oldest first"
+    )
+    cart_items: list[Id] = Field([], max_length=1000, description="items in the cart now")
+    device: Id | None = None
+    location: Id | None = None
+    time: AwareDatetime | None = Field(
+        None, description="the request's time (default now): gives daypart, weekday, season"
+    )
+    facts: dict[Id, Id] = Field(
+        {}, description='anything else placements can boost on, e.g. {"weather": "rain"}'
+    )
+
+    def value(self) -> Context:
+        facts = dict(self.facts)
+        if self.device is not None:
+            facts["device"] = self.device
+        if self.location is not None:
+            facts["location"] = self.location
+        return Context(
+            session_items=tuple(self.session_items),
+            cart_items=tuple(self.cart_items),
+            facts=facts,
+            time=self.time,
+        )
+
+
+class RecommendationBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: Id | None = Field(None, description="omit for an anonymous session")
+    n: int = Field(10, ge=1, le=100)
+    placement: Id | None = None
+    filters: FiltersIn = FiltersIn()
+    context: ContextIn = ContextIn()
+
+
+class ReasonOut(BaseModel):
+    kind: ReasonKind
+    text: str = Field(description="for people, e.g. 'because you viewed Trail runner'")
+    item_id: str | None = Field(None, description="the item the reason names, if any")
+    category: str | None = None
+
+
+class RecommendedOut(BaseModel):
+    id: str
+    title: str
+    score: float = Field(description="after re-ranking; comparable within one list only")
+    reason: ReasonOut
+    boosted: bool = Field(description="a placement boost raised it")
+
+
+class RecommendationsOut(BaseModel):
+    items: list[RecommendedOut]
+    personalized: bool = Field(description="built from this user's own activity")
+    source: str = Field(description="the model that scored, or 'trending'")
+    model_version: int | None
+    placement: str | None
+    notice: str | None = Field(description="why the list is not personalized, if it is not")
+
+    @classmethod
+    def of(cls, answer: RecommendationList) -> RecommendationsOut:
+        return cls(
+            items=[
+                RecommendedOut(
+                    id=r.item_id,
+                    title=r.title,
+                    score=r.score,
+                    reason=ReasonOut(
+                        kind=r.reason.kind,
+                        text=r.reason.text,
+                        item_id=r.reason.item_id,
+                        category=r.reason.category,
+                    ),
+                    boosted=r.boosted,
+                )
+                for r in answer.items
+            ],
+            personalized=answer.personalized,
+            source=answer.source,
+            model_version=answer.model_version,
+            placement=answer.placement,
+            notice=answer.notice,
+        )
+
+
+__all__ = [
+    "ContextIn",
+    "FiltersIn",
+    "RecommendationBody",
+    "RecommendationsOut",
+]

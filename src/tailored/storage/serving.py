@@ -1,0 +1,100 @@
+"""The reads serving needs: the catalog as rows, item activity counts, one user's recent
+interactions and the facts that gate personalization."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select
+
+from tailored.storage.columns import as_utc
+from tailored.storage.tables import consents, events, items, users
+
+READ_CHUNK = 20_000
+
+
+def catalog_rows(conn: Connection) -> Iterator[tuple[str, str, list[str], dict[str, Any], bool]]:
+    """Every item in id order: (id, title, categories, attributes, available)."""
+    query = select(
+        items.c.id, items.c.title, items.c.categories, items.c.attributes, items.c.available
+    ).order_by(items.c.id)
+    result = conn.execution_options(yield_per=READ_CHUNK).execute(query)
+    for row in result:
+        yield row[0], row[1], list(row[2]), row[3], bool(row[4])
+
+
+def catalog_stamp(conn: Connection) -> tuple[int, str | None]:
+    """(count, newest update): changes whenever an item is added, changed or removed."""
+    count, newest = conn.execute(select(func.count(), func.max(items.c.updated_at))).one()
+    return int(count), None if newest is None else str(newest)
+
+
+def newest_event_time(conn: Connection, types: Sequence[str]) -> datetime | None:
+    query = select(func.max(events.c.timestamp)).where(
+        events.c.item_id.is_not(None), events.c.type.in_(list(types))
+    )
+    found = conn.execute(query).scalar_one_or_none()
+    return as_utc(found) if found is not None else None
+
+
+def item_activity(
+    conn: Connection, types: Sequence[str], *, recent_since: datetime
+) -> Iterator[tuple[str, str, int, int]]:
+    """(item, type, all events, events since `recent_since`) for every item with events."""
+    recent = func.sum(case((events.c.timestamp >= recent_since, 1), else_=0))
+    query = (
+        select(events.c.item_id, events.c.type, func.count(), recent)
+        .where(events.c.item_id.is_not(None), events.c.type.in_(list(types)))
+        .group_by(events.c.item_id, events.c.type)
+    )
+    for item_id, kind, total, since in conn.execute(query):
+        yield str(item_id), str(kind), int(total), int(since or 0)
+
+
+def user_history(
+    conn: Connection, user_id: str, types: Sequence[str], *, limit: int
+) -> list[tuple[str, str, datetime]]:
+    """The user's latest `limit` interactions (item, type, time), oldest first."""
+    query = (
+        select(events.c.item_id, events.c.type, events.c.timestamp)
+        .where(
+            events.c.user_id == user_id,
+            events.c.item_id.is_not(None),
+            events.c.type.in_(list(types)),
+        )
+        .order_by(events.c.timestamp.desc(), events.c.seq.desc())
+        .limit(limit)
+    )
+    rows = [(str(i), str(t), as_utc(s)) for i, t, s in conn.execute(query)]
+    rows.reverse()
+    return rows
+
+
+def consent_and_preferences(
+    conn: Connection, user_id: str, purpose: str
+) -> tuple[bool | None, dict[str, object]]:
+    """The user's decision for `purpose` (None: never decided or unknown user) and their
+    preferences ({} for an unknown user), in one round trip."""
+    query = (
+        select(users.c.preferences, consents.c.granted)
+        .select_from(users)
+        .outerjoin(consents, (consents.c.user_id == users.c.id) & (consents.c.purpose == purpose))
+        .where(users.c.id == user_id)
+    )
+    row = conn.execute(query).first()
+    if row is None:
+        return None, {}
+    preferences, granted = row
+    return (None if granted is None else bool(granted)), dict(preferences or {})
+
+
+__all__ = [
+    "catalog_rows",
+    "catalog_stamp",
+    "consent_and_preferences",
+    "item_activity",
+    "newest_event_time",
+    "user_history",
+]
