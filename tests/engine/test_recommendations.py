@@ -57,6 +57,19 @@ def test_a_new_event_changes_the_next_recommendations_without_retraining(shop: E
     assert "tent" not in _ids(after) and "pan" not in _ids(after)  # seen and bought
 
 
+def test_a_factor_model_folds_a_new_event_in_at_request_time(shop: Engine) -> None:
+    shop.training.train("ials", params={"factors": 8, "iterations": 10, "alpha": 5.0})
+    served = _serving(shop, recommend_model="ials").recommendations
+    shop.events.record({"user_id": "flo", "type": "view", "item_id": "pan"})
+    first = served.for_user("flo", n=2)
+    assert first.source == "ials" and set(_ids(first)) == {"knife", "mug"}
+    assert set(_reasons(first).values()) == {"because you viewed Pan"}
+    shop.events.record_many(
+        [{"user_id": "flo", "type": "purchase", "item_id": i} for i in ("boots", "socks")]
+    )
+    assert _ids(served.for_user("flo", n=1)) == ["laces"]
+
+
 def test_the_default_sequence_model_serves_and_explains(shop: Engine) -> None:
     shop.training.train("seq_blend", params={"slit_l2": 1.0, "ease_l2": 1.0})
     served = _serving(shop, recommend_model="seq_blend").recommendations
