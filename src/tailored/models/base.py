@@ -203,6 +203,21 @@ class Recommender(ABC):
         less than all of them (it is what explanations use)."""
         return self.score(histories, now=now)[:, items]
 
+    def candidates(
+        self, history: Histories, *, now: float | None = None
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """The items worth ranking for a one-row `history`, with their scores: every item
+        by default; neighbourhood models give only the neighbours of the history, which
+        is what keeps serving a large catalog cheap."""
+        return np.arange(self.n_items), self.score(history, now=now)[0]
+
+    def related(self, item: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """Items related to one item (a dense index) with how much, only where there is
+        evidence of a relation (a score above 0)."""
+        scores = self.similarity(np.array([item]))[0]
+        found = np.flatnonzero(scores > 0)
+        return found, scores[found]
+
     def similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         """Rows (len(items) x n_items) of how related every item is to each of `items`
         (dense indices); 0 or less means no evidence. What `similar_items` ranks."""

@@ -13,7 +13,7 @@ from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
 from tailored.models.base import Arrays, FloatArray, Recommender
-from tailored.models.sparse import keep_top_per_row, sparse_from_state, sparse_state
+from tailored.models.sparse import keep_top_per_row, row_entries, sparse_from_state, sparse_state
 
 
 def sessions(data: Interactions, *, gap_seconds: float) -> npt.NDArray[np.int64]:
@@ -86,6 +86,18 @@ class CoOccurrence(Recommender):
         h = histories.matrix(n_items=self.n_items)
         h.data = np.ones_like(h.data)
         return np.asarray((h @ self.together_).toarray(), dtype=np.float64)
+
+    def candidates(
+        self, history: Histories, *, now: float | None = None
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        self._check_fitted()
+        h = history.matrix(n_items=self.n_items)
+        h.data = np.ones_like(h.data)
+        return row_entries((h @ self.together_).tocsr(), 0)
+
+    def related(self, item: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        self._check_fitted()
+        return row_entries(self.together_, item)
 
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.together_[items].toarray(), dtype=np.float64)

@@ -13,7 +13,7 @@ from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
 from tailored.models.base import Arrays, FloatArray, Recommender
-from tailored.models.sparse import keep_top_per_row, sparse_from_state, sparse_state
+from tailored.models.sparse import keep_top_per_row, row_entries, sparse_from_state, sparse_state
 
 BLOCK_VALUES = 1 << 24
 """Item pairs a block may hold while fitting (at most, when every pair overlaps)."""
@@ -52,12 +52,33 @@ class ItemKNN(Recommender):
         h = histories.matrix(n_items=self.n_items)
         return np.asarray((h @ self.similarity_).toarray(), dtype=np.float64)
 
-    def score_items(
-        self, histories: Histories, items: npt.NDArray[np.int64], *, now: float | None = None
-    ) -> FloatArray:
+    def candidates(
+        self, history: Histories, *, now: float | None = None
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
         self._check_fitted()
-        product = histories.matrix(n_items=self.n_items) @ self.similarity_  # sparse, small
-        return np.asarray(product.tocsc()[:, items].toarray(), dtype=np.float64)
+        product = (history.matrix(n_items=self.n_items) @ self.similarity_).tocsr()
+        return row_entries(product, 0)
+
+    def related(self, item: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        self._check_fitted()
+        return row_entries(self.similarity_, item)
+
+    def attribute(
+        self,
+        history: Histories,
+        items: npt.NDArray[np.int64],
+        *,
+        positions: npt.NDArray[np.int64] | None = None,
+        now: float | None = None,
+    ) -> FloatArray:
+        # Scores are a weighted sum of similarity rows: leaving an interaction out takes
+        # away exactly its weight times its row, so no rescoring is needed.
+        self._check_fitted()
+        if len(history) != 1:
+            raise InvalidInput("history", f"must hold one row, not {len(history)}")
+        chosen = np.arange(len(history.items)) if positions is None else positions
+        rows = self.similarity_[history.items[chosen]][:, items]
+        return np.asarray(history.weights[chosen][:, None] * rows.toarray(), dtype=np.float64)
 
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.similarity_[items].toarray(), dtype=np.float64)

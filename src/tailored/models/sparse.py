@@ -46,6 +46,16 @@ def keep_top_per_row(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     return sp.csr_matrix((data[keep], matrix.indices[keep], kept_indptr), shape=matrix.shape)
 
 
+def row_entries(
+    matrix: sp.csr_matrix, row: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """(columns, values) of one row's stored entries that are above 0."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    columns, values = matrix.indices[start:end], matrix.data[start:end]
+    keep = values > 0
+    return columns[keep].astype(np.int64), values[keep].astype(np.float64)
+
+
 def sparse_state(matrix: sp.csr_matrix, name: str) -> dict[str, npt.NDArray[Any]]:
     matrix = matrix.tocsr()
     return {
@@ -63,4 +73,4 @@ def sparse_from_state(state: Mapping[str, npt.NDArray[Any]], name: str) -> sp.cs
     )
 
 
-__all__ = ["keep_top_per_row", "sparse_from_state", "sparse_state"]
+__all__ = ["keep_top_per_row", "row_entries", "sparse_from_state", "sparse_state"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, bindparam, case, func, select
 
 from tailored.storage.columns import as_utc
 from tailored.storage.tables import consents, events, items, users
@@ -53,21 +53,35 @@ def item_activity(
         yield str(item_id), str(kind), int(total), int(since or 0)
 
 
+# Built once: these two run on every recommendation request, and building a statement
+# costs about as much as running it.
+_HISTORY = (
+    select(events.c.item_id, events.c.type, events.c.timestamp)
+    .where(
+        events.c.user_id == bindparam("user_id"),
+        events.c.item_id.is_not(None),
+        events.c.type.in_(bindparam("types", expanding=True)),
+    )
+    .order_by(events.c.timestamp.desc(), events.c.seq.desc())
+    .limit(bindparam("limit"))
+)
+_CONSENT_AND_PREFERENCES = (
+    select(users.c.preferences, consents.c.granted)
+    .select_from(users)
+    .outerjoin(
+        consents,
+        (consents.c.user_id == users.c.id) & (consents.c.purpose == bindparam("purpose")),
+    )
+    .where(users.c.id == bindparam("user_id"))
+)
+
+
 def user_history(
     conn: Connection, user_id: str, types: Sequence[str], *, limit: int
 ) -> list[tuple[str, str, datetime]]:
     """The user's latest `limit` interactions (item, type, time), oldest first."""
-    query = (
-        select(events.c.item_id, events.c.type, events.c.timestamp)
-        .where(
-            events.c.user_id == user_id,
-            events.c.item_id.is_not(None),
-            events.c.type.in_(list(types)),
-        )
-        .order_by(events.c.timestamp.desc(), events.c.seq.desc())
-        .limit(limit)
-    )
-    rows = [(str(i), str(t), as_utc(s)) for i, t, s in conn.execute(query)]
+    found = conn.execute(_HISTORY, {"user_id": user_id, "types": list(types), "limit": limit})
+    rows = [(str(i), str(t), as_utc(s)) for i, t, s in found]
     rows.reverse()
     return rows
 
@@ -77,13 +91,8 @@ def consent_and_preferences(
 ) -> tuple[bool | None, dict[str, object]]:
     """The user's decision for `purpose` (None: never decided or unknown user) and their
     preferences ({} for an unknown user), in one round trip."""
-    query = (
-        select(users.c.preferences, consents.c.granted)
-        .select_from(users)
-        .outerjoin(consents, (consents.c.user_id == users.c.id) & (consents.c.purpose == purpose))
-        .where(users.c.id == user_id)
-    )
-    row = conn.execute(query).first()
+    params = {"user_id": user_id, "purpose": purpose}
+    row = conn.execute(_CONSENT_AND_PREFERENCES, params).first()
     if row is None:
         return None, {}
     preferences, granted = row

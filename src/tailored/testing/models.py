@@ -114,6 +114,22 @@ class RecommenderContract:
             fitted.score_items(history, columns), fitted.score(history)[:, columns], atol=1e-9
         )
 
+    def test_candidates_carry_the_scores_of_score(self, fitted: Recommender) -> None:
+        history = fitted.histories([["tent", "boots"]])
+        items, scores = fitted.candidates(history)
+        full = fitted.score(history)[0]
+        np.testing.assert_allclose(scores, full[items], atol=1e-9)
+        left_out = np.setdiff1d(np.arange(fitted.n_items), items)
+        assert (full[left_out] <= 0).all()  # only items without evidence are skipped
+
+    def test_related_items_are_those_with_a_positive_similarity(self, fitted: Recommender) -> None:
+        tent = fitted.items_.position("tent")
+        items, scores = fitted.related(tent)
+        similarity = fitted.similarity(np.array([tent]))[0]
+        np.testing.assert_allclose(scores, similarity[items], atol=1e-9)
+        assert (scores > 0).all()
+        assert (similarity[np.setdiff1d(np.arange(fitted.n_items), items)] <= 0).all()
+
     def test_attribution_is_what_leaving_an_interaction_out_changes(
         self, fitted: Recommender
     ) -> None:

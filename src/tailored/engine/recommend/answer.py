@@ -15,7 +15,7 @@ from tailored.domain.recommendations import (
 )
 from tailored.engine.recommend import explain
 from tailored.engine.recommend.catalog_index import Mask
-from tailored.engine.recommend.chain import Picked, pick
+from tailored.engine.recommend.chain import CANDIDATES_PER_SLOT, MIN_CANDIDATES, Picked, pick
 from tailored.engine.recommend.state import ServedModel, ServingState
 
 
@@ -109,9 +109,13 @@ class Answer:
         )
 
     def _pick_popular(self, allowed: Mask, n: int) -> Picked:
+        trending = self.state.trending
+        ranked = trending.order[allowed[trending.order]]  # best first, filters applied
+        depth = max(n * CANDIDATES_PER_SLOT, MIN_CANDIDATES)
+        best = ranked[:depth]
         return pick(
-            self.state.trending.scores(),
-            allowed,
+            best,
+            trending.scores()[best],
             n,
             catalog=self.state.catalog,
             strategy=self.strategy,

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tailored.domain.recommendations import Strategy
-from tailored.engine.recommend.catalog_index import CatalogIndex, Mask
+from tailored.engine.recommend.catalog_index import CatalogIndex
 from tailored.metrics.ranking import top_n
 
 FloatArray = npt.NDArray[np.float64]
@@ -31,47 +31,55 @@ class Picked:
 
 
 def pick(
+    positions: IntArray,
     scores: FloatArray,
-    allowed: Mask,
     n: int,
     *,
     catalog: CatalogIndex,
     strategy: Strategy,
     facts: Mapping[str, str],
 ) -> Picked:
-    """The top `n` allowed items after boosts and diversity.
+    """The top `n` of the candidates (catalog `positions` that passed the filters, with
+    their `scores`) after boosts and diversity.
 
-    `scores` (one per catalog item; -inf for non-candidates) are normalised to
-    [FLOOR, 1] over the candidates, so boosts multiply comparable numbers whatever
-    the model's scale.
+    Scores are normalised to [FLOOR, 1] over the best candidates, so boosts multiply
+    comparable numbers whatever the model's scale.
 
     >>> index = CatalogIndex.build([(i, i, [c], {}, True) for i, c in
     ...     [("a", "x"), ("b", "x"), ("c", "y")]])
-    >>> mask = np.ones(3, dtype=bool)
-    >>> pick(np.array([3.0, 2.0, 1.0]), mask, 2, catalog=index, strategy=Strategy(),
+    >>> every = np.arange(3)
+    >>> pick(every, np.array([3.0, 2.0, 1.0]), 2, catalog=index, strategy=Strategy(),
     ...      facts={}).positions.tolist()
     [0, 1]
-    >>> pick(np.array([3.0, 2.0, 1.5]), mask, 2, catalog=index,
+    >>> pick(every, np.array([3.0, 2.0, 1.5]), 2, catalog=index,
     ...      strategy=Strategy(diversity=0.9), facts={}).positions.tolist()
     [0, 2]
     """
-    masked = np.where(allowed, scores, -np.inf)
-    depth = min(max(n * CANDIDATES_PER_SLOT, MIN_CANDIDATES), len(masked))
-    candidates = top_n(masked[None, :], depth)[0]
-    candidates = candidates[np.isfinite(masked[candidates])]
-    if len(candidates) == 0 or n == 0:
+    depth = max(n * CANDIDATES_PER_SLOT, MIN_CANDIDATES)
+    if len(positions) > depth:
+        best = top_n(scores[None, :], depth)[0]
+        positions, scores = positions[best], scores[best]
+    if len(positions) == 0 or n == 0:
         return Picked(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_))
-    raw = masked[candidates]
-    spread = raw.max() - raw.min()
-    value = FLOOR + (1 - FLOOR) * ((raw - raw.min()) / spread if spread > 0 else np.ones_like(raw))
-    boosted = np.zeros(len(candidates), dtype=np.bool_)
+    value = _normalised(scores)
+    boosted = np.zeros(len(positions), dtype=np.bool_)
     for boost in strategy.boosts:
         if boost.factor != 1.0 and boost.applies_to(facts):
-            hit = catalog.matches(boost)[candidates]
+            hit = catalog.matches(boost)[positions]
             value[hit] *= boost.factor
             boosted |= hit
-    order = _diverse(value, catalog.primary[candidates], n, strategy.diversity)
-    return Picked(candidates[order], value[order], boosted[order])
+    order = _diverse(value, catalog.primary[positions], n, strategy.diversity)
+    return Picked(positions[order], value[order], boosted[order])
+
+
+def _normalised(scores: FloatArray) -> FloatArray:
+    """Scores onto [FLOOR, 1]: proportionally when none is negative (similarities,
+    counts), else min-max (z-scores, regression outputs)."""
+    low = 0.0 if scores.min() >= 0 else scores.min()
+    spread = scores.max() - low
+    if spread <= 0:
+        return np.ones_like(scores)
+    return np.asarray(FLOOR + (1 - FLOOR) * (scores - low) / spread)
 
 
 def _diverse(value: FloatArray, category: IntArray, n: int, diversity: float) -> IntArray:

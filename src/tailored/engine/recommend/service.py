@@ -158,8 +158,11 @@ class Recommendations:
         if len(history.items) == 0:
             return answer.popular(allowed, n, notice="not personalized yet: no known items")
         when = now.timestamp()
-        scores = served.on_catalog(served.model.score(history, now=when)[0])
-        picked = pick(scores, allowed, n, catalog=state.catalog, strategy=strategy, facts=facts)
+        positions, scores = served.on_catalog(*served.model.candidates(history, now=when))
+        keep = allowed[positions]
+        picked = pick(
+            positions[keep], scores[keep], n, catalog=state.catalog, strategy=strategy, facts=facts
+        )
         reasons = self._because(served, history, latest, picked, when, answer)
         items = answer.items(picked, reasons)
         return answer.finish(items, allowed, n, personalized=True, model=served)
@@ -292,9 +295,12 @@ class Recommendations:
             index = served.model.items_.position(item_id)
             if index < 0:
                 continue
-            scores = served.on_catalog(served.model.similarity(np.array([index]))[0])
-            scores[~(scores > 0)] = -np.inf  # no evidence of a relation
-            picked = pick(scores, allowed, n, catalog=state.catalog, strategy=strategy, facts=facts)
+            positions, scores = served.on_catalog(*served.model.related(index))
+            keep = allowed[positions]
+            picked = pick(
+                positions[keep], scores[keep], n,
+                catalog=state.catalog, strategy=strategy, facts=facts,
+            )  # fmt: skip
             items = answer.items(picked, [reason] * len(picked.positions))
             in_category = (
                 allowed & state.catalog.in_categories(categories) if categories else allowed

@@ -49,12 +49,12 @@ class ServedModel:
         from_catalog[to_catalog[known]] = np.flatnonzero(known)
         return cls(version, model, to_catalog, from_catalog)
 
-    def on_catalog(self, scores: FloatArray) -> FloatArray:
-        """Model-item scores as catalog scores; -inf where the model has no score."""
-        placed = np.full(len(self.from_catalog), -np.inf)
-        known = self.to_catalog >= 0
-        placed[self.to_catalog[known]] = scores[known]
-        return placed
+    def on_catalog(self, items: IntArray, scores: FloatArray) -> tuple[IntArray, FloatArray]:
+        """Model items with scores as catalog positions with scores (items the catalog
+        does not hold are dropped: nothing could be shown or filtered for them)."""
+        positions = self.to_catalog[items]
+        known = positions >= 0
+        return positions[known], scores[known]
 
 
 @dataclass(frozen=True, eq=False)

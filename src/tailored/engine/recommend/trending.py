@@ -36,6 +36,7 @@ class Trending:
         self.total = total
         # Any recent activity outranks any amount of older (computed once, read often).
         self._scores = recent * (total.max(initial=0.0) + 1.0) + total
+        self.order = np.argsort(-self._scores, kind="stable")  # best first, ties by position
 
     @classmethod
     def build(
