@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from tailored.domain.recommendations import Filters
 from tailored.server.auth import EngineDep, Serve
@@ -23,6 +23,24 @@ Attr = Annotated[
 Exclude = Annotated[list[str], Query(description="item ids never to show; repeatable")]
 
 
+async def _filters(  # async: a plain def dependency would cost a thread hop
+    category: Category = [],  # noqa: B006
+    exclude_category: NotCategory = [],  # noqa: B006
+    attr: Attr = [],  # noqa: B006
+    exclude: Exclude = [],  # noqa: B006
+) -> Filters:
+    """The filter query parameters every GET endpoint here takes."""
+    return Filters(
+        categories=tuple(category),
+        exclude_categories=tuple(exclude_category),
+        attributes={k: tuple(v) for k, v in attribute_filters(attr).items()},
+        exclude_items=tuple(exclude),
+    )
+
+
+FilterQuery = Annotated[Filters, Depends(_filters)]
+
+
 @router.get(
     "/v1/users/{user_id}/recommendations",
     response_model=RecommendationsOut,
@@ -32,14 +50,10 @@ def for_user(
     user_id: str,
     engine: EngineDep,
     _key: Serve,
+    filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
-    category: Category = [],  # noqa: B006
-    exclude_category: NotCategory = [],  # noqa: B006
-    attr: Attr = [],  # noqa: B006
-    exclude: Exclude = [],  # noqa: B006
 ) -> RecommendationsOut:
-    filters = _filters(category, exclude_category, attr, exclude)
     answer = engine.recommendations.for_user(user_id, n=n, placement=placement, filters=filters)
     return RecommendationsOut.of(answer)
 
@@ -69,14 +83,10 @@ def similar(
     item_id: str,
     engine: EngineDep,
     _key: Serve,
+    filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
-    category: Category = [],  # noqa: B006
-    exclude_category: NotCategory = [],  # noqa: B006
-    attr: Attr = [],  # noqa: B006
-    exclude: Exclude = [],  # noqa: B006
 ) -> RecommendationsOut:
-    filters = _filters(category, exclude_category, attr, exclude)
     answer = engine.recommendations.similar(item_id, n=n, placement=placement, filters=filters)
     return RecommendationsOut.of(answer)
 
@@ -90,29 +100,14 @@ def bought_together(
     item_id: str,
     engine: EngineDep,
     _key: Serve,
+    filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
-    category: Category = [],  # noqa: B006
-    exclude_category: NotCategory = [],  # noqa: B006
-    attr: Attr = [],  # noqa: B006
-    exclude: Exclude = [],  # noqa: B006
 ) -> RecommendationsOut:
-    filters = _filters(category, exclude_category, attr, exclude)
     answer = engine.recommendations.bought_together(
         item_id, n=n, placement=placement, filters=filters
     )
     return RecommendationsOut.of(answer)
-
-
-def _filters(
-    categories: list[str], excluded: list[str], pairs: list[str], items: list[str]
-) -> Filters:
-    return Filters(
-        categories=tuple(categories),
-        exclude_categories=tuple(excluded),
-        attributes={k: tuple(v) for k, v in attribute_filters(pairs).items()},
-        exclude_items=tuple(items),
-    )
 
 
 __all__ = ["router"]
