@@ -76,10 +76,10 @@ class Interactions:
         items = items or Vocabulary(natural_order([str(i) for i in item_ids]))
         user, item = users.index(list(user_ids)), items.index(list(item_ids))
         known = (user >= 0) & (item >= 0)
-        return cls._merged(users, items, user[known], item[known], time[known], weight[known])
+        return cls.from_indices(users, items, user[known], item[known], time[known], weight[known])
 
     @classmethod
-    def _merged(
+    def from_indices(
         cls,
         users: Vocabulary,
         items: Vocabulary,
@@ -88,6 +88,7 @@ class Interactions:
         time: FloatArray,
         weight: FloatArray,
     ) -> Interactions:
+        """From dense indices into `users` and `items` (repeats merge as in `from_ids`)."""
         key = user * max(len(items), 1) + item
         order = np.lexsort((time, key))
         key, user, item, time, weight = (

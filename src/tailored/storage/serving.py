@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select
 
 from tailored.storage.columns import as_utc
 from tailored.storage.tables import consents, events, items, users
@@ -53,18 +53,26 @@ def item_activity(
         yield str(item_id), str(kind), int(total), int(since or 0)
 
 
-# Built once: these two run on every recommendation request, and building a statement
-# costs about as much as running it.
-_HISTORY = (
-    select(events.c.item_id, events.c.type, events.c.timestamp)
-    .where(
-        events.c.user_id == bindparam("user_id"),
-        events.c.item_id.is_not(None),
-        events.c.type.in_(bindparam("types", expanding=True)),
+def _history_query(seconds: ColumnElement[Any]) -> Select[Any]:
+    return (
+        select(events.c.item_id, events.c.type, seconds)
+        .where(
+            events.c.user_id == bindparam("user_id"),
+            events.c.item_id.is_not(None),
+            events.c.type.in_(bindparam("types", expanding=True)),
+        )
+        .order_by(events.c.timestamp.desc(), events.c.seq.desc())
+        .limit(bindparam("limit"))
     )
-    .order_by(events.c.timestamp.desc(), events.c.seq.desc())
-    .limit(bindparam("limit"))
-)
+
+
+# Built once: these run on every recommendation request, and building a statement costs
+# about as much as running it. Times come back as unix seconds computed by the database:
+# a datetime object per row would cost more than the rest of the row.
+_HISTORY = {
+    "sqlite": _history_query((func.julianday(events.c.timestamp) - 2440587.5) * 86400.0),
+    "postgresql": _history_query(func.extract("epoch", events.c.timestamp)),
+}
 _CONSENT_AND_PREFERENCES = (
     select(users.c.preferences, consents.c.granted)
     .select_from(users)
@@ -78,10 +86,11 @@ _CONSENT_AND_PREFERENCES = (
 
 def user_history(
     conn: Connection, user_id: str, types: Sequence[str], *, limit: int
-) -> list[tuple[str, str, datetime]]:
-    """The user's latest `limit` interactions (item, type, time), oldest first."""
-    found = conn.execute(_HISTORY, {"user_id": user_id, "types": list(types), "limit": limit})
-    rows = [(str(i), str(t), as_utc(s)) for i, t, s in found]
+) -> list[tuple[str, str, float]]:
+    """The user's latest `limit` interactions (item, type, unix seconds), oldest first."""
+    params = {"user_id": user_id, "types": list(types), "limit": limit}
+    found = conn.execute(_HISTORY[conn.dialect.name], params)
+    rows = [(str(row[0]), str(row[1]), float(row[2])) for row in found]
     rows.reverse()
     return rows
 

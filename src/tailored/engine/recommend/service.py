@@ -18,7 +18,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tailored.config import PlacementSettings, Settings
-from tailored.data import Histories, Interactions
+from tailored.data import Histories, Interactions, Vocabulary
 from tailored.domain.models import ModelVersion
 from tailored.domain.recommendations import (
     Boost,
@@ -42,6 +42,7 @@ from tailored.storage.database import Database
 MAX_N = 100
 EXPLAIN_DEPTH = 20  # reasons come from the latest this many interactions
 Role = Literal["recommend", "similar", "bought_together"]
+ONE_USER = Vocabulary(["user"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ class Recommendations:
         strategy = self._strategy(placement)
         granted: bool | None = None
         preferences: dict[str, Any] = {}
-        rows: list[tuple[str, str, datetime]] = []
+        rows: list[tuple[str, str, float]] = []
         if user_id is not None:
             _check_id("user_id", user_id)
             with self._db.reading() as conn:  # one round of reads per request
@@ -207,10 +208,10 @@ class Recommendations:
         return self._strategies.get("default", Strategy())
 
     def _seen(
-        self, rows: Sequence[tuple[str, str, datetime]], context: Context, now: datetime
+        self, rows: Sequence[tuple[str, str, float]], context: Context, now: datetime
     ) -> list[_Seen]:
         """The stored history, then what the request says the session holds."""
-        seen = [_Seen(item, "history", kind, at.timestamp()) for item, kind, at in rows]
+        seen = [_Seen(item, "history", kind, at) for item, kind, at in rows]
         stamp = now.timestamp()
         seen += [_Seen(i, "session", "view", stamp) for i in context.session_items]
         seen += [_Seen(i, "cart", "add_to_cart", stamp) for i in context.cart_items]
@@ -226,12 +227,15 @@ class Recommendations:
         weights *= decay_weights(
             times, now=now.timestamp(), half_life_days=self._settings.interaction_half_life_days
         )
-        data = Interactions.from_ids(
-            ["user"] * len(seen),
-            [s.item_id for s in seen],
-            times=times,
-            weights=weights,
-            items=served.model.items_,
+        index = served.model.items_.index([s.item_id for s in seen])
+        known = index >= 0
+        data = Interactions.from_indices(
+            ONE_USER,
+            served.model.items_,
+            np.zeros(int(known.sum()), dtype=np.int64),
+            index[known],
+            times[known],
+            weights[known],
         )
         named: dict[int, _Seen] = {}
         rank = {"cart": 3, "session": 2, "history": 1}
