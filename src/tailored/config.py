@@ -146,8 +146,9 @@ class Settings(BaseSettings):
     serving_refresh_seconds: float = Field(
         30.0,
         ge=0,
-        description="How often serving re-reads the catalog, trending counts and active "
-        "models (in the background; requests never wait for it).",
+        description="How often serving re-reads the catalog and the active models, in the "
+        "background (requests never wait for it); trending counts every 10th time; 0: on "
+        "every request.",
     )
     placements: dict[str, PlacementSettings] = Field(
         {},

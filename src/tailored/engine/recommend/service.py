@@ -40,6 +40,7 @@ from tailored.storage import serving as store
 from tailored.storage.database import Database
 
 MAX_N = 100
+TRENDING_EVERY_REFRESHES = 10  # trending counts scan every event: recount less often
 EXPLAIN_DEPTH = 20  # reasons come from the latest this many interactions
 Role = Literal["recommend", "similar", "bought_together"]
 ONE_USER = Vocabulary(["user"])
@@ -96,6 +97,7 @@ class Recommendations:
             active=active,
             weights=self._weights,
             window_days=settings.trending_window_days,
+            trending_every=TRENDING_EVERY_REFRESHES * settings.serving_refresh_seconds,
         )
         self._state = Refreshing(loader.load, every=settings.serving_refresh_seconds)
         self._strategies = {name: _strategy(p) for name, p in settings.placements.items()}

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,9 @@ from tailored.engine.recommend.trending import Trending
 from tailored.models import Recommender, load_model
 from tailored.storage import serving as store
 from tailored.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ class ServingState:
     catalog: CatalogIndex
     catalog_stamp: tuple[int, str | None]
     trending: Trending
+    trending_at: float  # monotonic time of the trending counts
     models: Mapping[str, ServedModel] = field(default_factory=dict)  # by role
 
 
@@ -76,34 +80,52 @@ class StateLoader:
         active: Callable[[str], ModelVersion | None],
         weights: Mapping[str, float],
         window_days: float,
+        trending_every: float,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
+        self._trending_every = trending_every
+        self._clock = clock
         self._roles = dict(roles)  # role -> model name
         self._active = active
         self._weights = dict(weights)
         self._window = timedelta(days=window_days)
 
     def load(self, previous: ServingState | None) -> ServingState:
-        types = list(self._weights)
         with self._db.reading() as conn:
             stamp = store.catalog_stamp(conn)
             if previous is not None and previous.catalog_stamp == stamp:
                 catalog = previous.catalog
             else:
                 catalog = CatalogIndex.build(store.catalog_rows(conn))
-            newest = store.newest_event_time(conn, types)
-            rows = (
-                store.item_activity(conn, types, recent_since=newest - self._window)
-                if newest is not None
-                else iter(())
-            )
-            trending = Trending.build(catalog.items, rows, self._weights)
+            trending, trending_at = self._trending(conn, catalog, previous)
         models: dict[str, ServedModel] = {}
         for role, name in self._roles.items():
             served = self._model(role, name, catalog, previous)
             if served is not None:
                 models[role] = served
-        return ServingState(catalog, stamp, trending, models)
+        return ServingState(catalog, stamp, trending, trending_at, models)
+
+    def _trending(
+        self, conn: Connection, catalog: CatalogIndex, previous: ServingState | None
+    ) -> tuple[Trending, float]:
+        """Counting trending reads every event, so it is redone less often than the
+        rest (`trending_every` seconds), unless the catalog changed."""
+        now = self._clock()
+        if (
+            previous is not None
+            and previous.catalog is catalog
+            and now - previous.trending_at < self._trending_every
+        ):
+            return previous.trending, previous.trending_at
+        types = list(self._weights)
+        newest = store.newest_event_time(conn, types)
+        rows = (
+            store.item_activity(conn, types, recent_since=newest - self._window)
+            if newest is not None
+            else iter(())
+        )
+        return Trending.build(catalog.items, rows, self._weights), now
 
     def _model(
         self, role: str, name: str, catalog: CatalogIndex, previous: ServingState | None
