@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+import anyio
+from fastapi import APIRouter, Depends, Query, Request
 
-from tailored.domain.recommendations import Filters
+from tailored.domain.recommendations import Filters, RecommendationList
 from tailored.server.auth import EngineDep, Serve
 from tailored.server.query import attribute_filters
 from tailored.server.recommendation_schemas import RecommendationBody, RecommendationsOut
@@ -40,22 +43,51 @@ async def _filters(  # async: a plain def dependency would cost a thread hop
 
 FilterQuery = Annotated[Filters, Depends(_filters)]
 
+SCORING_THREADS = 2
+
+
+async def _scoring(request: Request) -> anyio.CapacityLimiter:
+    """Scoring is short CPU work under the interpreter lock: a few threads of its own
+    (not the shared pool of 40) let concurrent requests queue instead of taking turns
+    with the lock mid-request."""
+    state = request.app.state
+    if not hasattr(state, "scoring"):
+        state.scoring = anyio.CapacityLimiter(SCORING_THREADS)
+    limiter: anyio.CapacityLimiter = state.scoring
+    return limiter
+
+
+Scoring = Annotated[anyio.CapacityLimiter, Depends(_scoring)]
+
+
+async def _answer(
+    limiter: anyio.CapacityLimiter,
+    call: Callable[..., RecommendationList],
+    *args: object,
+    **options: object,
+) -> RecommendationsOut:
+    answer = await anyio.to_thread.run_sync(partial(call, *args, **options), limiter=limiter)
+    return RecommendationsOut.of(answer)
+
 
 @router.get(
     "/v1/users/{user_id}/recommendations",
     response_model=RecommendationsOut,
     summary="Top picks for a user, from what they did up to this moment",
 )
-def for_user(
+async def for_user(
     user_id: str,
     engine: EngineDep,
     _key: Serve,
+    scoring: Scoring,
     filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
 ) -> RecommendationsOut:
-    answer = engine.recommendations.for_user(user_id, n=n, placement=placement, filters=filters)
-    return RecommendationsOut.of(answer)
+    return await _answer(
+        scoring, engine.recommendations.for_user, user_id, n=n, placement=placement,
+        filters=filters,
+    )  # fmt: skip
 
 
 @router.post(
@@ -63,15 +95,18 @@ def for_user(
     response_model=RecommendationsOut,
     summary="Recommendations with context: session items, cart, device, location, time",
 )
-def with_context(body: RecommendationBody, engine: EngineDep, _key: Serve) -> RecommendationsOut:
-    answer = engine.recommendations.for_user(
+async def with_context(
+    body: RecommendationBody, engine: EngineDep, _key: Serve, scoring: Scoring
+) -> RecommendationsOut:
+    return await _answer(
+        scoring,
+        engine.recommendations.for_user,
         body.user_id,
         n=body.n,
         placement=body.placement,
         filters=body.filters.value(),
         context=body.context.value(),
     )
-    return RecommendationsOut.of(answer)
 
 
 @router.get(
@@ -79,16 +114,19 @@ def with_context(body: RecommendationBody, engine: EngineDep, _key: Serve) -> Re
     response_model=RecommendationsOut,
     summary="Items similar to this one (trending in its category when it is new)",
 )
-def similar(
+async def similar(
     item_id: str,
     engine: EngineDep,
     _key: Serve,
+    scoring: Scoring,
     filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
 ) -> RecommendationsOut:
-    answer = engine.recommendations.similar(item_id, n=n, placement=placement, filters=filters)
-    return RecommendationsOut.of(answer)
+    return await _answer(
+        scoring, engine.recommendations.similar, item_id, n=n, placement=placement,
+        filters=filters,
+    )  # fmt: skip
 
 
 @router.get(
@@ -96,18 +134,19 @@ def similar(
     response_model=RecommendationsOut,
     summary="Customers who bought this also bought",
 )
-def bought_together(
+async def bought_together(
     item_id: str,
     engine: EngineDep,
     _key: Serve,
+    scoring: Scoring,
     filters: FilterQuery,
     n: N = 10,
     placement: Placement = None,
 ) -> RecommendationsOut:
-    answer = engine.recommendations.bought_together(
-        item_id, n=n, placement=placement, filters=filters
-    )
-    return RecommendationsOut.of(answer)
+    return await _answer(
+        scoring, engine.recommendations.bought_together, item_id, n=n, placement=placement,
+        filters=filters,
+    )  # fmt: skip
 
 
 __all__ = ["router"]
