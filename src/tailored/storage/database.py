@@ -74,6 +74,9 @@ class Database:
             json_serializer=_json_dumps,
             connect_args={"check_same_thread": False, "timeout": busy_timeout},
             poolclass=StaticPool if in_memory else None,
+            # Enough pooled connections for the server's threads: an overflow connection
+            # is opened (with all the pragmas below) and closed again on every use.
+            **({} if in_memory else {"pool_size": 16, "max_overflow": 16}),
             # pysqlite's own transaction handling is off: we emit BEGIN ourselves.
             isolation_level=None,
         )
