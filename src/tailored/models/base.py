@@ -178,9 +178,7 @@ class Recommender(ABC):
         >>> model.attribute(Histories.from_sequences([[0, 2]]), np.array([1, 3])).tolist()
         [[1.0, 0.0], [0.0, 1.0]]
         """
-        self._check_fitted()
-        if len(history) != 1:
-            raise InvalidInput("history", f"must hold one row, not {len(history)}")
+        self._check_one_row(history)
         length = len(history.items)
         left_out = np.arange(length) if positions is None else np.asarray(positions, np.int64)
         if len(left_out) == 0:
@@ -234,6 +232,11 @@ class Recommender(ABC):
                 Ranking(tuple(self.items_.ids_of(row[keep])), tuple(values[keep].tolist()))
             )
         return rankings
+
+    def _check_one_row(self, history: Histories) -> None:
+        self._check_fitted()
+        if len(history) != 1:
+            raise InvalidInput("history", f"must hold one row, not {len(history)}")
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "items_"):

@@ -73,9 +73,7 @@ class ItemKNN(Recommender):
     ) -> FloatArray:
         # Scores are a weighted sum of similarity rows: leaving an interaction out takes
         # away exactly its weight times its row, so no rescoring is needed.
-        self._check_fitted()
-        if len(history) != 1:
-            raise InvalidInput("history", f"must hold one row, not {len(history)}")
+        self._check_one_row(history)
         chosen = np.arange(len(history.items)) if positions is None else positions
         rows = self.similarity_[history.items[chosen]][:, items]
         return np.asarray(history.weights[chosen][:, None] * rows.toarray(), dtype=np.float64)
