@@ -183,16 +183,18 @@ class Recommender(ABC):
         left_out = np.arange(length) if positions is None else np.asarray(positions, np.int64)
         if len(left_out) == 0:
             return np.zeros((0, len(items)))
-        keep = np.ones((len(left_out), length), dtype=np.bool_)
-        keep[np.arange(len(left_out)), left_out] = False
-        without = Histories(
-            np.arange(len(left_out) + 1, dtype=np.int64) * (length - 1),
+        # One batch: row 0 the whole history, row r the history without left_out[r - 1].
+        keep = np.ones((len(left_out) + 1, length), dtype=np.bool_)
+        keep[np.arange(1, len(left_out) + 1), left_out] = False
+        lengths = keep.sum(axis=1)
+        batch = Histories(
+            np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
             np.broadcast_to(history.items, keep.shape)[keep],
             np.broadcast_to(history.times, keep.shape)[keep],
             np.broadcast_to(history.weights, keep.shape)[keep],
         )
-        full = self.score_items(history, items, now=now)[0]
-        return np.asarray(full[None, :] - self.score_items(without, items, now=now))
+        scores = self.score_items(batch, items, now=now)
+        return np.asarray(scores[0][None, :] - scores[1:])
 
     def score_items(
         self, histories: Histories, items: npt.NDArray[np.int64], *, now: float | None = None

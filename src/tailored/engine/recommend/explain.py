@@ -27,13 +27,10 @@ def because(kind: str, event_type: str, item_id: str, title: str) -> Reason:
     """
     if kind == "session":
         return Reason("session", f"because you are looking at {title}", item_id=item_id)
-    if kind == "cart" or event_type == "add_to_cart":
-        text = (
-            f"because {title} is in your cart"
-            if kind == "cart"
-            else (f"because you added {title} to your cart")
-        )
-        return Reason("session" if kind == "cart" else "history", text, item_id=item_id)
+    if kind == "cart":
+        return Reason("session", f"because {title} is in your cart", item_id=item_id)
+    if event_type == "add_to_cart":
+        return Reason("history", f"because you added {title} to your cart", item_id=item_id)
     verb = _DONE.get(event_type, "interacted with")
     return Reason("history", f"because you {verb} {title}", item_id=item_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
@@ -43,6 +43,23 @@ async def _filters(  # async: a plain def dependency would cost a thread hop
 
 FilterQuery = Annotated[Filters, Depends(_filters)]
 
+
+class ListOptions(TypedDict):
+    """What every GET endpoint here takes besides its id."""
+
+    n: int
+    placement: str | None
+    filters: Filters
+
+
+async def _list_options(
+    filters: FilterQuery, n: N = 10, placement: Placement = None
+) -> ListOptions:
+    return {"n": n, "placement": placement, "filters": filters}
+
+
+Listing = Annotated[ListOptions, Depends(_list_options)]
+
 SCORING_THREADS = 2
 
 
@@ -61,13 +78,9 @@ Scoring = Annotated[anyio.CapacityLimiter, Depends(_scoring)]
 
 
 async def _answer(
-    limiter: anyio.CapacityLimiter,
-    call: Callable[..., RecommendationList],
-    *args: object,
-    **options: object,
+    limiter: anyio.CapacityLimiter, work: Callable[[], RecommendationList]
 ) -> RecommendationsOut:
-    answer = await anyio.to_thread.run_sync(partial(call, *args, **options), limiter=limiter)
-    return RecommendationsOut.of(answer)
+    return RecommendationsOut.of(await anyio.to_thread.run_sync(work, limiter=limiter))
 
 
 @router.get(
@@ -76,18 +89,10 @@ async def _answer(
     summary="Top picks for a user, from what they did up to this moment",
 )
 async def for_user(
-    user_id: str,
-    engine: EngineDep,
-    _key: Serve,
-    scoring: Scoring,
-    filters: FilterQuery,
-    n: N = 10,
-    placement: Placement = None,
+    user_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
 ) -> RecommendationsOut:
-    return await _answer(
-        scoring, engine.recommendations.for_user, user_id, n=n, placement=placement,
-        filters=filters,
-    )  # fmt: skip
+    work = partial(engine.recommendations.for_user, user_id, **query)
+    return await _answer(scoring, work)
 
 
 @router.post(
@@ -98,8 +103,7 @@ async def for_user(
 async def with_context(
     body: RecommendationBody, engine: EngineDep, _key: Serve, scoring: Scoring
 ) -> RecommendationsOut:
-    return await _answer(
-        scoring,
+    work = partial(
         engine.recommendations.for_user,
         body.user_id,
         n=body.n,
@@ -107,6 +111,7 @@ async def with_context(
         filters=body.filters.value(),
         context=body.context.value(),
     )
+    return await _answer(scoring, work)
 
 
 @router.get(
@@ -115,18 +120,10 @@ async def with_context(
     summary="Items similar to this one (trending in its category when it is new)",
 )
 async def similar(
-    item_id: str,
-    engine: EngineDep,
-    _key: Serve,
-    scoring: Scoring,
-    filters: FilterQuery,
-    n: N = 10,
-    placement: Placement = None,
+    item_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
 ) -> RecommendationsOut:
-    return await _answer(
-        scoring, engine.recommendations.similar, item_id, n=n, placement=placement,
-        filters=filters,
-    )  # fmt: skip
+    work = partial(engine.recommendations.similar, item_id, **query)
+    return await _answer(scoring, work)
 
 
 @router.get(
@@ -135,18 +132,10 @@ async def similar(
     summary="Customers who bought this also bought",
 )
 async def bought_together(
-    item_id: str,
-    engine: EngineDep,
-    _key: Serve,
-    scoring: Scoring,
-    filters: FilterQuery,
-    n: N = 10,
-    placement: Placement = None,
+    item_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
 ) -> RecommendationsOut:
-    return await _answer(
-        scoring, engine.recommendations.bought_together, item_id, n=n, placement=placement,
-        filters=filters,
-    )  # fmt: skip
+    work = partial(engine.recommendations.bought_together, item_id, **query)
+    return await _answer(scoring, work)
 
 
 __all__ = ["router"]
