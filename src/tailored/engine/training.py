@@ -11,9 +11,10 @@ import numpy as np
 
 from tailored.data import Interactions, temporal_split
 from tailored.domain.models import ModelVersion
+from tailored.engine.model_params import model_kind
 from tailored.errors import InvalidInput, NotFound
 from tailored.metrics import evaluate, tune
-from tailored.models import MODELS, Recommender, load_model
+from tailored.models import Recommender, load_model
 from tailored.models.decay import decay_weights
 from tailored.models.grids import GRIDS
 from tailored.storage import models as store
@@ -91,9 +92,7 @@ class Training:
         from the held-out latest 20 % of each user's interactions. The saved model is
         then refit on all the data.
         """
-        kind = MODELS.get(model)
-        if kind is None:
-            raise InvalidInput("model", f"unknown model {model!r}; choose from {sorted(MODELS)}")
+        kind = model_kind(model)
         data = self.interactions(since=since)
         if len(data) == 0:
             raise InvalidInput("events", "there are no events with items to train on")

@@ -28,13 +28,13 @@ from tailored.domain.recommendations import (
     RecommendationList,
     Strategy,
 )
+from tailored.engine.model_params import model_kind
 from tailored.engine.recommend import explain
 from tailored.engine.recommend.answer import Answer
 from tailored.engine.recommend.catalog_index import Mask
 from tailored.engine.recommend.chain import Picked, pick
 from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
 from tailored.errors import ConfigurationError, InvalidInput
-from tailored.models import MODELS
 from tailored.models.decay import decay_weights
 from tailored.storage import serving as store
 from tailored.storage.database import Database
@@ -83,10 +83,10 @@ class Recommendations:
             "bought_together": settings.bought_together_model,
         }
         for role, name in roles.items():
-            if name not in MODELS:
-                raise ConfigurationError(
-                    f"{role}_model: unknown model {name!r}; choose from {sorted(MODELS)}"
-                )
+            try:
+                model_kind(name)
+            except InvalidInput as error:
+                raise ConfigurationError(f"{role}_model: {error.problem}") from None
         self._db = db
         self._now = now
         self._settings = settings
