@@ -36,6 +36,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -70,7 +71,7 @@ Request = tuple[str, str, bytes | None]  # method, path, JSON body
 IntArray = npt.NDArray[np.int64]
 PARAMETERS = (
     "backend", "items", "events", "workers", "connections", "seconds", "short_seconds", "rate",
-    "rate_seconds", "rate_connections", "unknown_share", "server_env", "seed",
+    "rate_seconds", "rate_connections", "unknown_share", "list_size", "server_env", "seed",
 )  # fmt: skip
 
 
@@ -94,6 +95,7 @@ def main() -> None:
     add("--rate-seconds", type=int, default=30)
     add("--rate-connections", type=int, default=16)
     add("--unknown-share", type=float, default=0.2, help="requests for users never seen")
+    add("--list-size", type=int, default=100_000, help="requests per list, never gone round")
     add("--client", default="auto", choices=["auto", "wrk", "python"], help="closed loops")
     add("--profile", type=Path, default=None, help="folder for a py-spy profile")
     add("--profile-seconds", type=int, default=15)
@@ -121,8 +123,12 @@ def main() -> None:
         setup = fill(url, shop, models, Path(tmp) / "models")
         print(json.dumps(setup, indent=2), flush=True)
         with Engine.open(url, migrate=False) as engine:
-            key = engine.keys.create("benchmark", scopes=["serve"]).secret
-        mixes = shop.requests(np.random.default_rng(args.seed + 1), args.unknown_share)
+            key = engine.keys.create("benchmark", scopes=["serve", "ingest"]).secret
+        mixes = shop.requests(
+            np.random.default_rng(args.seed + 1), args.unknown_share, args.list_size
+        )
+        # Validation and warm-up draw their own requests: the measured lists stay unsent.
+        checks = shop.requests(np.random.default_rng(args.seed + 2), args.unknown_share, 500)
         results = {}
         for model in models:
             print(f"== {model}", flush=True)
@@ -130,11 +136,16 @@ def main() -> None:
             env |= {"TAILORED_RECOMMEND_MODEL": model, "TAILORED_MODELS_DIR": f"{tmp}/models"}
             with ServerProcess(url, workers=args.workers, env=env, startup_timeout=120) as server:
                 try:
-                    results[model] = measure(server, key, mixes, client, args)
+                    results[model] = measure(server, key, mixes, checks, client, args)
                 except BaseException:
                     print(server.output()[-4000:], flush=True)
                     raise
             print(json.dumps(results[model], indent=2), flush=True)
+        print(f"== {models[0]}, every answer computed", flush=True)
+        env |= {"TAILORED_RECOMMEND_MODEL": models[0], "TAILORED_ANSWER_CACHE_SIZE": "0"}
+        with ServerProcess(url, workers=args.workers, env=env, startup_timeout=120) as server:
+            computed = measure_computed(server, key, mixes, checks, client, args)
+        print(json.dumps(computed, indent=2), flush=True)
 
     main_result = results[models[0]]
     fixed = main_result["user_recommendations_fixed_rate"]
@@ -159,6 +170,7 @@ def main() -> None:
         "load_average": {"start": load_before, "end": os.getloadavg()},
         "setup": setup,
         "results": results,
+        "computed_without_answer_cache": computed,
         "targets": TARGETS,
         "targets_met": {
             "p99_ms_at_rate": fixed["p99_ms"] <= TARGETS["p99_ms_at_rate"]
@@ -249,10 +261,14 @@ class Shop:
                 rows.append(row)
             yield rows
 
-    def requests(self, rng: np.random.Generator, unknown_share: float) -> dict[str, list[Request]]:
+    def requests(
+        self, rng: np.random.Generator, unknown_share: float, size: int
+    ) -> dict[str, list[Request]]:
         """Request lists per endpoint: users and items drawn as often as they are active
-        (a busy user visits more, a popular item's page is seen more)."""
-        size = 3000
+        (a busy user visits more, a popular item's page is seen more). A list is long
+        enough that a run never goes round it again: the server keeps answers while
+        nothing behind them changes, and only a real repeat (a busy user back, a popular
+        item's page) should find one. The mix also records events as shoppers browse."""
 
         def known_user() -> str:
             return f"user-{self.user[rng.integers(len(self.user))]}"
@@ -271,6 +287,11 @@ class Shop:
             }
             return orjson.dumps({"user_id": some_user(k), "n": 10, "context": context})
 
+        def event() -> bytes:
+            view = {"user_id": known_user(), "type": "view", "item_id": popular_item()}
+            return orjson.dumps(view)
+
+        posts = size // 5  # each one is new: the session and cart differ every time
         mixes: dict[str, list[Request]] = {
             "healthz": [("GET", "/healthz", None)],
             "user_recommendations": [
@@ -283,19 +304,32 @@ class Shop:
                 ("GET", f"/v1/items/{popular_item()}/bought-together?n=10", None)
                 for _ in range(size)
             ],
-            "post_context": [("POST", "/v1/recommendations", post(k)) for k in range(size)],
+            "post_context": [("POST", "/v1/recommendations", post(k)) for k in range(posts)],
         }
         share = {
-            "user_recommendations": 0.5,
+            "user_recommendations": 0.45,
             "similar": 0.2,
-            "bought_together": 0.15,
+            "bought_together": 0.1,
             "post_context": 0.15,
+            "events": 0.1,
         }
         mixes["mix"] = [
-            mixes[name][int(rng.integers(size))]
+            ("POST", "/v1/events", event())
+            if name == "events"
+            else mixes[name][int(rng.integers(len(mixes[name])))]
             for name in rng.choice(list(share), size=size, p=list(share.values()))
         ]
         return mixes
+
+
+def repeat_share(requests: Sequence[Request]) -> float:
+    """The share of requests asked before in the list (users never seen all ask the
+    same): the most the server's answer cache can serve from memory."""
+    keys = [
+        re.sub(r"/new-user-\d+/", "/new-user/", path) + (body or b"").decode()
+        for _, path, body in requests
+    ]
+    return round(1 - len(set(keys)) / len(keys), 3)
 
 
 def zipf(size: int, exponent: float, *, offset: float = 1.0) -> npt.NDArray[np.float64]:
@@ -362,43 +396,109 @@ def measure(
     server: ServerProcess,
     key: str,
     mixes: dict[str, list[Request]],
+    checks: dict[str, list[Request]],
     client: str,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
     base, auth = server.base_url, f"Bearer {key}"
     started = time.perf_counter()
-    validation = validate(base, auth, mixes)  # the first request loads catalog and models
-    result: dict[str, Any] = {"validation": validation}
+    validation = validate(base, auth, checks)  # the first request loads catalog and models
+    result: dict[str, Any] = {
+        "validation": validation,
+        "repeat_share": {name: repeat_share(requests) for name, requests in mixes.items()},
+    }
     result["cold_first_request_s"] = validation.pop("first_request_s")
     result["validation_s"] = round(time.perf_counter() - started, 2)
-    result["warm_up_s"] = warm_up(base, auth, mixes["mix"], connections=args.connections)
-    closed = partial(wrk_load if client == "wrk" else python_load, base, auth)
+    result["warm_up_s"] = warm_up(base, auth, checks["mix"], connections=args.connections)
     result["server_memory_after_warmup"] = memory(server.pid)
-    single = partial(
-        closed, mixes["user_recommendations"], connections=1, seconds=args.short_seconds
+    run = Unsent(server, key, mixes, client, args)
+    result["user_recommendations_one_connection"] = run.closed(
+        "user_recommendations", connections=1, seconds=args.short_seconds
     )
-    result["user_recommendations_one_connection"] = timed(server.pid, single)
     runs = [("healthz", args.seconds), ("user_recommendations", args.seconds)]
     runs += [(name, args.short_seconds) for name in ("similar", "bought_together", "post_context")]
     for name, seconds in [*runs, ("mix", args.short_seconds)]:
-        load = partial(closed, mixes[name], connections=args.connections, seconds=seconds)
-        result[name] = timed(server.pid, load)
+        result[name] = run.closed(name, connections=args.connections, seconds=seconds)
         print(name, result[name], flush=True)
-    fixed = partial(
-        python_load, base, auth, mixes["user_recommendations"],
-        connections=args.rate_connections, seconds=args.rate_seconds, rate=args.rate,
-    )  # fmt: skip
-    result["user_recommendations_fixed_rate"] = timed(server.pid, fixed)
+    result["user_recommendations_fixed_rate"] = run.fixed("user_recommendations")
     print("fixed rate", result["user_recommendations_fixed_rate"], flush=True)
     ratio = result["user_recommendations"]["rps"] / result["healthz"]["rps"]
     result["ratio_to_healthz"] = round(ratio, 3)
     result["server_memory"] = memory(server.pid)
     if args.profile is not None:
         seconds = args.profile_seconds
-        load = partial(closed, mixes["user_recommendations"], connections=args.connections)
+        load = partial(
+            run.closed, "user_recommendations", connections=args.connections, seconds=seconds + 3
+        )
         path = args.profile / f"serve-{server.env['TAILORED_RECOMMEND_MODEL']}.txt"
-        result["profile"] = profile(server.pid, path, seconds, partial(load, seconds=seconds + 3))
+        result["profile"] = profile(server.pid, path, seconds, load)
     return result
+
+
+def measure_computed(
+    server: ServerProcess,
+    key: str,
+    mixes: dict[str, list[Request]],
+    checks: dict[str, list[Request]],
+    client: str,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    """User recommendations from a server that keeps no answers: the cost of the
+    ranking chain itself on every request."""
+    base, auth = server.base_url, f"Bearer {key}"
+    validate(base, auth, {"user_recommendations": checks["user_recommendations"]})
+    warm_up(base, auth, checks["user_recommendations"], connections=args.connections)
+    run = Unsent(server, key, mixes, client, args)
+    name = "user_recommendations"
+    return {
+        "user_recommendations_one_connection": run.closed(
+            name, connections=1, seconds=args.short_seconds
+        ),
+        "user_recommendations": run.closed(
+            name, connections=args.connections, seconds=args.seconds
+        ),
+        "user_recommendations_fixed_rate": run.fixed(name),
+        "server_memory": memory(server.pid),
+    }
+
+
+class Unsent:
+    """Runs load on one server from the part of each list not yet sent to it, so that
+    answers it keeps only count where the list itself repeats a request."""
+
+    def __init__(
+        self,
+        server: ServerProcess,
+        key: str,
+        mixes: dict[str, list[Request]],
+        client: str,
+        args: argparse.Namespace,
+    ) -> None:
+        self.server, self.mixes, self.args = server, mixes, args
+        self.auth = f"Bearer {key}"
+        self.loader = wrk_load if client == "wrk" else python_load
+        self.sent: Counter[str] = Counter()
+
+    def closed(self, name: str, *, connections: int, seconds: float) -> dict[str, Any]:
+        return self._run(name, partial(self.loader, connections=connections, seconds=seconds))
+
+    def fixed(self, name: str) -> dict[str, Any]:
+        load = partial(
+            python_load, connections=self.args.rate_connections,
+            seconds=self.args.rate_seconds, rate=self.args.rate,
+        )  # fmt: skip
+        return self._run(name, load)
+
+    def _run(self, name: str, load: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+        requests = self.mixes[name]
+        if name != "healthz":  # one request, repeated: the floor
+            requests = requests[self.sent[name] :]
+            if len(requests) < 1000:
+                raise LoadFailed(f"the {name} list ran out: raise --list-size")
+        figures = timed(self.server.pid, partial(load, self.server.base_url, self.auth, requests))
+        self.sent[name] += figures["requests"]
+        figures["went_round_the_list"] = name != "healthz" and figures["requests"] > len(requests)
+        return figures
 
 
 def warm_up(base: str, auth: str, requests: Sequence[Request], *, connections: int) -> float:
@@ -547,7 +647,6 @@ def summary(
 
 
 LUA = """
-local spec = {%(spec)s}
 local auth = [==[%(auth)s]==]
 local prepared = {}
 local position = 0
@@ -560,10 +659,13 @@ function setup(thread)
 end
 
 function init(args)
-  for i, r in ipairs(spec) do
+  -- One request per line: method, path and body (or '-') separated by tabs. Read from
+  -- a file: a Lua table literal holds at most 65536 constants.
+  for line in io.lines([==[%(requests)s]==]) do
+    local method, path, body = line:match("^(%%S+)\t(%%S+)\t(.*)$")
     local headers = {["Authorization"] = auth}
-    if r[3] then headers["Content-Type"] = "application/json" end
-    prepared[i] = wrk.format(r[1], r[2], headers, r[3])
+    if body == "-" then body = nil else headers["Content-Type"] = "application/json" end
+    table.insert(prepared, wrk.format(method, path, headers, body))
   end
   position = offset %% #prepared
 end
@@ -595,22 +697,20 @@ def wrk_load(
     base: str, auth: str, requests: Sequence[Request], *, connections: int, seconds: float
 ) -> dict[str, Any]:
     """A closed loop by wrk with one thread, cycling through `requests`."""
-    entries = ",\n".join(
-        f"{{'{m}', [==[{p}]==], {'[==[' + b.decode() + ']==]' if b else 'nil'}}}"
-        for m, p, b in requests
-    )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % {"spec": entries, "auth": auth})
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s"]
-    try:
+    with tempfile.TemporaryDirectory(prefix="tailored-wrk-") as folder:
+        listed = Path(folder) / "requests.tsv"
+        listed.write_text(
+            "".join(f"{m}\t{p}\t{b.decode() if b else '-'}\n" for m, p, b in requests)
+        )
+        script = Path(folder) / "load.lua"
+        script.write_text(LUA % {"auth": auth, "requests": listed})
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s"]
         done = subprocess.run(
-            [*command, "-s", script.name, f"{base}/"],
+            [*command, "-s", str(script), f"{base}/"],
             capture_output=True,
             text=True,
             timeout=seconds + 60,
         )
-    finally:
-        Path(script.name).unlink()
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
     if done.returncode != 0 or line is None:
         raise LoadFailed(

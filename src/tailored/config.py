@@ -53,6 +53,12 @@ class PlacementSettings(BaseModel):
     boosts: list[BoostSettings] = []
     exclude_seen: bool = True
     exclude_purchased: bool = True
+    preference_weight: float = Field(
+        1.0,
+        ge=0,
+        description="How much what users chose counts: items matching a 'boost' preference "
+        "score (1 + this) times higher; 0 ignores boosts ('block' and 'range' always apply)",
+    )
 
 
 class Settings(BaseSettings):
@@ -142,6 +148,18 @@ class Settings(BaseSettings):
     )
     trending_window_days: float = Field(
         7.0, gt=0, description="What 'trending' counts: events in the latest this many days."
+    )
+    preference_schema_file: Path | None = Field(
+        None,
+        description="A JSON or TOML file with the preference fields users can set (see "
+        "README); when set, it is the schema and the admin API cannot change it.",
+    )
+    answer_cache_size: int = Field(
+        20_000,
+        ge=0,
+        description="Answers kept in memory per worker and reused while nothing that made "
+        "them has changed (the user's events, consent and preferences, the catalog, the "
+        "models, trending); 0: none.",
     )
     serving_refresh_seconds: float = Field(
         30.0,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from tailored.cli import db, imports, keys, models
+from tailored.cli import configurators, db, imports, keys, lists, models, preferences
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
 from tailored.cli.evaluate import evaluate
@@ -22,6 +22,11 @@ app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
 app.add_typer(imports.app, name="import")
 app.add_typer(models.app, name="models")
+app.add_typer(configurators.app, name="configurators")
+app.add_typer(preferences.app, name="preferences")
+app.add_typer(lists.lists_app, name="lists")
+app.add_typer(lists.orders_app, name="orders")
+app.add_typer(lists.notifications_app, name="notifications")
 app.command()(demo)
 app.command()(models.train)
 app.command()(evaluate)

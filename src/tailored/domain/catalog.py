@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from tailored.domain.prices import price_of
 from tailored.types import JSONObject, JSONValue
 
 
@@ -28,6 +29,38 @@ class Item:
     available: bool = True
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+class InCatalog:
+    """What a saved line (a list entry, an order line) shows of its item as the catalog
+    has it now; `item` is None once the item left the catalog.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass
+    ... class Line(InCatalog):
+    ...     item: Item | None
+    >>> Line(None).in_catalog, Line(None).title, Line(None).price
+    (False, None, None)
+    """
+
+    __slots__ = ()
+    item: Item | None
+
+    @property
+    def in_catalog(self) -> bool:
+        return self.item is not None
+
+    @property
+    def title(self) -> str | None:
+        return self.item.title if self.item is not None else None
+
+    @property
+    def available(self) -> bool:
+        return self.item is not None and self.item.available
+
+    @property
+    def price(self) -> float | None:
+        return price_of(self.item.attributes) if self.item is not None else None
 
 
 def facet_text(value: JSONValue) -> str | None:
@@ -62,4 +95,4 @@ def facet_values(attributes: Mapping[str, JSONValue]) -> Iterator[tuple[str, str
                 yield name, text
 
 
-__all__ = ["Item", "facet_text", "facet_values"]
+__all__ = ["InCatalog", "Item", "facet_text", "facet_values"]

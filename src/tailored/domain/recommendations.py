@@ -13,7 +13,7 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -23,6 +23,7 @@ ReasonKind = Literal[
     "session",  # because you are looking at / have in your cart <title>
     "similar",  # similar to <title>
     "bought_together",  # often bought together with <title>
+    "preference",  # because you chose <value>
     "trending",  # popular this week
     "trending_in_category",  # popular in <category> this week
     "catalog",  # no activity yet: from the catalog, in <category>
@@ -73,11 +74,33 @@ class Filters:
     exclude_categories: tuple[str, ...] = ()
     attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exclude_items: tuple[str, ...] = ()
+    exclude_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # A numeric attribute within [low, high] (None: open); items without it still pass.
+    ranges: Mapping[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         return not (
-            self.categories or self.exclude_categories or self.attributes or self.exclude_items
+            self.categories
+            or self.exclude_categories
+            or self.attributes
+            or self.exclude_items
+            or self.exclude_attributes
+            or self.ranges
+        )
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The same conditions give the same key (a cache key: hashable, order-free)."""
+        attributes = tuple(sorted((k, tuple(sorted(v))) for k, v in self.attributes.items()))
+        excluded = tuple(sorted((k, tuple(sorted(v))) for k, v in self.exclude_attributes.items()))
+        return (
+            tuple(sorted(self.categories)),
+            tuple(sorted(self.exclude_categories)),
+            attributes,
+            tuple(sorted(self.exclude_items)),
+            excluded,
+            tuple(sorted(self.ranges.items())),
         )
 
     def merged(self, other: Filters) -> Filters:
@@ -85,12 +108,29 @@ class Filters:
         attributes = dict(self.attributes)
         for name, values in other.attributes.items():
             attributes[name] = tuple(v for v in attributes.get(name, values) if v in values)
+        excluded = dict(self.exclude_attributes)
+        for name, values in other.exclude_attributes.items():
+            excluded[name] = (*excluded.get(name, ()), *values)
+        ranges = dict(self.ranges)
+        for name, (low, high) in other.ranges.items():
+            mine = ranges.get(name, (None, None))
+            ranges[name] = (_tighter(mine[0], low, max), _tighter(mine[1], high, min))
         return Filters(
             categories=self.categories or other.categories,
             exclude_categories=(*self.exclude_categories, *other.exclude_categories),
             attributes=attributes,
             exclude_items=(*self.exclude_items, *other.exclude_items),
+            exclude_attributes=excluded,
+            ranges=ranges,
         )
+
+
+def _tighter(
+    mine: float | None, theirs: float | None, pick: Callable[[float, float], float]
+) -> float | None:
+    if mine is None or theirs is None:
+        return theirs if mine is None else mine
+    return pick(mine, theirs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +148,7 @@ class Boost:
     value: str | None = None
     items: tuple[str, ...] = ()
     when: Mapping[str, str] = field(default_factory=dict)
+    chosen: str | None = None  # the user's own choice behind it ("Running"), for reasons
 
     def applies_to(self, context: Mapping[str, str]) -> bool:
         return all(context.get(key) == value for key, value in self.when.items())
@@ -123,6 +164,7 @@ class Strategy:
     boosts: tuple[Boost, ...] = ()
     exclude_seen: bool = True
     exclude_purchased: bool = True
+    preference_weight: float = 1.0  # what users chose: a boost of 1 + this (0: none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +202,11 @@ class Context:
             quarter = (quarter + 2) % 4
         facts.setdefault("season", seasons[quarter])
         return facts
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        """The same situation gives the same key (a cache key; session order counts)."""
+        return (self.session_items, self.cart_items, tuple(sorted(self.facts.items())), self.time)
 
 
 __all__ = [

@@ -10,6 +10,7 @@ from tailored.domain.catalog import Item
 from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import ItemIn, validate_rows
+from tailored.engine.subscriptions import notify_item_changes
 from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
 from tailored.storage import items as store
 from tailored.storage.database import Database
@@ -62,8 +63,11 @@ class Items:
             for r in latest.values()
         ]
         if batch:
+            now = self._now()
             with self._db.writing() as conn:
-                store.upsert_items(conn, batch, now=self._now())
+                # Alerts read the stored state first; they fire with this write or not at all.
+                notify_item_changes(conn, batch, now=now)
+                store.upsert_items(conn, batch, now=now)
         return BatchResult(accepted=len(good), rejected=tuple(rejected))
 
     def get(self, item_id: str) -> Item:

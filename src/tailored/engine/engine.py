@@ -8,11 +8,16 @@ from types import TracebackType
 
 from tailored.config import Settings
 from tailored.engine.catalog import Items
+from tailored.engine.configurators import Configurators
 from tailored.engine.events import Events, EventTypes
 from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
+from tailored.engine.lists import Lists
+from tailored.engine.orders import Orders
+from tailored.engine.preferences import Preferences
 from tailored.engine.profiles import Consents, Users
 from tailored.engine.recommend import Recommendations
+from tailored.engine.subscriptions import Subscriptions
 from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
@@ -50,6 +55,9 @@ class Engine:
             future_tolerance_seconds=settings.future_tolerance_seconds,
         )
         self.keys = Keys(db, now=clock)
+        self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
+        self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
+        self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
         self.training = Training(
             db,
             now=clock,
@@ -57,8 +65,22 @@ class Engine:
             event_weights=settings.event_weights,
             half_life_days=settings.interaction_half_life_days,
         )
-        self.recommendations = Recommendations(db, settings, now=clock, active=self.training.active)
+        self.recommendations = Recommendations(
+            db,
+            settings,
+            now=clock,
+            active=self.training.active,
+            schema=lambda: self.preferences.schema(),
+        )
+        self.preferences = Preferences(
+            db,
+            now=clock,
+            schema_file=settings.preference_schema_file,
+            popularity=self.recommendations.popular_values,
+            cache_seconds=settings.serving_refresh_seconds,
+        )
         self.jobs = Jobs(db, self.training, now=clock)
+        self.configurators = Configurators(db, self.events, now=clock)
 
     @classmethod
     def open(

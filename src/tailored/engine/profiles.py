@@ -19,6 +19,7 @@ from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
 from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.storage import customizations
 from tailored.storage import events as event_store
 from tailored.storage import users as store
 from tailored.storage.database import Database
@@ -110,9 +111,10 @@ class Users:
             return store.count_users(conn)
 
     def merge(self, user_id: str, anonymous_id: str) -> MergeResult:
-        """Fold an anonymous visitor into a known user: events, preferences and consents the
-        known user has not set move over, the anonymous profile goes, and later events sent
-        with the anonymous id are attributed to the known user."""
+        """Fold an anonymous visitor into a known user: events, lists, saved orders, alerts,
+        notifications, and the preferences and consents the known user has not set move
+        over, the anonymous profile goes, and later events sent with the anonymous id are
+        attributed to the known user."""
         if user_id == anonymous_id:
             raise InvalidInput("anonymous_id", "must differ from the user id it merges into")
         now = self._now()
@@ -136,6 +138,7 @@ class Users:
             ]
             if carried:
                 store.set_consents(conn, user_id, carried)
+            customizations.move_owned(conn, anonymous_id, user_id, now=now)  # lists, orders
             store.delete_user(conn, anonymous_id)
             store.record_merge(conn, anonymous_id, user_id, events_moved=moved, now=now)
         return MergeResult(anonymous_id, user_id, moved, now)

@@ -17,7 +17,19 @@ from tailored.engine.background import Background
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
-from tailored.server.routes import events, health, items, recommendations, training, users
+from tailored.server.routes import (
+    alerts,
+    configurators,
+    events,
+    health,
+    items,
+    lists,
+    orders,
+    preferences,
+    recommendations,
+    training,
+    users,
+)
 
 DESCRIPTION = """\
 Self-hosted personalization and customization engine.
@@ -58,7 +70,12 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         users.router,
         events.router,
         recommendations.router,
+        preferences.router,
+        lists.router,
+        orders.router,
+        alerts.router,
         training.router,
+        configurators.router,
     ):
         app.include_router(router)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

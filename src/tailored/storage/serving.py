@@ -4,10 +4,20 @@ interactions and the facts that gate personalization."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, case, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    bindparam,
+    case,
+    func,
+    select,
+)
 
 from tailored.storage.columns import as_utc
 from tailored.storage.tables import consents, events, items, users
@@ -73,15 +83,29 @@ _HISTORY = {
     "sqlite": _history_query((func.julianday(events.c.timestamp) - 2440587.5) * 86400.0),
     "postgresql": _history_query(func.extract("epoch", events.c.timestamp)),
 }
-_CONSENT_AND_PREFERENCES = (
-    select(users.c.preferences, consents.c.granted)
-    .select_from(users)
-    .outerjoin(
-        consents,
-        (consents.c.user_id == users.c.id) & (consents.c.purpose == bindparam("purpose")),
-    )
-    .where(users.c.id == bindparam("user_id"))
+_USER: BindParameter[str] = bindparam("user_id")
+_USER_STATE = select(
+    select(users.c.preferences).where(users.c.id == _USER).scalar_subquery(),
+    select(consents.c.granted)
+    .where(consents.c.user_id == _USER, consents.c.purpose == bindparam("purpose"))
+    .scalar_subquery(),
+    # Both read only the (user_id, timestamp) index: together they change whenever the
+    # user's events do (a new one, a late one, a merge, an erasure).
+    select(func.count()).select_from(events).where(events.c.user_id == _USER).scalar_subquery(),
+    select(func.max(events.c.timestamp)).where(events.c.user_id == _USER).scalar_subquery(),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class UserState:
+    """What gates and shapes one user's recommendations, read in one round trip: their
+    decision for a purpose (None: never decided, or an unknown user), their preferences,
+    and a fingerprint of their events."""
+
+    granted: bool | None
+    preferences: dict[str, Any]
+    events: int
+    newest: datetime | None
 
 
 def user_history(
@@ -95,24 +119,23 @@ def user_history(
     return rows
 
 
-def consent_and_preferences(
-    conn: Connection, user_id: str, purpose: str
-) -> tuple[bool | None, dict[str, object]]:
-    """The user's decision for `purpose` (None: never decided or unknown user) and their
-    preferences ({} for an unknown user), in one round trip."""
+def user_state(conn: Connection, user_id: str, purpose: str) -> UserState:
     params = {"user_id": user_id, "purpose": purpose}
-    row = conn.execute(_CONSENT_AND_PREFERENCES, params).first()
-    if row is None:
-        return None, {}
-    preferences, granted = row
-    return (None if granted is None else bool(granted)), dict(preferences or {})
+    preferences, granted, count, newest = conn.execute(_USER_STATE, params).one()
+    return UserState(
+        granted=None if granted is None else bool(granted),
+        preferences=dict(preferences or {}),
+        events=int(count),
+        newest=newest,
+    )
 
 
 __all__ = [
+    "UserState",
     "catalog_rows",
     "catalog_stamp",
-    "consent_and_preferences",
     "item_activity",
     "newest_event_time",
     "user_history",
+    "user_state",
 ]

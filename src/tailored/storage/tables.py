@@ -9,10 +9,12 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from tailored.storage.columns import BigId, JSONColumn, UTCDateTime
@@ -173,6 +175,31 @@ training_jobs = Table(
     Index(None, "status", "id"),
 )
 
+# The preference fields a business defines; the newest row is the schema in force, the
+# older ones say what it was when a stored value was written.
+preference_schemas = Table(
+    "preference_schemas",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("fields", JSONColumn, nullable=False),
+    Column("created_by", String(ID), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Every change of a user's preferences, field by field: who, when, old -> new.
+preference_changes = Table(
+    "preference_changes",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(64), nullable=False),
+    Column("old", JSONColumn, nullable=True),
+    Column("new", JSONColumn, nullable=True),
+    Column("changed_by", String(ID), nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index(None, "user_id", "seq"),
+)
+
 api_keys = Table(
     "api_keys",
     metadata,
@@ -182,4 +209,139 @@ api_keys = Table(
     Column("scopes", String(64), nullable=False),  # space-separated
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+# A user's lists: one "favorites" list (made on first save) and named wishlists, shareable.
+lists = Table(
+    "lists",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("share_token", String(64), nullable=True, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "kind", "name"),
+)
+
+# A list's items in order; no foreign key to items, so a deleted item shows as deleted.
+list_entries = Table(
+    "list_entries",
+    metadata,
+    Column("list_id", BigId, ForeignKey("lists.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(ID), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
+# Named carts a user orders again in one call ("my usual coffee").
+saved_orders = Table(
+    "saved_orders",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "name"),
+)
+
+# The (item, quantity) lines of a saved order, in the order given.
+saved_order_lines = Table(
+    "saved_order_lines",
+    metadata,
+    Column("order_id", BigId, ForeignKey("saved_orders.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(ID), primary_key=True),
+    Column("quantity", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+)
+
+# Back-in-stock and price-below alerts, armed while fired_at is null (item writes check).
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", String(ID), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("threshold", Float, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("fired_at", UTCDateTime, nullable=True),
+    UniqueConstraint("user_id", "item_id", "kind"),
+)
+
+# The notification outbox: written with the item change that fired an alert.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("item_id", String(ID), nullable=False),
+    Column("subscription_id", BigId, nullable=True),
+    Column("old_value", JSONColumn, nullable=True),
+    Column("new_value", JSONColumn, nullable=True),
+    Column("message", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime, nullable=True),
+    Column("delivered_at", UTCDateTime, nullable=True),
+    Index(None, "user_id", "id"),
+    Index(None, "delivered_at", "id"),
+)
+
+# Product configurator templates: one row per template, naming its current version.
+configurators = Table(
+    "configurators",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every version of every template (never changed once written): designs keep theirs.
+configurator_versions = Table(
+    "configurator_versions",
+    metadata,
+    Column(
+        "configurator_id",
+        String(64),
+        ForeignKey("configurators.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("definition", JSONColumn, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Designs users saved, with the price (exact decimal text) and template version of saving.
+designs = Table(
+    "designs",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("user_id", String(ID), nullable=False),
+    Column("configurator_id", String(64), ForeignKey("configurators.id"), nullable=False),
+    Column("template_version", Integer, nullable=False),
+    Column("name", String(ID), nullable=False),
+    Column("choices", JSONColumn, nullable=False),
+    Column("price", String(32), nullable=False),
+    Column("currency", String(8), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "user_id", "id"),
+    Index(None, "configurator_id"),
+)
+
+# One row per picked choice of a design: choice analytics are indexed counts.
+design_picks = Table(
+    "design_picks",
+    metadata,
+    Column("design_id", BigId, ForeignKey("designs.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", String(64), primary_key=True),
+    Column("choice_id", String(64), primary_key=True),
+    Column("configurator_id", String(64), nullable=False),
+    Index(None, "configurator_id", "group_id", "choice_id"),
 )

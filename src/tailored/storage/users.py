@@ -8,7 +8,14 @@ from datetime import datetime
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
 from tailored.domain.profiles import Consent, UserProfile
-from tailored.storage.tables import consent_log, consents, user_merges, users
+from tailored.storage.customizations import delete_owned
+from tailored.storage.tables import (
+    consent_log,
+    consents,
+    preference_changes,
+    user_merges,
+    users,
+)
 from tailored.storage.upsert import chunks, insert_new, member_of, upsert
 from tailored.types import JSONObject
 
@@ -84,6 +91,8 @@ def list_users(conn: Connection, *, after: str | None, limit: int) -> list[UserP
 
 
 def delete_user(conn: Connection, user_id: str) -> None:
+    delete_owned(conn, user_id)  # lists, saved orders, alerts, notifications
+    conn.execute(delete(preference_changes).where(preference_changes.c.user_id == user_id))
     conn.execute(delete(consent_log).where(consent_log.c.user_id == user_id))
     conn.execute(delete(consents).where(consents.c.user_id == user_id))
     conn.execute(delete(users).where(users.c.id == user_id))

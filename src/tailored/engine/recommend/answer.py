@@ -4,6 +4,7 @@ and slots a model could not fill are filled with what is trending."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from tailored.config import Settings
 from tailored.domain.recommendations import (
@@ -54,6 +55,14 @@ class Answer:
         recent = bool(trending.recent[position] > 0)
         return explain.popular(self.category, recent=recent, window_days=self.window_days)
 
+    def fallback_reason(self, picked: Picked, column: int) -> Reason:
+        """Why an item is there when nothing the user did raised it: their own choice
+        if one boosted it, else its popularity."""
+        boost = int(picked.boosted_by[column])
+        if boost >= 0 and self.strategy.boosts[boost].chosen is not None:
+            return explain.chosen(self.strategy.boosts[boost])
+        return self.popular_reason(int(picked.positions[column]))
+
     def items(self, picked: Picked, reasons: Sequence[Reason]) -> list[Recommended]:
         catalog = self.state.catalog
         return [
@@ -70,15 +79,22 @@ class Answer:
         ]
 
     def popular(
-        self, allowed: Mask, n: int, *, notice: str | None = None, say_why: bool = False
+        self,
+        allowed: Mask,
+        n: int,
+        *,
+        notice: str | None = None,
+        say_why: bool = False,
+        first: Mask | None = None,
     ) -> RecommendationList:
-        """The trending answer; with `say_why`, every reason carries the notice too."""
-        picked = self._pick_popular(allowed, n)
-        reasons = [self.popular_reason(int(p)) for p in picked.positions]
+        """The trending answer; with `say_why`, every reason carries the notice too.
+        Items in `first` (e.g. what the user chose) come before the rest."""
+        items = self._fill([], allowed & first if first is not None else allowed, n)
+        items = self._fill(items, allowed, n)
         if say_why and notice:
-            reasons = [explain.not_personalized(r, notice) for r in reasons]
+            items = [replace(i, reason=explain.not_personalized(i.reason, notice)) for i in items]
         return RecommendationList(
-            tuple(self.items(picked, reasons)),
+            tuple(items),
             personalized=False,
             source="trending",
             placement=self.placement,
@@ -93,20 +109,31 @@ class Answer:
         *,
         personalized: bool,
         model: ServedModel,
+        first: Mask | None = None,
     ) -> RecommendationList:
-        """Fill the slots a model left empty (items it never saw) with trending ones."""
-        if len(items) < n:
-            rest = allowed.copy()
-            rest[self.state.catalog.items.index([i.item_id for i in items])] = False
-            picked = self._pick_popular(rest, n - len(items))
-            items += self.items(picked, [self.popular_reason(int(p)) for p in picked.positions])
+        """Fill the slots a model left empty (items it never saw) with trending ones,
+        those in `first` (e.g. the item's category) before the rest."""
+        if first is not None:
+            items = self._fill(items, allowed & first, n)
         return RecommendationList(
-            tuple(items),
+            tuple(self._fill(items, allowed, n)),
             personalized=personalized,
             source=model.version.model,
             model_version=model.version.id,
             placement=self.placement,
         )
+
+    def _fill(self, items: list[Recommended], allowed: Mask, n: int) -> list[Recommended]:
+        """`items`, then the most popular of `allowed` not among them, up to `n`."""
+        if len(items) >= n:
+            return items
+        rest = allowed
+        if items:
+            rest = allowed.copy()
+            rest[self.state.catalog.items.index([i.item_id for i in items])] = False
+        picked = self._pick_popular(rest, n - len(items))
+        reasons = [self.fallback_reason(picked, c) for c in range(len(picked.positions))]
+        return items + self.items(picked, reasons)
 
     def _pick_popular(self, allowed: Mask, n: int) -> Picked:
         trending = self.state.trending

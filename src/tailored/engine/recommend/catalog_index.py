@@ -46,6 +46,7 @@ class CatalogIndex:
         membership: sp.csc_matrix,
         primary: npt.NDArray[np.int64],
         facets: dict[tuple[str, str], npt.NDArray[np.int64]],
+        numbers: dict[str, npt.NDArray[np.float64]] | None = None,
     ) -> None:
         self.items = items
         self.titles = titles
@@ -55,6 +56,7 @@ class CatalogIndex:
         self._by_item = membership.tocsr()
         self._facets = facets
         self.primary = primary  # each item's first category as the business listed it; -1
+        self._numbers = numbers or {}  # numeric attributes, NaN where an item has none
 
     @classmethod
     def build(cls, rows: Iterable[CatalogRow]) -> CatalogIndex:
@@ -66,6 +68,7 @@ class CatalogIndex:
         member_cols: list[int] = []
         primary: list[int] = []
         facets: dict[tuple[str, str], list[int]] = {}
+        numbers: dict[str, dict[int, float]] = {}
         for n, (item_id, title, categories, attributes, is_available) in enumerate(rows):
             ids.append(item_id)
             titles.append(title or item_id)
@@ -78,6 +81,9 @@ class CatalogIndex:
                 member_cols.append(category_ids.setdefault(category, len(category_ids)))
             for facet in facet_values(attributes):
                 facets.setdefault(facet, []).append(n)
+            for name, value in attributes.items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    numbers.setdefault(name, {})[n] = float(value)
         shape = (len(ids), len(category_ids))
         membership = sp.csc_matrix(
             (np.ones(len(member_rows), dtype=np.bool_), (member_rows, member_cols)), shape=shape
@@ -90,6 +96,7 @@ class CatalogIndex:
             membership,
             np.asarray(primary, dtype=np.int64),
             {key: np.asarray(found, dtype=np.int64) for key, found in facets.items()},
+            {name: _column(values, len(ids)) for name, values in numbers.items()},
         )
 
     def __len__(self) -> int:
@@ -123,6 +130,30 @@ class CatalogIndex:
             found[self._facets.get((name, value), np.empty(0, dtype=np.int64))] = True
         return found
 
+    def within(self, name: str, low: float | None, high: float | None) -> Mask:
+        """Items whose number `name` is within [low, high]; items without one pass."""
+        values = self._numbers.get(name)
+        if values is None:
+            return np.ones(len(self), dtype=np.bool_)
+        inside = np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            inside |= (values >= (-np.inf if low is None else low)) & (
+                values <= (np.inf if high is None else high)
+            )
+        return inside
+
+    def value_weights(self, name: str, weights: npt.NDArray[np.float64]) -> dict[str, float]:
+        """The summed `weights` of the items holding each value of attribute `name`
+        ("category": each category)."""
+        if name == "category":
+            sums = np.asarray(self._membership.T @ weights).ravel()
+            return {self.categories.id_of(c): float(sums[c]) for c in range(len(sums))}
+        return {
+            value: float(weights[found].sum())
+            for (facet, value), found in self._facets.items()
+            if facet == name
+        }
+
     def mask(self, filters: Filters) -> Mask:
         """Items that are available and pass every filter."""
         allowed = self.available.copy()
@@ -132,6 +163,10 @@ class CatalogIndex:
             allowed &= ~self.in_categories(filters.exclude_categories)
         for name, values in filters.attributes.items():
             allowed &= self.with_value(name, values)
+        for name, values in filters.exclude_attributes.items():
+            allowed &= ~self.with_value(name, values)
+        for name, (low, high) in filters.ranges.items():
+            allowed &= self.within(name, low, high)
         excluded = self.items.index(list(filters.exclude_items))
         allowed[excluded[excluded >= 0]] = False
         return allowed
@@ -149,6 +184,12 @@ class CatalogIndex:
             listed[found[found >= 0]] = True
             hit &= listed
         return hit
+
+
+def _column(values: Mapping[int, float], size: int) -> npt.NDArray[np.float64]:
+    column = np.full(size, np.nan)
+    column[list(values)] = list(values.values())
+    return column
 
 
 __all__ = ["CatalogIndex", "CatalogRow", "Mask"]

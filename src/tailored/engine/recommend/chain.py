@@ -23,11 +23,16 @@ FLOOR = 0.05  # the weakest candidate's normalised score: boosts still lift it
 
 @dataclass(frozen=True, slots=True)
 class Picked:
-    """The chosen catalog positions, best first, with their final scores."""
+    """The chosen catalog positions, best first, with their final scores and the boost
+    that lifted each most (an index into the strategy's boosts; -1: none)."""
 
     positions: IntArray
     scores: FloatArray
-    boosted: npt.NDArray[np.bool_]
+    boosted_by: IntArray
+
+    @property
+    def boosted(self) -> npt.NDArray[np.bool_]:
+        return self.boosted_by >= 0
 
 
 def pick(
@@ -60,16 +65,18 @@ def pick(
         best = top_n(scores[None, :], depth)[0]
         positions, scores = positions[best], scores[best]
     if len(positions) == 0 or n == 0:
-        return Picked(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.bool_))
+        return Picked(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64))
     value = _normalised(scores)
-    boosted = np.zeros(len(positions), dtype=np.bool_)
-    for boost in strategy.boosts:
+    boosted_by = np.full(len(positions), -1, dtype=np.int64)
+    strongest = np.ones(len(positions))
+    for k, boost in enumerate(strategy.boosts):
         if boost.factor != 1.0 and boost.applies_to(facts):
             hit = catalog.matches(boost)[positions]
             value[hit] *= boost.factor
-            boosted |= hit
+            lifts = hit & (boost.factor > strongest)
+            boosted_by[lifts], strongest[lifts] = k, boost.factor
     order = _diverse(value, catalog.primary[positions], n, strategy.diversity)
-    return Picked(positions[order], value[order], boosted[order])
+    return Picked(positions[order], value[order], boosted_by[order])
 
 
 def _normalised(scores: FloatArray) -> FloatArray:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tailored.domain.recommendations import Reason
+from tailored.domain.recommendations import Boost, Reason
 
 _DONE = {
     "view": "viewed",
@@ -58,6 +58,11 @@ def popular(category: str | None, *, recent: bool, window_days: float) -> Reason
     if not recent:
         return Reason("trending_in_category", f"popular in {category}", category=category)
     return Reason("trending_in_category", f"popular in {category} {when}", category=category)
+
+
+def chosen(boost: Boost) -> Reason:
+    """An item raised by the user's own choice ("because you chose Running")."""
+    return Reason("preference", f"because you chose {boost.chosen}", category=boost.category)
 
 
 def from_catalog(category: str | None) -> Reason:

@@ -10,16 +10,19 @@ answer falls back to what is popular and says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
+import orjson
 
 from tailored.config import PlacementSettings, Settings
 from tailored.data import Histories, Interactions, Vocabulary
 from tailored.domain.models import ModelVersion
+from tailored.domain.preference_effects import preference_boosts, preference_filters
+from tailored.domain.preferences import PreferenceSchema, default_schema
 from tailored.domain.recommendations import (
     Boost,
     Context,
@@ -76,6 +79,7 @@ class Recommendations:
         *,
         now: Callable[[], datetime],
         active: Callable[[str], ModelVersion | None],
+        schema: Callable[[], PreferenceSchema] = default_schema,
     ) -> None:
         roles: dict[str, str] = {
             "recommend": settings.recommend_model,
@@ -89,6 +93,7 @@ class Recommendations:
                 raise ConfigurationError(f"{role}_model: {error.problem}") from None
         self._db = db
         self._now = now
+        self._schema = schema
         self._settings = settings
         self._weights = dict(settings.event_weights)
         loader = StateLoader(
@@ -98,6 +103,7 @@ class Recommendations:
             weights=self._weights,
             window_days=settings.trending_window_days,
             trending_every=TRENDING_EVERY_REFRESHES * settings.serving_refresh_seconds,
+            cache_size=settings.answer_cache_size,
         )
         self._state = Refreshing(loader.load, every=settings.serving_refresh_seconds)
         self._strategies = {name: _strategy(p) for name, p in settings.placements.items()}
@@ -123,36 +129,84 @@ class Recommendations:
         now = context.time or self._now()
         facts = Context(facts=context.facts, time=now).derived()
         state = self._state.get()
-        strategy = self._strategy(placement)
-        granted: bool | None = None
-        preferences: dict[str, Any] = {}
+        request = ("user", n, placement, filters.key, context.key, tuple(sorted(facts.items())))
+        user = store.UserState(granted=None, preferences={}, events=0, newest=None)
         rows: list[tuple[str, str, float]] = []
         if user_id is not None:
             _check_id("user_id", user_id)
             with self._db.reading() as conn:  # one round of reads per request
-                granted, preferences = store.consent_and_preferences(
-                    conn, user_id, "personalization"
-                )
-                if self._may_personalize(granted):
+                user = store.user_state(conn, user_id, "personalization")
+                key = self._answer_key(request, user_id, user)
+                if (found := state.answers.get(key)) is not None:
+                    return found
+                if self._may_personalize(user.granted) and user.events:
                     rows = store.user_history(
                         conn, user_id, list(self._weights), limit=self._settings.history_length
                     )
-        allowed = state.catalog.mask(filters.merged(_hard_filters(preferences)))
+        else:
+            key = self._answer_key(request, None, user)
+            if (found := state.answers.get(key)) is not None:
+                return found
+        answer = self._rank(state, user, rows, n, placement, filters, context, now, facts)
+        state.answers.put(key, answer)
+        return answer
+
+    def _answer_key(
+        self, request: tuple[object, ...], user_id: str | None, user: store.UserState
+    ) -> Hashable:
+        """Everything of the user's side an answer depends on; users in the same
+        position (no consent, or no events yet, and the same preferences) share one.
+        Preferences count with the schema that says what they do."""
+        personal = self._may_personalize(user.granted)
+        history = (user_id, user.events, user.newest) if personal and user.events else None
+        chosen: tuple[object, ...] = ()
+        if user.preferences:
+            values = orjson.dumps(user.preferences, option=orjson.OPT_SORT_KEYS)
+            chosen = (self._schema(), values)
+        return (request, user.granted, personal, chosen, history)
+
+    def _rank(
+        self,
+        state: ServingState,
+        user: store.UserState,
+        rows: Sequence[tuple[str, str, float]],
+        n: int,
+        placement: str | None,
+        filters: Filters,
+        context: Context,
+        now: datetime,
+        facts: Mapping[str, str],
+    ) -> RecommendationList:
+        """The ranking chain, once the reads are done. What the user chose is a hard
+        filter ('block', 'range') always, and a boost when personalizing."""
+        schema = self._schema()
+        strategy = self._strategy(placement)
+        allowed = state.catalog.mask(filters.merged(preference_filters(schema, user.preferences)))
         _hide(allowed, state, context.cart_items)  # already in the cart: never offered
-        answer = Answer(state, strategy, facts, placement, filters, self._settings)
-        if not self._may_personalize(granted):
+        if not self._may_personalize(user.granted):
             notice = (
                 "not personalized: consent to personalization was withdrawn"
-                if granted is False
+                if user.granted is False
                 else "not personalized: no consent to personalization"
             )
+            answer = Answer(state, strategy, facts, placement, filters, self._settings)
             return answer.popular(allowed, n, notice=notice, say_why=True)
+        weight = strategy.preference_weight
+        chosen = preference_boosts(schema, user.preferences, weight=weight)
+        strategy = replace(strategy, boosts=(*strategy.boosts, *chosen))
+        answer = Answer(state, strategy, facts, placement, filters, self._settings)
         seen = self._seen(rows, context, now)
         if strategy.exclude_seen:
             _hide(allowed, state, [s.item_id for s in seen])
         if strategy.exclude_purchased:
             _hide(allowed, state, [s.item_id for s in seen if s.event_type == "purchase"])
         served = state.models.get("recommend")
+        if not seen and chosen:  # the cold start: popular within what they chose
+            first = np.zeros(len(state.catalog), dtype=np.bool_)
+            for boost in chosen:
+                first |= state.catalog.matches(boost)
+            notice = "no activity yet: popular items, those you chose first"
+            return answer.popular(allowed, n, notice=notice, first=first)
         if not seen:
             return answer.popular(allowed, n, notice="not personalized yet: no activity")
         if served is None:
@@ -177,10 +231,12 @@ class Recommendations:
         n: int = 10,
         placement: str | None = None,
         filters: Filters | None = None,
+        user_id: str | None = None,
     ) -> RecommendationList:
         """Items like `item_id` ("similar items"); trending in its category when the
-        model knows nothing about it."""
-        return self._related("similar", item_id, n, placement, filters or Filters())
+        model knows nothing about it. With `user_id`, what that user blocked or ruled
+        out in their preferences never appears."""
+        return self._related("similar", item_id, n, placement, filters or Filters(), user_id)
 
     def bought_together(
         self,
@@ -189,12 +245,49 @@ class Recommendations:
         n: int = 10,
         placement: str | None = None,
         filters: Filters | None = None,
+        user_id: str | None = None,
     ) -> RecommendationList:
         """Items bought with `item_id` in the same sessions ("customers who bought this
-        also bought"); similar items, then trending in its category, fill the rest."""
-        return self._related("bought_together", item_id, n, placement, filters or Filters())
+        also bought"); similar items, then trending in its category, fill the rest.
+        With `user_id`, that user's hard filters apply as in `similar`."""
+        filters = filters or Filters()
+        return self._related("bought_together", item_id, n, placement, filters, user_id)
+
+    def popular_values(self, attribute: str) -> list[tuple[str, float]]:
+        """The values of a catalog attribute ("category": the categories) with the
+        activity of their available items, most popular first (every item counts a
+        little too, so a catalog without events still ranks values by their size)."""
+        state = self._state.get()
+        weights = (state.trending.total + 0.01) * state.catalog.available
+        found = state.catalog.value_weights(attribute, weights)
+        ranked = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
+        return [(value, weight) for value, weight in ranked if weight > 0]
+
+    def remembered(
+        self,
+        role: Role,
+        item_id: str,
+        *,
+        n: int = 10,
+        placement: str | None = None,
+        filters: Filters | None = None,
+    ) -> RecommendationList | None:
+        """The answer of `similar` or `bought_together` if one is in memory, without any
+        I/O (None otherwise): the server answers these on its event loop, skipping the
+        hop to a worker thread, which costs more than the lookup."""
+        state = self._state.ready()
+        if state is None or not 1 <= n <= MAX_N:
+            return None
+        return state.answers.get(self._related_key(role, item_id, n, placement, filters))
 
     # --- the parts -----------------------------------------------------------------------
+
+    def _related_key(
+        self, role: Role, item_id: str, n: int, placement: str | None, filters: Filters | None
+    ) -> Hashable:
+        facts = Context(time=self._now()).derived()
+        filters_key = (filters or Filters()).key
+        return (role, item_id, n, placement, filters_key, tuple(sorted(facts.items())))
 
     def _may_personalize(self, granted: bool | None) -> bool:
         """Granted, or never decided where the policy is opt-out."""
@@ -269,23 +362,51 @@ class Recommendations:
         lift = served.model.attribute(history, targets, positions=positions, now=now)
         best = lift.argmax(axis=0) if len(lift) else np.zeros(len(targets), dtype=np.int64)
         reasons = []
-        for column, position in enumerate(picked.positions):
+        for column in range(len(picked.positions)):
             if len(lift) and lift[best[column], column] > 0:
                 cause = named[int(history.items[positions[best[column]]])]
                 title = answer.title_of(cause.item_id)
                 reasons.append(explain.because(cause.kind, cause.event_type, cause.item_id, title))
             else:  # nothing the user did raised it: say what did
-                reasons.append(answer.popular_reason(int(position)))
+                reasons.append(answer.fallback_reason(picked, column))
         return reasons
 
     def _related(
-        self, role: Role, item_id: str, n: int, placement: str | None, filters: Filters
+        self,
+        role: Role,
+        item_id: str,
+        n: int,
+        placement: str | None,
+        filters: Filters,
+        user_id: str | None,
     ) -> RecommendationList:
         _check_n(n)
         _check_id("item_id", item_id)
+        if user_id is not None:
+            _check_id("user_id", user_id)
+            with self._db.reading() as conn:
+                chosen = store.user_state(conn, user_id, "personalization").preferences
+            filters = filters.merged(preference_filters(self._schema(), chosen))
         state = self._state.get()
-        strategy = self._strategy(placement)
+        key = self._related_key(role, item_id, n, placement, filters)
+        if (found := state.answers.get(key)) is not None:
+            return found
         facts = Context(time=self._now()).derived()
+        answer = self._related_answer(state, role, item_id, n, placement, filters, facts)
+        state.answers.put(key, answer)
+        return answer
+
+    def _related_answer(
+        self,
+        state: ServingState,
+        role: Role,
+        item_id: str,
+        n: int,
+        placement: str | None,
+        filters: Filters,
+        facts: Mapping[str, str],
+    ) -> RecommendationList:
+        strategy = self._strategy(placement)
         allowed = state.catalog.mask(filters)
         _hide(allowed, state, [item_id])
         position = state.catalog.items.position(item_id)
@@ -297,6 +418,8 @@ class Recommendations:
         if position < 0:
             notice = f"{item_id!r} is not in the catalog: showing what is popular"
             return answer.popular(allowed, n, notice=notice)
+        # Slots the models leave empty: what is popular in the item's category first.
+        in_category = state.catalog.in_categories(categories) if categories else None
         for served, reason in self._related_models(state, role, item_id, answer.title_of(item_id)):
             index = served.model.items_.position(item_id)
             if index < 0:
@@ -308,12 +431,10 @@ class Recommendations:
                 catalog=state.catalog, strategy=strategy, facts=facts,
             )  # fmt: skip
             items = answer.items(picked, [reason] * len(picked.positions))
-            in_category = (
-                allowed & state.catalog.in_categories(categories) if categories else allowed
+            return answer.finish(
+                items, allowed, n, personalized=False, model=served, first=in_category
             )
-            return answer.finish(items, in_category, n, personalized=False, model=served)
-        in_category = allowed & state.catalog.in_categories(categories) if categories else allowed
-        return answer.popular(in_category, n)
+        return answer.popular(allowed, n, first=in_category)
 
     def _related_models(
         self, state: ServingState, role: Role, item_id: str, title: str
@@ -337,14 +458,6 @@ def _hide(allowed: Mask, state: ServingState, item_ids: Sequence[str]) -> None:
         allowed[found[found >= 0]] = False
 
 
-def _hard_filters(preferences: Mapping[str, Any]) -> Filters:
-    """What the user said never to show: `blocked_categories` in their preferences."""
-    blocked = preferences.get("blocked_categories")
-    if not isinstance(blocked, list):
-        return Filters()
-    return Filters(exclude_categories=tuple(str(c) for c in blocked))
-
-
 def _strategy(placement: PlacementSettings) -> Strategy:
     return Strategy(
         diversity=placement.diversity,
@@ -361,6 +474,7 @@ def _strategy(placement: PlacementSettings) -> Strategy:
         ),
         exclude_seen=placement.exclude_seen,
         exclude_purchased=placement.exclude_purchased,
+        preference_weight=placement.preference_weight,
     )
 
 

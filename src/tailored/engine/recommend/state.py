@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tailored.domain.models import ModelVersion
+from tailored.engine.recommend.answer_cache import AnswerCache
 from tailored.engine.recommend.catalog_index import CatalogIndex
 from tailored.engine.recommend.trending import Trending
 from tailored.models import Recommender, load_model
@@ -67,6 +68,16 @@ class ServingState:
     trending: Trending
     trending_at: float  # monotonic time of the trending counts
     models: Mapping[str, ServedModel] = field(default_factory=dict)  # by role
+    answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, created=0.0))
+
+    def same_parts(self, other: ServingState) -> bool:
+        """The same catalog, trending and models: answers given on one hold on the other."""
+        return (
+            self.catalog is other.catalog
+            and self.trending is other.trending
+            and self.models.keys() == other.models.keys()
+            and all(served is other.models[role] for role, served in self.models.items())
+        )
 
 
 class StateLoader:
@@ -81,9 +92,11 @@ class StateLoader:
         weights: Mapping[str, float],
         window_days: float,
         trending_every: float,
+        cache_size: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
+        self._cache_size = cache_size
         self._trending_every = trending_every
         self._clock = clock
         self._roles = dict(roles)  # role -> model name
@@ -104,7 +117,11 @@ class StateLoader:
             served = self._model(role, name, catalog, previous)
             if served is not None:
                 models[role] = served
-        return ServingState(catalog, stamp, trending, trending_at, models)
+        state = ServingState(catalog, stamp, trending, trending_at, models)
+        now = self._clock()
+        if previous is not None and state.same_parts(previous) and previous.answers.fresh(now):
+            return replace(state, answers=previous.answers)
+        return replace(state, answers=AnswerCache(self._cache_size, created=now))
 
     def _trending(
         self, conn: Connection, catalog: CatalogIndex, previous: ServingState | None
@@ -125,7 +142,10 @@ class StateLoader:
             if newest is not None
             else iter(())
         )
-        return Trending.build(catalog.items, rows, self._weights), now
+        trending = Trending.build(catalog.items, rows, self._weights)
+        if previous is not None and previous.catalog is catalog and trending == previous.trending:
+            return previous.trending, now  # the same counts: answers given on them still hold
+        return trending, now
 
     def _model(
         self, role: str, name: str, catalog: CatalogIndex, previous: ServingState | None
@@ -184,6 +204,12 @@ class Refreshing(Generic[T]):
                     self._refreshing = True
                     threading.Thread(target=self._refresh, daemon=True).start()
         return value
+
+    def ready(self) -> T | None:
+        """The value if getting it cannot block (it exists and is not rebuilt per call)."""
+        if self._value is None or self._every == 0:
+            return None
+        return self.get()
 
     def invalidate(self) -> None:
         """Rebuild on the next `get` (in the background if a value exists)."""

@@ -38,6 +38,13 @@ class Trending:
         self._scores = recent * (total.max(initial=0.0) + 1.0) + total
         self.order = np.argsort(-self._scores, kind="stable")  # best first, ties by position
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trending):
+            return NotImplemented
+        return np.array_equal(self.recent, other.recent) and np.array_equal(self.total, other.total)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable arrays inside
+
     @classmethod
     def build(
         cls,

@@ -7,12 +7,16 @@ from functools import partial
 from typing import Annotated, TypedDict
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tailored.domain.recommendations import Filters, RecommendationList
 from tailored.server.auth import EngineDep, Serve
 from tailored.server.query import attribute_filters
-from tailored.server.recommendation_schemas import RecommendationBody, RecommendationsOut
+from tailored.server.recommendation_schemas import (
+    RecommendationBody,
+    RecommendationsOut,
+    answer_json,
+)
 
 router = APIRouter(tags=["recommendations"])
 
@@ -24,24 +28,9 @@ Attr = Annotated[
     list[str], Query(description="name:value, e.g. brand:Acme; repeat for any of several")
 ]
 Exclude = Annotated[list[str], Query(description="item ids never to show; repeatable")]
-
-
-async def _filters(  # async: a plain def dependency would cost a thread hop
-    category: Category = [],  # noqa: B006
-    exclude_category: NotCategory = [],  # noqa: B006
-    attr: Attr = [],  # noqa: B006
-    exclude: Exclude = [],  # noqa: B006
-) -> Filters:
-    """The filter query parameters every GET endpoint here takes."""
-    return Filters(
-        categories=tuple(category),
-        exclude_categories=tuple(exclude_category),
-        attributes={k: tuple(v) for k, v in attribute_filters(attr).items()},
-        exclude_items=tuple(exclude),
-    )
-
-
-FilterQuery = Annotated[Filters, Depends(_filters)]
+ForUser = Annotated[
+    str | None, Query(description="who is looking: their blocked categories never appear")
+]
 
 
 class ListOptions(TypedDict):
@@ -52,9 +41,20 @@ class ListOptions(TypedDict):
     filters: Filters
 
 
-async def _list_options(
-    filters: FilterQuery, n: N = 10, placement: Placement = None
+async def _list_options(  # async: a plain def dependency would cost a thread hop
+    n: N = 10,
+    placement: Placement = None,
+    category: Category = [],  # noqa: B006
+    exclude_category: NotCategory = [],  # noqa: B006
+    attr: Attr = [],  # noqa: B006
+    exclude: Exclude = [],  # noqa: B006
 ) -> ListOptions:
+    filters = Filters(
+        categories=tuple(category),
+        exclude_categories=tuple(exclude_category),
+        attributes={k: tuple(v) for k, v in attribute_filters(attr).items()},
+        exclude_items=tuple(exclude),
+    )
     return {"n": n, "placement": placement, "filters": filters}
 
 
@@ -79,8 +79,9 @@ Scoring = Annotated[anyio.CapacityLimiter, Depends(_scoring)]
 
 async def _answer(
     limiter: anyio.CapacityLimiter, work: Callable[[], RecommendationList]
-) -> RecommendationsOut:
-    return RecommendationsOut.of(await anyio.to_thread.run_sync(work, limiter=limiter))
+) -> Response:
+    answer = await anyio.to_thread.run_sync(work, limiter=limiter)
+    return Response(answer_json(answer), media_type="application/json")
 
 
 @router.get(
@@ -90,7 +91,7 @@ async def _answer(
 )
 async def for_user(
     user_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
-) -> RecommendationsOut:
+) -> Response:
     work = partial(engine.recommendations.for_user, user_id, **query)
     return await _answer(scoring, work)
 
@@ -102,7 +103,7 @@ async def for_user(
 )
 async def with_context(
     body: RecommendationBody, engine: EngineDep, _key: Serve, scoring: Scoring
-) -> RecommendationsOut:
+) -> Response:
     work = partial(
         engine.recommendations.for_user,
         body.user_id,
@@ -120,9 +121,17 @@ async def with_context(
     summary="Items similar to this one (trending in its category when it is new)",
 )
 async def similar(
-    item_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
-) -> RecommendationsOut:
-    work = partial(engine.recommendations.similar, item_id, **query)
+    item_id: str,
+    engine: EngineDep,
+    _key: Serve,
+    scoring: Scoring,
+    query: Listing,
+    user_id: ForUser = None,
+) -> Response:
+    remembered = engine.recommendations.remembered
+    if user_id is None and (found := remembered("similar", item_id, **query)):
+        return Response(answer_json(found), media_type="application/json")
+    work = partial(engine.recommendations.similar, item_id, user_id=user_id, **query)
     return await _answer(scoring, work)
 
 
@@ -132,9 +141,17 @@ async def similar(
     summary="Customers who bought this also bought",
 )
 async def bought_together(
-    item_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
-) -> RecommendationsOut:
-    work = partial(engine.recommendations.bought_together, item_id, **query)
+    item_id: str,
+    engine: EngineDep,
+    _key: Serve,
+    scoring: Scoring,
+    query: Listing,
+    user_id: ForUser = None,
+) -> Response:
+    remembered = engine.recommendations.remembered
+    if user_id is None and (found := remembered("bought_together", item_id, **query)):
+        return Response(answer_json(found), media_type="application/json")
+    work = partial(engine.recommendations.bought_together, item_id, user_id=user_id, **query)
     return await _answer(scoring, work)
 
 

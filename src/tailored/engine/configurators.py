@@ -1,0 +1,322 @@
+"""Product configurator use cases: templates (versioned), live validation and pricing,
+designs saved per user and priced again when the template changes, reorders, analytics."""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import json
+import re
+import threading
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from tailored.domain.configurator import Design, InvalidDesign, Template, Validation
+from tailored.domain.configurator_analytics import ConfiguratorAnalytics, summarize
+from tailored.domain.configurator_definition import template_from_dict, template_to_dict
+from tailored.domain.configurator_rules import validate
+from tailored.domain.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.results import Page
+from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.events import Events
+from tailored.errors import InvalidInput, NotFound
+from tailored.storage import configurators as store
+from tailored.storage import users as user_store
+from tailored.storage.database import Database
+
+EXAMPLES = ("sneaker", "coffee", "subscription")
+# Same rule as every id in a URL path: no '/' and no control characters.
+USER_ID = re.compile(r"^[^/\x00-\x1f\x7f]{1,256}$")
+_CACHED_VERSIONS = 512
+# Numbers past the columns' range cannot name a stored row (and would fail to bind).
+_MAX_ID, _MAX_VERSION = 2**63, 2**31
+_Key = tuple[str, int, datetime]  # template id, version, when the version was written
+
+
+class Configurators:
+    """`engine.configurators`: build-your-own products.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> [t.template.id for t in engine.configurators.install_examples()]
+    ['sneaker', 'coffee', 'subscription']
+    >>> check = engine.configurators.validate("coffee", {"temperature": "iced", "size": "S"})
+    >>> check.total, [v.name for v in check.violations]
+    (Decimal('2.80'), ['iced-only-in-m-or-l'])
+    >>> saved = engine.configurators.save_design(
+    ...     "u1", "coffee", "Iced oat latte",
+    ...     {"temperature": "iced", "milk": "oat", "syrups": ["vanilla"]})
+    >>> saved.price, saved.template_version
+    (Decimal('3.80'), 1)
+    >>> engine.close()
+    """
+
+    def __init__(self, db: Database, events: Events, *, now: Callable[[], datetime]) -> None:
+        self._db = db
+        self._events = events
+        self._now = now
+        self._parsed: dict[_Key, Template] = {}
+        self._lock = threading.Lock()
+
+    # Templates -----------------------------------------------------------------------
+
+    def define(
+        self, definition: Mapping[str, Any], *, template_id: str | None = None
+    ) -> TemplateVersion:
+        """Create a template or change it. A change makes a new version (designs keep
+        theirs); the same definition again changes nothing. Raises `InvalidInput` naming
+        the path of the first mistake, e.g. ``groups[2].choices[1].id``."""
+        template = template_from_dict(definition, template_id=template_id)
+        canonical = template_to_dict(template)
+        now = self._now()
+        with self._db.writing() as conn:
+            version = store.lock_template(conn, template.id, now=now)
+            current = store.get_version(conn, template.id, version) if version else None
+            if current is None or current.definition != canonical:
+                version += 1
+                store.add_version(conn, template.id, version, canonical, now=now)
+        return self.get(template.id, version=version)
+
+    def update(self, template_id: str, definition: Mapping[str, Any]) -> TemplateVersion:
+        """Change an existing template (`define` also creates one)."""
+        with self._db.reading() as conn:
+            if store.current_version(conn, template_id) is None:
+                raise NotFound("configurator", template_id)
+        return self.define(definition, template_id=template_id)
+
+    def get(self, template_id: str, *, version: int | None = None) -> TemplateVersion:
+        """The current version of a template, or the `version` asked for."""
+        stored = None
+        if version is None or 0 < version < _MAX_VERSION:
+            with self._db.reading() as conn:
+                stored = store.get_version(conn, template_id, version)
+        if stored is None:
+            what = f"{template_id} version {version}" if version is not None else template_id
+            raise NotFound("configurator", what)
+        return self._version_of(stored)
+
+    def list(self) -> builtins.list[TemplateVersion]:
+        """The current version of every template, by id."""
+        with self._db.reading() as conn:
+            stored = store.list_templates(conn)
+        return [self._version_of(s) for s in stored]
+
+    def install_examples(self) -> builtins.list[TemplateVersion]:
+        """Define the shipped examples: a sneaker, a coffee drink, a subscription plan
+        (installing them again changes nothing)."""
+        return [self.define(example(name)) for name in EXAMPLES]
+
+    def _version_of(self, stored: store.StoredVersion) -> TemplateVersion:
+        key = (stored.template_id, stored.version, stored.updated_at)
+        template = self._template(key, lambda: stored.definition)
+        return TemplateVersion(template, stored.version, stored.created_at, stored.updated_at)
+
+    def _template(self, key: _Key, definition: Callable[[], Mapping[str, Any]]) -> Template:
+        # Parsing checks every rule of a definition; versions never change once written,
+        # so each is parsed once. The time it was written is part of the key, in case
+        # the database is emptied or restored under a running engine.
+        template = self._parsed.get(key)
+        if template is None:
+            template = template_from_dict(definition())
+            with self._lock:
+                if len(self._parsed) >= _CACHED_VERSIONS:
+                    self._parsed.clear()
+                self._parsed[key] = template
+        return template
+
+    def _current(self, template_id: str) -> tuple[Template, int]:
+        with self._db.reading() as conn:
+            stamp = store.current_stamp(conn, template_id)
+            if stamp is None:
+                raise NotFound("configurator", template_id)
+            version, written = stamp
+            if (template_id, version, written) in self._parsed:
+                return self._parsed[(template_id, version, written)], version
+
+            def definition() -> Mapping[str, Any]:
+                stored = store.get_version(conn, template_id, version)
+                assert stored is not None  # written with the header, never deleted
+                return stored.definition
+
+            return self._template((template_id, version, written), definition), version
+
+    # Validation ----------------------------------------------------------------------
+
+    def validate(self, template_id: str, choices: Mapping[str, Any] | None) -> Validation:
+        """Price a design against the current version and list every rule it breaks;
+        a design that breaks rules is an answer, not an error."""
+        design = Design.of(choices)
+        template, version = self._current(template_id)
+        return validate(template, design, version=version)
+
+    # Designs -------------------------------------------------------------------------
+
+    def save_design(
+        self, user_id: str, template_id: str, name: str, choices: Mapping[str, Any] | None
+    ) -> SavedDesign:
+        """Save a user's design with its price; a design that breaks any rule is refused
+        with `InvalidDesign` (a 422 naming every rule) and nothing is written."""
+        user_id = _check_user(user_id)
+        name = _check_name(name)
+        result = self.validate(template_id, choices)
+        if not result.valid:
+            raise InvalidDesign(result.violations)
+        assert result.version is not None
+        now = self._now()
+        with self._db.writing() as conn:
+            user_store.ensure_users(conn, [user_id], now=now)
+            design_id = store.insert_design(
+                conn,
+                user_id=user_id,
+                template_id=template_id,
+                version=result.version,
+                name=name,
+                choices=result.choices(),
+                picks=result.picks,
+                price=result.total,
+                currency=result.currency,
+                now=now,
+            )
+            saved = store.get_design(conn, user_id, design_id)
+        assert saved is not None
+        return dataclasses.replace(saved, current=result)
+
+    def list_designs(
+        self,
+        user_id: str,
+        *,
+        template_id: str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
+    ) -> Page[SavedDesign]:
+        """A user's designs, newest first, each priced again against the current version
+        of its template."""
+        check_limit(limit)
+        before = decode_cursor(cursor)
+        if before is not None and not (before.isdigit() and int(before) < _MAX_ID):
+            raise InvalidInput("cursor", "is not a cursor returned by this listing")
+        with self._db.reading() as conn:
+            found = store.list_designs(
+                conn,
+                user_id,
+                template_id=template_id,
+                before=int(before) if before is not None else None,
+                limit=limit + 1,
+            )
+        more = len(found) > limit
+        found = found[:limit]
+        currents: dict[str, tuple[Template, int]] = {}
+        for template_id in dict.fromkeys(d.template_id for d in found):
+            currents[template_id] = self._current(template_id)
+        priced = tuple(self._repriced(d, *currents[d.template_id]) for d in found)
+        return Page(priced, encode_cursor(found[-1].id) if more else None)
+
+    def get_design(self, user_id: str, design_id: int) -> SavedDesign:
+        """One design of this user (another user's design is not found), priced again."""
+        design = None
+        if 0 < design_id < _MAX_ID:
+            with self._db.reading() as conn:
+                design = store.get_design(conn, user_id, design_id)
+        if design is None:
+            raise NotFound("design", str(design_id))
+        return self._repriced(design, *self._current(design.template_id))
+
+    def delete_design(self, user_id: str, design_id: int) -> None:
+        deleted = False
+        if 0 < design_id < _MAX_ID:
+            with self._db.writing() as conn:
+                deleted = store.delete_design(conn, user_id, design_id)
+        if not deleted:
+            raise NotFound("design", str(design_id))
+
+    def reorder(self, user_id: str, design_id: int, *, order_id: str | None = None) -> Reorder:
+        """Order a saved design again at today's price: records a `purchase` event for
+        the template's catalog item (the template id when it names none), value = price,
+        with the design in the context. `order_id` makes a retry record one purchase.
+        A design the current template version no longer allows is refused, naming why."""
+        if order_id is not None and not USER_ID.match(order_id):
+            raise InvalidInput(
+                "order_id", "must be 1-256 characters without '/' or control characters"
+            )
+        design = self.get_design(user_id, design_id)
+        if not design.valid_now:
+            raise InvalidDesign(
+                design.violations_now, prefix="the template changed since it was saved: "
+            )
+        template, version = self._current(design.template_id)
+        event_id = f"design-{design.id}-{order_id or uuid.uuid4().hex}"
+        item_id = template.item_id or template.id
+        result = self._events.record(
+            {
+                "event_id": event_id,
+                "user_id": user_id,
+                "type": "purchase",
+                "item_id": item_id,
+                "value": float(design.price_now),
+                "context": {
+                    "design_id": design.id,
+                    "configurator_id": template.id,
+                    "template_version": version,
+                    "currency": template.currency,
+                    "price": str(design.price_now),
+                },
+            }
+        )
+        return Reorder(
+            design=design,
+            price=design.price_now,
+            currency=template.currency,
+            event_id=event_id,
+            item_id=item_id,
+            duplicate=result.duplicates > 0,
+        )
+
+    def _repriced(self, design: SavedDesign, template: Template, version: int) -> SavedDesign:
+        current = validate(template, Design.of(design.choices), version=version)
+        return dataclasses.replace(design, current=current)
+
+    # Analytics -----------------------------------------------------------------------
+
+    def analytics(self, template_id: str, *, top_pairs: int = 20) -> ConfiguratorAnalytics:
+        """The most picked choices per group and the most frequent pairs of choices, with
+        counts and shares of all designs saved from the template."""
+        if not 0 <= top_pairs <= 1000:
+            raise InvalidInput("pairs", "must be between 0 and 1000")
+        template, _ = self._current(template_id)
+        with self._db.reading() as conn:
+            designs = store.count_designs(conn, template_id)
+            picks = store.pick_counts(conn, template_id)
+            groups = store.group_counts(conn, template_id)
+            pairs = store.pair_counts(conn, template_id) if top_pairs else []
+        return summarize(
+            template, designs=designs, picks=picks, groups=groups, pairs=pairs, top_pairs=top_pairs
+        )
+
+
+def example(name: str) -> dict[str, Any]:
+    """One of the shipped example templates, as JSON (see `EXAMPLES`)."""
+    if name not in EXAMPLES:
+        raise NotFound("example configurator", name)
+    files = resources.files("tailored.engine").joinpath("configurator_examples")
+    loaded: dict[str, Any] = json.loads(files.joinpath(f"{name}.json").read_text("utf-8"))
+    return loaded
+
+
+def _check_user(user_id: str) -> str:
+    if not isinstance(user_id, str) or not USER_ID.match(user_id.strip()):
+        raise InvalidInput("user_id", "must be 1-256 characters without '/' or control characters")
+    return user_id.strip()
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("name", "is required: what the user calls this design")
+    if len(name.strip()) > 200:
+        raise InvalidInput("name", "must be at most 200 characters")
+    return name.strip()
+
+
+__all__ = ["EXAMPLES", "Configurators", "example"]

@@ -1,0 +1,211 @@
+"""`engine.preferences`: the preference center and the onboarding survey.
+
+The business defines the fields (`schema`, from the admin API or a file); users read
+and change their values (`get`, `replace`, `update`), every change is logged field by
+field (`history`), and new users are asked the questions that help recommendations
+most (`onboarding`, `answer`). What users choose feeds the recommendation chain: see
+`tailored.domain.preference_effects`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tailored.domain.preferences import (
+    PreferenceChange,
+    PreferenceField,
+    PreferenceSchema,
+    Question,
+    changes,
+    default_schema,
+)
+from tailored.engine.preference_inputs import parse_schema, read_schema_file, schema_document
+from tailored.errors import Conflict, InvalidInput
+from tailored.storage import preferences as store
+from tailored.storage.database import Database
+from tailored.storage.users import ensure_users
+
+MAX_OPTIONS = 8  # options offered per onboarding question
+Popularity = Callable[[str], list[tuple[str, float]]]
+"""(value, weight) of a catalog attribute's values, most popular first."""
+
+
+class Preferences:
+    """Users' explicit choices, checked against the business's schema.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> engine.preferences.update("u1", {"theme": "dark"}, changed_by="u1")
+    {'theme': 'dark'}
+    >>> [(c.field, c.old, c.new) for c in engine.preferences.history("u1")]
+    [('theme', None, 'dark')]
+    >>> engine.close()
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        schema_file: Path | None,
+        popularity: Popularity,
+        cache_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._db = db
+        self._now = now
+        self._file = schema_file
+        self._popularity = popularity
+        self._cache_seconds = cache_seconds  # every request reads the schema: keep it
+        self._clock = clock
+        self._cached: tuple[float, PreferenceSchema] | None = None
+        if schema_file is not None:
+            parse_schema(read_schema_file(schema_file))  # a bad file stops start-up
+
+    # --- the schema ------------------------------------------------------------------
+
+    def schema(self) -> PreferenceSchema:
+        """The fields in force: the file's, else the latest set, else the defaults
+        (re-read at most every `cache_seconds`, and at once after `set_schema`)."""
+        cached = self._cached
+        if cached is not None and self._clock() - cached[0] < self._cache_seconds:
+            return cached[1]
+        if self._file is not None:
+            schema = parse_schema(read_schema_file(self._file))
+        else:
+            with self._db.reading() as conn:
+                fields = store.latest_schema(conn)
+            schema = default_schema() if fields is None else parse_schema(fields)
+        self._cached = (self._clock(), schema)
+        return schema
+
+    def set_schema(
+        self, fields: Sequence[Mapping[str, Any]], *, changed_by: str
+    ) -> PreferenceSchema:
+        """Replace the fields. Values stored for fields that are gone stay in the
+        database (the history keeps them) but are no longer shown or used."""
+        if self._file is not None:
+            raise Conflict(
+                f"the preference schema comes from {self._file} "
+                "(TAILORED_PREFERENCE_SCHEMA_FILE): change that file instead"
+            )
+        schema = parse_schema(fields)
+        with self._db.writing() as conn:
+            store.add_schema(conn, schema_document(schema), created_by=changed_by, now=self._now())
+        self._cached = None
+        return schema
+
+    # --- the preference center -----------------------------------------------------------
+
+    def get(self, user_id: str) -> dict[str, Any]:
+        """The user's values for the fields in force ({} for a user never seen)."""
+        schema = self.schema()
+        names = {f.name for f in schema.fields}
+        with self._db.reading() as conn:
+            values = store.preferences_for_update(conn, user_id) or {}
+        return {name: value for name, value in values.items() if name in names}
+
+    def replace(
+        self, user_id: str, values: Mapping[str, Any], *, changed_by: str
+    ) -> dict[str, Any]:
+        """Set exactly these values (fields left out are cleared)."""
+        return self._write(user_id, values, changed_by=changed_by, merge=False)
+
+    def update(self, user_id: str, values: Mapping[str, Any], *, changed_by: str) -> dict[str, Any]:
+        """Change these fields only; a None clears one."""
+        return self._write(user_id, values, changed_by=changed_by, merge=True)
+
+    def history(self, user_id: str, *, limit: int = 100) -> list[PreferenceChange]:
+        """The user's latest changes, newest first."""
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("limit", "must be between 1 and 1000")
+        with self._db.reading() as conn:
+            return store.history(conn, user_id, limit=limit)
+
+    # --- onboarding ------------------------------------------------------------------
+
+    def onboarding(self, user_id: str) -> list[Question]:
+        """The questions a user has not answered, the most useful first: those that
+        shape recommendations, by how much an answer narrows the catalog's activity
+        down, then the rest in schema order. Catalog fields offer their most popular
+        values; a question without options is left out."""
+        answered = self.get(user_id)
+        questions = []
+        for spec in self.schema().fields:
+            if spec.question is None or spec.name in answered:
+                continue
+            options, usefulness = self._options(spec)
+            if spec.kind in ("choice", "choices") and not options:
+                continue
+            questions.append(Question(spec, spec.question, options, usefulness))
+        return sorted(questions, key=lambda q: -q.usefulness)
+
+    def answer(self, user_id: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Store onboarding answers as preferences (only questions of the survey)."""
+        for name in answers:
+            if self.schema().field(name).question is None:
+                raise InvalidInput(f"answers.{name}", "is not an onboarding question")
+        return self._write(user_id, answers, changed_by="onboarding", merge=True)
+
+    # --- the parts -------------------------------------------------------------------
+
+    def _options(self, spec: PreferenceField) -> tuple[tuple[str, ...], float]:
+        if spec.choices:
+            return spec.choices, 0.0
+        if spec.attribute is None or spec.kind not in ("choice", "choices"):
+            return (), 0.5 if spec.effect == "range" else 0.0
+        ranked = self._popularity(spec.attribute)
+        options = tuple(value for value, _ in ranked[:MAX_OPTIONS])
+        return options, _spread([weight for _, weight in ranked]) if spec.effect != "none" else 0.0
+
+    def _write(
+        self, user_id: str, values: Mapping[str, Any], *, changed_by: str, merge: bool
+    ) -> dict[str, Any]:
+        if not user_id or len(user_id) > 256:
+            raise InvalidInput("user_id", "must be a text of 1 to 256 characters")
+        if not isinstance(values, Mapping):
+            raise InvalidInput("preferences", "must be an object of field: value")
+        schema = self.schema()
+        with self._db.writing() as conn:
+            cache: dict[str, set[str]] = {}
+
+            def catalog(attribute: str) -> set[str]:
+                if attribute not in cache:
+                    cache[attribute] = store.catalog_values(conn, attribute)
+                return cache[attribute]
+
+            checked = schema.check(values, catalog)  # raises before anything is written
+            now = self._now()
+            ensure_users(conn, [user_id], now=now)
+            before = store.preferences_for_update(conn, user_id) or {}
+            after = dict(before) if merge else {}
+            after.update(checked)
+            for name, value in values.items():
+                if value is None:
+                    after.pop(name, None)
+            store.write_preferences(
+                conn, user_id, after, changes(before, after), changed_by=changed_by, now=now
+            )
+        names = {f.name for f in schema.fields}
+        return {name: value for name, value in after.items() if name in names}
+
+
+def _spread(weights: Sequence[float]) -> float:
+    """How much an answer narrows things down: the chance that two random pieces of
+    activity fall on different values (Gini impurity). 0 when one value holds it all;
+    near 1 when it spreads over many values.
+
+    >>> _spread([1, 1]), _spread([1]), round(_spread([1] * 10), 2)
+    (0.5, 0.0, 0.9)
+    """
+    total = sum(weights)
+    if total <= 0:
+        return 0.0
+    return 1.0 - sum((w / total) ** 2 for w in weights)
+
+
+__all__ = ["Preferences"]

@@ -1,0 +1,62 @@
+"""Answers already given, kept by everything that went into them.
+
+An answer is a pure function of the serving state (catalog, trending, models), the
+request (n, placement, filters, context and the facts read off the clock) and the
+user's side (consent, preferences and history). The cache belongs to one serving state
+and the key holds the rest, with the user's history as a fingerprint (how many events,
+the newest one's time) that any new event changes; so an answer is reused exactly while
+nothing that produced it has changed, and a user's next event is still seen at once.
+Decay and the trending window move with the clock, so a cache lives `MAX_AGE_SECONDS`
+at most.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+
+from tailored.domain.recommendations import RecommendationList
+
+MAX_AGE_SECONDS = 300.0
+
+
+class AnswerCache:
+    """At most `size` answers (0: none); the oldest go first.
+
+    >>> from tailored.domain.recommendations import RecommendationList
+    >>> cache = AnswerCache(1, created=0.0)
+    >>> answer = RecommendationList((), personalized=False, source="trending")
+    >>> cache.put("a", answer); cache.put("b", answer)
+    >>> cache.get("a"), cache.get("b") is answer, (cache.hits, cache.misses)
+    (None, True, (1, 1))
+    """
+
+    def __init__(self, size: int, *, created: float) -> None:
+        self.size = size
+        self.created = created
+        self.hits = 0
+        self.misses = 0  # counts, not exact under threads: for a glance at the hit rate
+        self._answers: dict[Hashable, RecommendationList] = {}
+        self._lock = threading.Lock()  # writers only: a dict read is atomic
+
+    def fresh(self, now: float) -> bool:
+        return now - self.created < MAX_AGE_SECONDS
+
+    def get(self, key: Hashable) -> RecommendationList | None:
+        found = self._answers.get(key)
+        if found is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return found
+
+    def put(self, key: Hashable, answer: RecommendationList) -> None:
+        if self.size == 0:
+            return
+        with self._lock:
+            while len(self._answers) >= self.size:
+                del self._answers[next(iter(self._answers))]
+            self._answers[key] = answer
+
+
+__all__ = ["MAX_AGE_SECONDS", "AnswerCache"]

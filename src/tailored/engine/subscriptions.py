@@ -1,0 +1,189 @@
+"""Back-in-stock and price-drop alerts, the notifications they write, and the hook that
+item writes call to fire them.
+
+An alert fires once: the item write that meets its condition writes one notification
+in the same transaction and marks the alert fired. Subscribing again re-arms it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from tailored.domain.catalog import Item
+from tailored.domain.lists import check_identifier, is_record_id
+from tailored.domain.results import Page
+from tailored.domain.subscriptions import (
+    MAX_SUBSCRIPTIONS,
+    Notification,
+    Subscription,
+    already_met,
+    check_subscription,
+    firing,
+)
+from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.errors import Conflict, InvalidInput, NotFound
+from tailored.storage import items as item_store
+from tailored.storage import notifications as note_store
+from tailored.storage import subscriptions as store
+from tailored.storage import users as user_store
+from tailored.storage.database import Database
+
+MAX_DELIVERED_IDS = 1000
+
+
+class Subscriptions:
+    """`engine.subscriptions`: alerts per user and item, and the notifications outbox.
+
+    >>> from tailored import Engine
+    >>> engine = Engine.open("sqlite://")
+    >>> _ = engine.items.upsert({"id": "lamp", "title": "Lamp", "available": False})
+    >>> engine.subscriptions.subscribe("u1", "lamp", "back_in_stock").active
+    True
+    >>> _ = engine.items.upsert({"id": "lamp", "title": "Lamp", "available": True})
+    >>> [n.message for n in engine.subscriptions.notifications("u1").items]
+    ['Lamp is back in stock.']
+    >>> [n.user_id for n in engine.subscriptions.outbox().items]  # for a delivery worker
+    ['u1']
+    >>> engine.close()
+    """
+
+    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+        self._db = db
+        self._now = now
+
+    def subscribe(
+        self, user_id: str, item_id: str, kind: str, *, threshold: float | None = None
+    ) -> Subscription:
+        """Alert the user when the item is back in stock (`back_in_stock`; it must be
+        unavailable now) or when its `price` attribute drops to `threshold` or below
+        (`price_below`; it must cost more now, or have no price yet). Subscribing again
+        to the same item and kind re-arms the alert with the new threshold."""
+        user_id = check_identifier("user_id", user_id)
+        item_id = check_identifier("item_id", item_id)
+        checked_kind, checked_threshold = check_subscription(kind, threshold)
+        now = self._now()
+        with self._db.writing() as conn:
+            item = item_store.get_item(conn, item_id)
+            if item is None:
+                raise InvalidInput("item_id", f"no item {item_id!r} in the catalog")
+            reason = already_met(checked_kind, checked_threshold, item)
+            if reason is not None:
+                raise Conflict(reason)
+            user_store.ensure_users(conn, [user_id], now=now)
+            existing = store.list_subscriptions(conn, user_id)
+            renewing = any((s.item_id, s.kind) == (item_id, checked_kind) for s in existing)
+            if not renewing and len(existing) >= MAX_SUBSCRIPTIONS:
+                raise Conflict(
+                    f"a user can keep at most {MAX_SUBSCRIPTIONS} alerts; delete some first"
+                )
+            return store.subscribe(conn, user_id, item_id, checked_kind, checked_threshold, now=now)
+
+    def delete(self, user_id: str, subscription_id: int) -> None:
+        """Stop an alert; another user's alert is not found."""
+        with self._db.writing() as conn:
+            deleted = is_record_id(subscription_id) and store.delete_subscription(
+                conn, user_id, subscription_id
+            )
+        if not deleted:
+            raise NotFound("subscription", str(subscription_id))
+
+    def notifications(
+        self, user_id: str, *, unread: bool = False, cursor: str | None = None, limit: int = 50
+    ) -> Page[Notification]:
+        """The user's notifications, newest first; `unread=True` leaves out read ones."""
+        check_limit(limit)
+        before = _id_cursor(cursor)
+        with self._db.reading() as conn:
+            found = note_store.for_user(
+                conn, user_id, unread=unread, before=before, limit=limit + 1
+            )
+        return _page(found, limit)
+
+    def mark_read(self, user_id: str, notification_id: int) -> Notification:
+        """Mark one of the user's notifications read (marking it again keeps the time)."""
+        with self._db.writing() as conn:
+            note = (
+                note_store.get_notification(conn, user_id, notification_id)
+                if is_record_id(notification_id)
+                else None
+            )
+            if note is None:
+                raise NotFound("notification", str(notification_id))
+            note_store.mark_read(conn, notification_id, now=self._now())
+            found = note_store.get_notification(conn, user_id, notification_id)
+        assert found is not None
+        return found
+
+    def outbox(self, *, cursor: str | None = None, limit: int = 100) -> Page[Notification]:
+        """Undelivered notifications of every user, oldest first, for a delivery worker:
+        send them, then `mark_delivered` their ids."""
+        check_limit(limit)
+        after = _id_cursor(cursor)
+        with self._db.reading() as conn:
+            found = note_store.outbox(conn, after=after, limit=limit + 1)
+        return _page(found, limit)
+
+    def mark_delivered(self, ids: Sequence[int]) -> int:
+        """Mark notifications delivered; returns how many were undelivered until now."""
+        if isinstance(ids, str | bytes) or not isinstance(ids, Sequence):
+            raise InvalidInput("ids", "must be a list of notification ids")
+        if not 1 <= len(ids) <= MAX_DELIVERED_IDS:
+            raise InvalidInput("ids", f"give 1 to {MAX_DELIVERED_IDS} notification ids")
+        for index, value in enumerate(ids):
+            if not is_record_id(value):
+                raise InvalidInput(f"ids.{index}", "must be a notification id (a positive integer)")
+        with self._db.writing() as conn:
+            return note_store.mark_delivered(conn, sorted(set(ids)), now=self._now())
+
+    def list(self, user_id: str, *, active: bool | None = None) -> tuple[Subscription, ...]:
+        """The user's alerts, oldest first; `active=True` only armed ones, False only fired."""
+        with self._db.reading() as conn:
+            return tuple(store.list_subscriptions(conn, user_id, active=active))
+
+
+def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetime) -> int:
+    """Fire the armed alerts that the items about to be written meet: one notification
+    each, in the caller's transaction. Call it before the items are written (it reads
+    their stored state for the old values). Returns how many fired.
+
+    One query finds the alerts of the whole batch; a batch that fires nothing writes
+    nothing."""
+    armed = store.armed_for_items(conn, [item.id for item in batch])
+    if not armed:
+        return 0
+    written = {item.id: item for item in batch}
+    drafts = [
+        note
+        for subscription, old in armed
+        if (note := firing(subscription, old, written[subscription.item_id])) is not None
+    ]
+    if not drafts:
+        return 0
+    fired = store.mark_fired(
+        conn, [note.subscription_id for note in drafts if note.subscription_id], now=now
+    )
+    sent = [note for note in drafts if note.subscription_id in fired]
+    note_store.insert_notifications(conn, sent, now=now)
+    return len(sent)
+
+
+def _id_cursor(cursor: str | None) -> int | None:
+    key = decode_cursor(cursor)
+    if key is None:
+        return None
+    if not key.isdigit():
+        raise InvalidInput("cursor", "is not a cursor returned by this listing; omit it to start")
+    return int(key)
+
+
+def _page(found: Sequence[Notification], limit: int) -> Page[Notification]:
+    more = len(found) > limit
+    page = tuple(found[:limit])
+    last = page[-1].id if page else None
+    return Page(page, encode_cursor(last) if more and last is not None else None)
+
+
+__all__ = ["Subscriptions", "notify_item_changes"]

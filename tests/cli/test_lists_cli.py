@@ -1,0 +1,98 @@
+"""`tailored lists|orders|notifications ...` against a SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from tailored import Engine
+from tailored.cli.main import app
+
+
+def _run(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:
+        engine.items.upsert_many(
+            [
+                {"id": "mug", "title": "Mug", "attributes": {"price": 8}},
+                {"id": "beans", "title": "Beans", "attributes": {"price": 12.5}},
+                {"id": "lamp", "title": "Lamp", "attributes": {"price": 30}, "available": False},
+            ]
+        )
+    return url
+
+
+def test_save_show_share_and_remove(url: str) -> None:
+    saved = _run("lists", "save", "ann", "mug", "--note", "the blue one", "-d", url)
+    assert saved.exit_code == 0, saved.output
+    assert "saved: mug in list 1 at position 0" in saved.output
+    assert "already saved" in _run("lists", "save", "ann", "mug", "-d", url).output
+    _run("lists", "save", "ann", "lamp", "-d", url)
+
+    shown = _run("lists", "show", "ann", "-d", url)
+    assert shown.exit_code == 0, shown.output
+    assert "Favorites (list 1, 2 items)" in shown.output
+    assert "the blue one" in shown.output and "Lamp" in shown.output
+
+    shared = _run("lists", "share", "ann", "1", "-d", url)
+    assert shared.output.startswith("/v1/shared-lists/")
+    with Engine.open(url) as engine:
+        assert engine.lists.shared(shared.output.strip().rsplit("/", 1)[1]).info.name == "Favorites"
+    assert "no longer shared" in _run("lists", "share", "ann", "1", "--revoke", "-d", url).output
+
+    assert "removed mug" in _run("lists", "remove", "ann", "mug", "-d", url).output
+    assert "was not on the list" in _run("lists", "remove", "ann", "mug", "-d", url).output
+    assert "has no lists yet" in _run("lists", "show", "bo", "-d", url).output
+
+
+def test_errors_are_one_line_and_exit_1(url: str) -> None:
+    unknown = _run("lists", "save", "ann", "ghost", "-d", url)
+    assert unknown.exit_code == 1 and "item_id: no item 'ghost' in the catalog" in unknown.output
+    missing = _run("lists", "show", "ann", "--list", "9", "-d", url)
+    assert missing.exit_code == 1 and "list '9' not found" in missing.output
+
+
+def test_create_list_and_reorder_an_order(url: str) -> None:
+    created = _run("orders", "create", "ann", "my usual coffee", "beans:2", "mug", "-d", url)
+    assert created.exit_code == 0, created.output
+    assert "saved order 1: my usual coffee (2 lines)" in created.output
+    listed = _run("orders", "list", "ann", "-d", url)
+    assert "my usual coffee (order 1)" in listed.output and "33" in listed.output
+
+    placed = _run("orders", "reorder", "ann", "1", "--order-id", "o-1", "-d", url)
+    assert placed.exit_code == 0, placed.output
+    assert "2 purchase events recorded, 0 already recorded" in placed.output
+    with Engine.open(url) as engine:
+        purchases = engine.events.query(types=["purchase"], newest_first=False).items
+    assert sorted((e.item_id, e.value) for e in purchases) == [("beans", 25.0), ("mug", 8.0)]
+
+    bad = _run("orders", "create", "ann", "tea", "mug:lots", "-d", url)
+    assert bad.exit_code == 1 and "ITEM:QUANTITY" in bad.output
+
+
+def test_alerts_notifications_and_the_outbox(url: str) -> None:
+    subscribed = _run("notifications", "subscribe", "ann", "lamp", "-d", url)
+    assert subscribed.exit_code == 0, subscribed.output
+    assert "back_in_stock on lamp" in subscribed.output
+    below = _run("notifications", "subscribe", "bo", "beans", "--below", "10", "-d", url)
+    assert "price_below on beans" in below.output
+    with Engine.open(url) as engine:
+        engine.items.upsert({"id": "lamp", "title": "Lamp", "attributes": {"price": 30}})
+
+    mine = _run("notifications", "list", "ann", "--unread", "-d", url)
+    assert "Lamp is back in stock." in mine.output
+    assert "fired" in _run("notifications", "subscriptions", "ann", "-d", url).output
+    assert "armed" in _run("notifications", "subscriptions", "bo", "-d", url).output
+
+    outbox = _run("notifications", "outbox", "-d", url)
+    assert outbox.exit_code == 0 and "Lamp is back in stock." in outbox.output
+    delivered = _run("notifications", "delivered", "1", "-d", url)
+    assert "1 notifications marked delivered" in delivered.output
+    assert "Lamp is back in stock." not in _run("notifications", "outbox", "-d", url).output
