@@ -781,7 +781,10 @@ def processes(pid: int) -> list[int]:
 
 
 def memory(pid: int) -> dict[str, Any]:
-    """Peak and current resident memory (VmHWM, VmRSS) of the server's processes, MB."""
+    """Peak and current resident memory (VmHWM, VmRSS) of the server's processes, MB,
+    and their proportional set size (PSS: a page shared by two workers, such as the
+    database file SQLite maps or the code, counts half in each), the memory they use
+    between them."""
     each = []
     for number in processes(pid):
         status = dict(
@@ -790,10 +793,20 @@ def memory(pid: int) -> dict[str, Any]:
             if ":" in line
         )
         mb = {k: round(int(status[k].split()[0]) / 1024, 1) for k in ("VmHWM", "VmRSS")}
-        each.append({"pid": number, "peak_rss_mb": mb["VmHWM"], "rss_mb": mb["VmRSS"]})
+        rollup = Path(f"/proc/{number}/smaps_rollup").read_text().splitlines()
+        pss = next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+        each.append(
+            {
+                "pid": number,
+                "peak_rss_mb": mb["VmHWM"],
+                "rss_mb": mb["VmRSS"],
+                "pss_mb": round(pss / 1024, 1),
+            }
+        )
     return {
         "peak_rss_mb": round(sum(p["peak_rss_mb"] for p in each), 1),
         "rss_mb": round(sum(p["rss_mb"] for p in each), 1),
+        "pss_mb": round(sum(p["pss_mb"] for p in each), 1),
         "processes": each,
     }
 

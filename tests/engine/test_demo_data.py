@@ -65,3 +65,21 @@ def test_purchases_follow_the_hidden_tastes(store: DemoStore) -> None:
 def test_bad_arguments_name_the_field(field: str, value: int) -> None:
     with pytest.raises(ValueError, match=field):
         generate_store(now=NOW, **{field: value})  # type: ignore[arg-type]
+
+
+def test_the_coffee_menu_has_regulars_who_order_their_favourites(store: DemoStore) -> None:
+    menu = {row["id"]: row for row in store.items if "coffee" in row["categories"]}
+    assert {"coffee-espresso", "coffee-latte", "coffee-flat-white", "coffee-cold-brew"} <= set(menu)
+    for row in menu.values():
+        assert row["attributes"]["price"] > 0 and row["attributes"]["temperature"] in (
+            "hot",
+            "iced",
+        )
+    regulars = {uid for uid, taste in store.tastes.items() if taste.coffee}
+    assert 0.15 * len(store.tastes) <= len(regulars) <= 0.6 * len(store.tastes)
+    orders = [r for r in store.events if r["type"] == "purchase" and r["item_id"] in menu]
+    assert {r["user_id"] for r in orders} == regulars  # only regulars order, each at least once
+    for row in orders:
+        assert row["value"] == menu[row["item_id"]]["attributes"]["price"]
+    favourite = sum(store.tastes[r["user_id"]].likes(menu[r["item_id"]]) for r in orders)
+    assert favourite / len(orders) >= 0.75

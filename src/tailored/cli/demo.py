@@ -5,15 +5,15 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
+from rich.progress import TaskID
 
-from tailored.cli.common import advancer, console, fail, progress_bar
+from tailored.cli.common import console, fail, progress_bar
 from tailored.config import Settings
 from tailored.engine import Engine
-from tailored.engine.demo_data import generate_store
-from tailored.engine.imports import Kind, import_rows
+from tailored.engine.demo import DemoDataRejected, prepare_demo
 
 DEMO_KEY_NAME = "demo-admin"
 
@@ -44,6 +44,8 @@ def demo(
     base = f"http://{host}:{port}"
     console.print(
         f"\n[bold]tailored demo[/] - {summary[0]} items, {summary[1]} events\n"
+        f"  store      {base}/store\n"
+        f"  console    {base}/console   (log in with the admin key)\n"
         f"  API        {base}/v1/items\n"
         f"  API docs   {base}/docs\n"
         f"  admin key  [bold]{key}[/]\n"
@@ -61,21 +63,18 @@ def demo(
 
 
 def _prepare(engine: Engine, *, shoppers: int) -> None:
-    store = generate_store(n_shoppers=shoppers, now=datetime.now(UTC))
-    parts: list[tuple[Kind, tuple[dict[str, Any], ...]]] = [
-        ("items", store.items),
-        ("users", store.users),
-        ("events", store.events),
-    ]
     with progress_bar() as progress:
-        for kind, rows in parts:
-            task = progress.add_task(f"demo {kind}", total=len(rows))
-            report = import_rows(
-                engine, kind, enumerate(rows, start=1), progress=advancer(progress, task)
-            )
-            if report.rejected:  # generated data must be valid: a bug, say so loudly
-                first = report.rejected[0]
-                fail(f"demo {kind} row {first.row} rejected: {first.field}: {first.reason}")
+        tasks: dict[str, TaskID] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(f"demo {step}", total=total)
+            progress.update(tasks[step], completed=done)
+
+        try:
+            prepare_demo(engine, shoppers=shoppers, now=datetime.now(UTC), progress=report)
+        except DemoDataRejected as error:  # generated data must be valid: say so loudly
+            fail(f"demo data rejected: {error}")
 
 
 def _fresh_admin_key(engine: Engine) -> str:

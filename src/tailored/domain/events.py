@@ -53,6 +53,13 @@ BUILTIN_EVENT_TYPES: Mapping[str, EventType] = {
         _builtin("share", True, False, "The user shared the item."),
         _builtin("search", False, False, "A search; context.query holds the text."),
         _builtin("page_view", False, False, "A page that is not an item page was viewed."),
+        _builtin(
+            "impression",
+            False,
+            False,
+            "A placement was shown (context.placement names it, context.items what it showed);"
+            " clicks with the same context.placement over these give its click-through.",
+        ),
     )
 }
 

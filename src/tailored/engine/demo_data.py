@@ -19,7 +19,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from tailored.engine import demo_catalog as cat
+from tailored.engine.demo_coffee import coffee_regulars
 from tailored.engine.inputs import as_utc
 
 Row = dict[str, Any]
@@ -62,12 +63,16 @@ class Taste:
     price_band: cat.PriceBand
     gender: GenderPreference
     season: cat.Season
+    coffee: frozenset[str] = frozenset()  # item ids of favourite drinks (regulars only)
 
     def likes(self, item: Mapping[str, Any]) -> bool:
-        """In taste: a favourite category or brand, cut for the preferred gender.
+        """In taste: a favourite category or brand, cut for the preferred gender; on the
+        coffee menu, a favourite drink.
 
         Price band and season only make an item more or less likely, not out of taste.
         """
+        if "coffee" in (item.get("categories") or ()):
+            return item.get("id") in self.coffee
         attributes = item.get("attributes") or {}
         if self.gender != "any" and attributes.get("gender") not in (self.gender, "unisex"):
             return False
@@ -101,6 +106,11 @@ def generate_store(
     raw: list[tuple[datetime, Row]] = []
     for user in users:
         raw += _shopper_events(rng, user["id"], tastes[user["id"]], stock, now=now, days=days)
+    drinks, orders = coffee_regulars(seed, [user["id"] for user in users], now=now, days=days)
+    tastes = {
+        uid: replace(taste, coffee=drinks.get(uid, frozenset())) for uid, taste in tastes.items()
+    }
+    raw += orders
     raw.sort(key=lambda pair: pair[0])  # stable: ties keep generation order
     events = tuple({"event_id": f"demo-{n:06d}", **row} for n, (_, row) in enumerate(raw, 1))
     items = tuple(apparel) + tuple(drink.row() for drink in cat.COFFEE_MENU)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from tailored.config import Settings
+from tailored.engine.analytics import Analytics
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
 from tailored.engine.events import Events, EventTypes
@@ -81,6 +82,7 @@ class Engine:
         )
         self.jobs = Jobs(db, self.training, now=clock)
         self.configurators = Configurators(db, self.events, now=clock)
+        self.analytics = Analytics(db, now=clock)  # the console's dashboard
 
     @classmethod
     def open(

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 import tailored
+from tailored import console
 from tailored.config import Settings
 from tailored.engine import Engine
 from tailored.engine.background import Background
@@ -78,6 +79,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         configurators.router,
     ):
         app.include_router(router)
+    console.mount(app)  # the storefront and console pages
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -114,7 +114,7 @@ class StateLoader:
             trending, trending_at = self._trending(conn, catalog, previous)
         models: dict[str, ServedModel] = {}
         for role, name in self._roles.items():
-            served = self._model(role, name, catalog, previous)
+            served = self._model(role, name, catalog, previous, models.values())
             if served is not None:
                 models[role] = served
         state = ServingState(catalog, stamp, trending, trending_at, models)
@@ -148,11 +148,19 @@ class StateLoader:
         return trending, now
 
     def _model(
-        self, role: str, name: str, catalog: CatalogIndex, previous: ServingState | None
+        self,
+        role: str,
+        name: str,
+        catalog: CatalogIndex,
+        previous: ServingState | None,
+        loaded: Iterable[ServedModel],
     ) -> ServedModel | None:
         version = self._active(name)
         if version is None:
             return None
+        for served in loaded:  # one model serving two roles is held once
+            if served.version.id == version.id:
+                return served
         before = previous.models.get(role) if previous is not None else None
         if before is not None and before.version.id == version.id:
             if previous is not None and previous.catalog is catalog:

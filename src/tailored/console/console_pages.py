@@ -1,0 +1,114 @@
+"""The console: log in with an admin API key, then see what the engine does and why.
+
+This module holds the login, the logout and the dashboard, and gathers the other
+pages' routers (catalog, users, models, configurators) under `/console`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tailored.console import (
+    console_catalog,
+    console_configurators,
+    console_models,
+    console_users,
+)
+from tailored.console.console_common import choice
+from tailored.console.rendering import engine_of, page
+from tailored.console.sessions import ADMIN_COOKIE, admin, remember_admin, to_login
+from tailored.domain.analytics import Overview
+from tailored.errors import AuthenticationError
+
+router = APIRouter(prefix="/console")
+WINDOWS = (1, 7, 14, 30, 90)  # days the dashboard offers
+DEFAULT_WINDOW = 14
+TOP_ITEMS = 10
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/console") -> HTMLResponse:
+    return page(request, "console/login.html", next=_local(next), error=None)
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/console"
+) -> Response:
+    try:
+        found = engine_of(request).keys.authenticate(key.strip())
+    except AuthenticationError:
+        found = None
+    if found is None or not found.allows("admin"):
+        error = "That is not an active admin key."
+        return page(request, "console/login.html", next=_local(next), error=error, status_code=401)
+    response = RedirectResponse(_local(next), status_code=303)
+    remember_admin(response, key.strip())
+    return response
+
+
+@router.post("/logout")
+def logout() -> RedirectResponse:
+    response = RedirectResponse("/console/login", status_code=303)
+    response.delete_cookie(ADMIN_COOKIE)
+    return response
+
+
+@router.get("", response_class=HTMLResponse, response_model=None)
+def dashboard(request: Request, days: str | None = None) -> Response:
+    if admin(request) is None:
+        return to_login(request)
+    window, usable = choice(days, WINDOWS, default=DEFAULT_WINDOW)
+    overview = engine_of(request).analytics.overview(days=window, top=TOP_ITEMS)
+    return page(
+        request,
+        "console/dashboard.html",
+        section="dashboard",
+        overview=overview,
+        window=window,
+        windows=WINDOWS,
+        error=None if usable else f"Pick a window of {', '.join(map(str, WINDOWS))} days.",
+        chart_data=chart_data(overview),
+    )
+
+
+def chart_data(overview: Overview) -> dict[str, Any]:
+    """What dashboard.js draws, embedded in the page as JSON (no second request).
+
+    >>> from datetime import date, datetime
+    >>> from tailored.domain.analytics import DayCount, PlacementClicks
+    >>> start = datetime(2026, 3, 1)
+    >>> data = chart_data(Overview(since=start, until=start,
+    ...     days=(DayCount(date(2026, 3, 1), {"view": 2}),),
+    ...     placements=(PlacementClicks("home", 4, 1),)))
+    >>> data["days"], data["series"], data["placements"][0]["ctr"]
+    (['2026-03-01'], {'view': [2]}, 0.25)
+    """
+    types = overview.types
+    return {
+        "days": [day.day.isoformat() for day in overview.days],
+        "series": {kind: [day.by_type.get(kind, 0) for day in overview.days] for kind in types},
+        "placements": [
+            {
+                "placement": p.placement,
+                "impressions": p.impressions,
+                "clicks": p.clicks,
+                "ctr": p.ctr,
+            }
+            for p in overview.placements
+        ],
+    }
+
+
+def _local(path: str) -> str:
+    """Only redirect within the console (never to another site)."""
+    return path if path.startswith("/console") and "//" not in path else "/console"
+
+
+for _part in (console_catalog, console_users, console_models, console_configurators):
+    router.include_router(_part.router)
+
+__all__ = ["router"]

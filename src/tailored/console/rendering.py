@@ -1,0 +1,29 @@
+"""One Jinja2 environment for every page, and the helpers pages share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from tailored.console.paths import TEMPLATES
+from tailored.engine import Engine
+
+templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes .html templates
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def page(
+    request: Request, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """Render `template` with `context` (plus `request`)."""
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+__all__ = ["engine_of", "page", "templates"]

@@ -1,0 +1,159 @@
+"""The demo storefront in a real browser: onboarding tailors the home page, viewing
+items changes "Because you viewed", the configurator prices live, favorites and
+reorders work, the preference center names its errors, and the home page fits a phone."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from tests.web.conftest import Demo
+
+pytestmark = pytest.mark.slow
+
+
+def _arrive_as_new_visitor(page: Any) -> None:
+    page.goto("/store")
+    page.get_by_role("button", name="A new visitor").click()
+    page.wait_for_url("**/store/home")
+
+
+def _row(page: Any, heading: str) -> Any:
+    return page.get_by_role("region", name=re.compile(f"^{re.escape(heading)}"))
+
+
+def _titles(row: Any) -> list[str]:
+    return [title.strip() for title in row.get_by_role("heading", level=3).all_inner_texts()]
+
+
+def _ids(row: Any) -> list[str]:
+    """The item ids a row links to, in order."""
+    links = row.locator("article a").evaluate_all("links => links.map(a => a.pathname)")
+    return [str(path).rsplit("/", 1)[-1] for path in links]
+
+
+def _reasons(row: Any) -> list[str]:
+    return [text.strip() for text in row.locator("details.why p").all_text_contents()]
+
+
+def test_a_new_visitor_answers_onboarding_and_the_home_page_changes(
+    page: Any, demo: Demo, shot: Any
+) -> None:
+    _arrive_as_new_visitor(page)
+    top = _row(page, "Top picks for you")
+    before = _titles(top)
+    assert before and not any("because you chose" in r for r in _reasons(top))
+    shot(page, "store_home_new_visitor")
+    page.get_by_role("link", name="Take the survey").click()
+    page.wait_for_url("**/store/onboarding")
+    question = page.get_by_role("group", name="Which of these do you shop for?")
+    # The options are the most active categories: take one that is not already on top.
+    offered = [text.strip() for text in question.locator("label").all_inner_texts()]
+    with demo.engine() as engine:
+        shown = engine.items.get_many(_ids(top))
+        on_top = {c for item in shown.values() for c in item.categories}
+    chosen = next(c for c in offered if c not in on_top and c != "coffee")
+    question.get_by_label(chosen, exact=True).check()
+    page.get_by_role("button", name="Show me my store").click()
+    page.wait_for_url("**/store/home")
+    assert "Thanks!" in page.get_by_role("status").first.inner_text()
+    assert page.get_by_role("heading", name="Tell us what you like").count() == 0
+    after = _titles(top)
+    reasons = _reasons(top)
+    assert after != before
+    assert reasons[0] == f"because you chose {chosen}"
+    with demo.engine() as engine:
+        items = engine.items.get_many(_ids(top))
+    for item_id, reason in zip(_ids(top), reasons, strict=True):
+        if reason == f"because you chose {chosen}":
+            assert chosen in items[item_id].categories
+
+
+def test_viewing_items_changes_because_you_viewed(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    assert _row(page, "Because you viewed").count() == 0
+    first = _row(page, "Trending now").get_by_role("link").first
+    title = first.inner_text().strip()
+    first.click()
+    page.get_by_role("heading", level=1, name=title).wait_for()
+    assert page.get_by_role("heading", name="Similar items").is_visible()
+    page.get_by_role("link", name="Home", exact=True).click()
+    because = _row(page, "Because you viewed")
+    assert because.get_by_role("heading", level=2).inner_text() == f"Because you viewed {title}"
+    # One more view, from that row: the row now follows the newer item.
+    second = because.get_by_role("link").first
+    newer = second.inner_text().strip()
+    second.click()
+    page.get_by_role("heading", level=1, name=newer).wait_for()
+    page.get_by_role("link", name="Home", exact=True).click()
+    heading = _row(page, "Because you viewed").get_by_role("heading", level=2)
+    assert heading.inner_text() == f"Because you viewed {newer}"
+
+
+def test_a_configurator_shows_a_constraint_message_and_the_right_price(
+    page: Any, shot: Any
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.goto("/store/configure/coffee")
+    price = page.locator("#price")
+    problems = page.locator("#design-problems")
+    assert price.inner_text() == "€3.30"
+    page.get_by_label("Iced", exact=True).check()
+    page.get_by_label("Small (240 ml)").check()
+    problems.get_by_text("Iced drinks come in M or L").wait_for()
+    assert price.inner_text() == "€2.80"
+    shot(page, "store_configurator_constraint")
+    page.get_by_label("Large (470 ml)").check()
+    page.get_by_label("Oat milk").check()
+    problems.get_by_text("Every rule is met.").wait_for()
+    page.wait_for_function("document.getElementById('price').textContent === '€4.30'")
+    page.get_by_label("Design name").fill("Big iced oat")
+    page.get_by_role("button", name="Order").click()
+    page.get_by_text("Thank you! 'Big iced oat' is ordered for €4.30.").wait_for()
+
+
+def test_favorites_and_a_saved_order_reordered(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    _row(page, "Trending now").get_by_role("link").first.click()
+    title = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("button", name="Save to favorites").click()
+    page.get_by_text(f"Saved to your favorites: {title}.").wait_for()
+    page.get_by_role("button", name="Add to cart").click()
+    page.wait_for_url("**/store/cart")
+    page.get_by_label("Name of this order").fill("My usual")
+    page.get_by_role("button", name="Save as an order").click()
+    page.wait_for_url("**/store/orders")
+    page.get_by_role("button", name="Reorder My usual").click()
+    page.get_by_text(re.compile(r"Ordered again: 1 items, €[\d.,]+ in total\.")).wait_for()
+    page.get_by_role("link", name="Favorites").click()
+    page.get_by_role("heading", level=3, name=title).wait_for()
+    page.get_by_role("button", name=f"Remove {title} from favorites").click()
+    page.get_by_text("Removed from your favorites.").wait_for()
+    assert page.get_by_role("heading", level=3, name=title).count() == 0
+
+
+def test_the_preference_center_names_its_errors_and_keeps_the_input(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    page.get_by_role("link", name="Preferences").click()
+    page.get_by_label("Price range: Lowest").fill("100")
+    page.get_by_label("Price range: Highest").fill("10")
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_role("alert").wait_for()
+    assert page.get_by_text("Price range: min 100 is above max 10").is_visible()
+    assert page.get_by_label("Price range: Lowest").input_value() == "100"
+    page.get_by_label("Price range: Lowest").fill("5")
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_text("Your preferences are saved.").wait_for()
+    assert page.get_by_label("Price range: Highest").input_value() == "10"
+
+
+@pytest.mark.phone
+def test_the_home_page_fits_a_phone(page: Any) -> None:
+    page.goto("/store")
+    page.locator("form button").first.click()  # a shopper with a history
+    page.wait_for_url("**/store/home")
+    for heading in ("Top picks for you", "Trending now", "From the coffee bar"):
+        page.get_by_role("heading", name=heading).wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_role("link", name="Cart (0)").is_visible()
