@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from tailored.domain.preferences import default_schema
 from tailored.engine.demo_data import generate_store
 from tailored.engine.engine import Engine
 from tailored.engine.imports import Kind, import_rows
+from tailored.engine.preference_inputs import schema_document
 
 # The default recommender serves users; the others serve item pages.
 DEMO_MODELS: tuple[str, ...] = ("seq_blend", "item_knn", "cooccurrence")
@@ -44,6 +46,7 @@ def prepare_demo(
         if imported.rejected:
             first = imported.rejected[0]
             raise DemoDataRejected(f"{kind} row {first.row}: {first.field}: {first.reason}")
+    engine.preferences.set_schema(demo_preference_fields(), changed_by="demo")
     engine.configurators.install_examples()
     report("configurators", 1, 1)
     for done, model in enumerate(DEMO_MODELS, start=1):
@@ -51,4 +54,18 @@ def prepare_demo(
         report("models", done, len(DEMO_MODELS))
 
 
-__all__ = ["DEMO_MODELS", "DemoDataRejected", "prepare_demo"]
+def demo_preference_fields() -> list[dict[str, Any]]:
+    """The default fields, fitted to the demo catalog: its items list their `sizes` and
+    have a `colour` (it has no styles), so those are what shoppers can choose."""
+    fields = []
+    for spec in schema_document(default_schema()):
+        if spec["name"] == "sizes":
+            spec = {**spec, "attribute": "sizes"}
+        elif spec["name"] == "styles":
+            spec = {**spec, "name": "colours", "label": "Colours you like", "attribute": "colour",
+                    "question": "Which colours do you like to wear?"}  # fmt: skip
+        fields.append(spec)
+    return fields
+
+
+__all__ = ["DEMO_MODELS", "DemoDataRejected", "demo_preference_fields", "prepare_demo"]

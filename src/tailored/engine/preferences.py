@@ -31,7 +31,8 @@ from tailored.storage.users import ensure_users
 
 MAX_OPTIONS = 8  # options offered per onboarding question
 Popularity = Callable[[str], list[tuple[str, float]]]
-"""(value, weight) of a catalog attribute's values, most popular first."""
+"""(value, share of activity on items holding it) of a catalog attribute's values, most
+popular first."""
 
 
 class Preferences:
@@ -160,7 +161,7 @@ class Preferences:
             return (), 0.5 if spec.effect == "range" else 0.0
         ranked = self._popularity(spec.attribute)
         options = tuple(value for value, _ in ranked[:MAX_OPTIONS])
-        return options, _spread([weight for _, weight in ranked]) if spec.effect != "none" else 0.0
+        return options, _spread([share for _, share in ranked]) if spec.effect != "none" else 0.0
 
     def _write(
         self, user_id: str, values: Mapping[str, Any], *, changed_by: str, merge: bool
@@ -194,18 +195,22 @@ class Preferences:
         return {name: value for name, value in after.items() if name in names}
 
 
-def _spread(weights: Sequence[float]) -> float:
-    """How much an answer narrows things down: the chance that two random pieces of
-    activity fall on different values (Gini impurity). 0 when one value holds it all;
-    near 1 when it spreads over many values.
+def _spread(shares: Sequence[float]) -> float:
+    """How much an answer narrows things down: 1 minus the share of activity expected
+    to remain, when a user picks value v with a chance in proportion to its share s_v
+    and keeps the items holding it (1 - sum(p_v * s_v)). For an attribute with one value
+    per item this is the Gini impurity; values most items share (a size "M") narrow
+    little.
 
-    >>> _spread([1, 1]), _spread([1]), round(_spread([1] * 10), 2)
+    >>> _spread([0.5, 0.5]), _spread([1.0]), round(_spread([0.1] * 10), 2)
     (0.5, 0.0, 0.9)
+    >>> round(_spread([0.9, 0.9, 0.2]), 2)  # most items in both of the big values
+    0.17
     """
-    total = sum(weights)
+    total = sum(shares)
     if total <= 0:
         return 0.0
-    return 1.0 - sum((w / total) ** 2 for w in weights)
+    return max(0.0, 1.0 - sum(s * s for s in shares) / total)
 
 
 __all__ = ["Preferences"]

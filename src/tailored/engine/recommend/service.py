@@ -254,14 +254,16 @@ class Recommendations:
         return self._related("bought_together", item_id, n, placement, filters, user_id)
 
     def popular_values(self, attribute: str) -> list[tuple[str, float]]:
-        """The values of a catalog attribute ("category": the categories) with the
-        activity of their available items, most popular first (every item counts a
-        little too, so a catalog without events still ranks values by their size)."""
+        """The values of a catalog attribute ("category": the categories), each with
+        the share of all activity on available items that falls on items holding it,
+        most popular first (every item counts a little too, so a catalog without events
+        still ranks values by their size). An item with several values counts for each."""
         state = self._state.get()
         weights = (state.trending.total + 0.01) * state.catalog.available
+        total = float(weights.sum())
         found = state.catalog.value_weights(attribute, weights)
         ranked = sorted(found.items(), key=lambda pair: (-pair[1], pair[0]))
-        return [(value, weight) for value, weight in ranked if weight > 0]
+        return [(value, weight / total) for value, weight in ranked if weight > 0]
 
     def remembered(
         self,
