@@ -107,7 +107,7 @@ class Preferences:
         schema = self.schema()
         names = {f.name for f in schema.fields}
         with self._db.reading() as conn:
-            values = store.preferences_for_update(conn, user_id) or {}
+            values = store.user_preferences(conn, user_id) or {}
         return {name: value for name, value in values.items() if name in names}
 
     def replace(
@@ -147,8 +147,9 @@ class Preferences:
 
     def answer(self, user_id: str, answers: Mapping[str, Any]) -> dict[str, Any]:
         """Store onboarding answers as preferences (only questions of the survey)."""
+        schema = self.schema()
         for name in answers:
-            if self.schema().field(name).question is None:
+            if schema.field(name).question is None:
                 raise InvalidInput(f"answers.{name}", "is not an onboarding question")
         return self._write(user_id, answers, changed_by="onboarding", merge=True)
 
@@ -182,7 +183,7 @@ class Preferences:
             checked = schema.check(values, catalog)  # raises before anything is written
             now = self._now()
             ensure_users(conn, [user_id], now=now)
-            before = store.preferences_for_update(conn, user_id) or {}
+            before = store.user_preferences(conn, user_id, lock=True) or {}
             after = dict(before) if merge else {}
             after.update(checked)
             for name, value in values.items():

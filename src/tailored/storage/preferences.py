@@ -34,10 +34,13 @@ def add_schema(
     )
 
 
-def preferences_for_update(conn: Connection, user_id: str) -> dict[str, Any] | None:
-    """The user's values (None: no such user), locked until the transaction ends."""
-    query = select(users.c.preferences).where(users.c.id == user_id).with_for_update()
-    found = conn.execute(query).scalar_one_or_none()
+def user_preferences(
+    conn: Connection, user_id: str, *, lock: bool = False
+) -> dict[str, Any] | None:
+    """The user's values (None: no such user); with `lock`, the row stays locked until
+    the transaction ends (a read-modify-write)."""
+    query = select(users.c.preferences).where(users.c.id == user_id)
+    found = conn.execute(query.with_for_update() if lock else query).scalar_one_or_none()
     return None if found is None else dict(found)
 
 
@@ -104,6 +107,6 @@ __all__ = [
     "catalog_values",
     "history",
     "latest_schema",
-    "preferences_for_update",
+    "user_preferences",
     "write_preferences",
 ]

@@ -27,15 +27,13 @@ class AnswerCache:
     >>> cache = AnswerCache(1, created=0.0)
     >>> answer = RecommendationList((), personalized=False, source="trending")
     >>> cache.put("a", answer); cache.put("b", answer)
-    >>> cache.get("a"), cache.get("b") is answer, (cache.hits, cache.misses)
-    (None, True, (1, 1))
+    >>> cache.get("a"), cache.get("b") is answer
+    (None, True)
     """
 
     def __init__(self, size: int, *, created: float) -> None:
         self.size = size
         self.created = created
-        self.hits = 0
-        self.misses = 0  # counts, not exact under threads: for a glance at the hit rate
         self._answers: dict[Hashable, RecommendationList] = {}
         self._lock = threading.Lock()  # writers only: a dict read is atomic
 
@@ -43,12 +41,7 @@ class AnswerCache:
         return now - self.created < MAX_AGE_SECONDS
 
     def get(self, key: Hashable) -> RecommendationList | None:
-        found = self._answers.get(key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
-        return found
+        return self._answers.get(key)
 
     def put(self, key: Hashable, answer: RecommendationList) -> None:
         if self.size == 0:

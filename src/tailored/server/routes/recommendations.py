@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Annotated, TypedDict
+from typing import Annotated, Literal, TypedDict
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tailored.domain.recommendations import Filters, RecommendationList
+from tailored.engine import Engine
 from tailored.server.auth import EngineDep, Serve
 from tailored.server.query import attribute_filters
 from tailored.server.recommendation_schemas import (
@@ -80,8 +81,7 @@ Scoring = Annotated[anyio.CapacityLimiter, Depends(_scoring)]
 async def _answer(
     limiter: anyio.CapacityLimiter, work: Callable[[], RecommendationList]
 ) -> Response:
-    answer = await anyio.to_thread.run_sync(work, limiter=limiter)
-    return Response(answer_json(answer), media_type="application/json")
+    return _json(await anyio.to_thread.run_sync(work, limiter=limiter))
 
 
 @router.get(
@@ -128,11 +128,7 @@ async def similar(
     query: Listing,
     user_id: ForUser = None,
 ) -> Response:
-    remembered = engine.recommendations.remembered
-    if user_id is None and (found := remembered("similar", item_id, **query)):
-        return Response(answer_json(found), media_type="application/json")
-    work = partial(engine.recommendations.similar, item_id, user_id=user_id, **query)
-    return await _answer(scoring, work)
+    return await _related("similar", item_id, engine, scoring, query, user_id)
 
 
 @router.get(
@@ -148,11 +144,28 @@ async def bought_together(
     query: Listing,
     user_id: ForUser = None,
 ) -> Response:
-    remembered = engine.recommendations.remembered
-    if user_id is None and (found := remembered("bought_together", item_id, **query)):
-        return Response(answer_json(found), media_type="application/json")
-    work = partial(engine.recommendations.bought_together, item_id, user_id=user_id, **query)
-    return await _answer(scoring, work)
+    return await _related("bought_together", item_id, engine, scoring, query, user_id)
+
+
+async def _related(
+    role: Literal["similar", "bought_together"],
+    item_id: str,
+    engine: Engine,
+    scoring: anyio.CapacityLimiter,
+    query: ListOptions,
+    user_id: str | None,
+) -> Response:
+    """An item page's list: straight from memory when it is there (no I/O, so no
+    thread hop), else worked out in a scoring thread."""
+    service = engine.recommendations
+    if user_id is None and (found := service.remembered(role, item_id, **query)):
+        return _json(found)
+    find = service.similar if role == "similar" else service.bought_together
+    return await _answer(scoring, partial(find, item_id, user_id=user_id, **query))
+
+
+def _json(answer: RecommendationList) -> Response:
+    return Response(answer_json(answer), media_type="application/json")
 
 
 __all__ = ["router"]
