@@ -50,12 +50,24 @@ class OrderLine(InCatalog):
         return None if price is None else round(price * self.quantity, 2)
 
 
-def _total(lines: Sequence[OrderLine]) -> float:
-    return round(sum(line.line_total or 0.0 for line in lines), 2)
+class PricedLines:
+    """What a set of order lines costs at today's catalog prices (lines without a price
+    count nothing; `fully_priced` says whether any did)."""
+
+    __slots__ = ()
+    lines: tuple[OrderLine, ...]
+
+    @property
+    def total(self) -> float:
+        return round(sum(line.line_total or 0.0 for line in self.lines), 2)
+
+    @property
+    def fully_priced(self) -> bool:
+        return all(line.unit_price is not None for line in self.lines)
 
 
 @dataclass(frozen=True, slots=True)
-class SavedOrder:
+class SavedOrder(PricedLines):
     """A named order ("my usual coffee") with its lines in the order given."""
 
     id: int
@@ -65,18 +77,9 @@ class SavedOrder:
     created_at: datetime | None = None
     updated_at: datetime | None = None
 
-    @property
-    def total(self) -> float:
-        """The sum of the priced lines at today's catalog prices."""
-        return _total(self.lines)
-
-    @property
-    def fully_priced(self) -> bool:
-        return all(line.unit_price is not None for line in self.lines)
-
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class Receipt(PricedLines):
     """A saved order placed again: one purchase event per line (`recorded`; `duplicates`
     counts lines already recorded by an earlier call with the same `order_id`).
 
@@ -91,14 +94,6 @@ class Receipt:
     lines: tuple[OrderLine, ...]
     recorded: int
     duplicates: int = 0
-
-    @property
-    def total(self) -> float:
-        return _total(self.lines)
-
-    @property
-    def fully_priced(self) -> bool:
-        return all(line.unit_price is not None for line in self.lines)
 
 
 def check_lines(lines: object) -> list[tuple[str, int]]:
