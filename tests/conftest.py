@@ -1,7 +1,8 @@
 """Shared fixtures: every engine/API test runs on SQLite and on PostgreSQL.
 
 See `tailored.testing.databases` for where PostgreSQL comes from; without a reachable
-server its tests are skipped with the reason, except under CI=true, where they fail.
+server its tests are skipped with the reason, except under TAILORED_REQUIRE_POSTGRES=1
+(set by `.ci/run`), where they fail.
 `pytest --backend sqlite` runs only the SQLite half.
 """
 

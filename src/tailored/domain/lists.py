@@ -17,7 +17,6 @@ when read, it carries the catalog's current item, or None once the item was dele
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,23 +32,6 @@ MAX_TEXT = 1000  # notes and descriptions
 MAX_ENTRIES = 1000  # items in one list
 MAX_LISTS = 200  # lists of one user, favorites included
 SHARED_PATH = "/v1/shared-lists/{token}"
-
-# The same rule as ids sent in rows (engine.inputs.ID_PATTERN): ids travel in URL paths.
-_IDENTIFIER = re.compile(r"^[^/\x00-\x1f\x7f]{1,256}$")
-
-
-def check_identifier(field: str, value: object) -> str:
-    """A caller's id (user, item, order reference), trimmed as ids in rows are: 1-256
-    characters, no '/' or control characters.
-
-    >>> check_identifier("id", "a/b")
-    Traceback (most recent call last):
-    tailored.errors.InvalidInput: id: must be 1-256 characters without '/' or control characters
-    """
-    text = value.strip() if isinstance(value, str) else ""
-    if not _IDENTIFIER.match(text):
-        raise InvalidInput(field, "must be 1-256 characters without '/' or control characters")
-    return text
 
 
 def is_record_id(value: object) -> bool:
@@ -202,7 +184,6 @@ __all__ = [
     "SavedEntry",
     "SavedList",
     "ShareLink",
-    "check_identifier",
     "check_text",
     "free_name",
     "is_record_id",

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from tailored.domain.catalog import InCatalog, Item
-from tailored.domain.lists import check_identifier
+from tailored.domain.identifiers import check_identifier
 from tailored.errors import InvalidInput
 
 MAX_LINES = 200

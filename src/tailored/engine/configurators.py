@@ -6,7 +6,6 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import json
-import re
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ from tailored.domain.configurator_analytics import ConfiguratorAnalytics, summar
 from tailored.domain.configurator_definition import template_from_dict, template_to_dict
 from tailored.domain.configurator_rules import validate
 from tailored.domain.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.events import Events
@@ -29,7 +29,6 @@ from tailored.storage.database import Database
 
 EXAMPLES = ("sneaker", "coffee", "subscription")
 # Same rule as every id in a URL path: no '/' and no control characters.
-USER_ID = re.compile(r"^[^/\x00-\x1f\x7f]{1,256}$")
 _CACHED_VERSIONS = 512
 # Numbers past the columns' range cannot name a stored row (and would fail to bind).
 _MAX_ID, _MAX_VERSION = 2**63, 2**31
@@ -159,7 +158,7 @@ class Configurators:
     ) -> SavedDesign:
         """Save a user's design with its price; a design that breaks any rule is refused
         with `InvalidDesign` (a 422 naming every rule) and nothing is written."""
-        user_id = _check_user(user_id)
+        user_id = check_identifier("user_id", user_id)
         name = _check_name(name)
         result = self.validate(template_id, choices)
         if not result.valid:
@@ -237,10 +236,8 @@ class Configurators:
         the template's catalog item (the template id when it names none), value = price,
         with the design in the context. `order_id` makes a retry record one purchase.
         A design the current template version no longer allows is refused, naming why."""
-        if order_id is not None and not USER_ID.match(order_id):
-            raise InvalidInput(
-                "order_id", "must be 1-256 characters without '/' or control characters"
-            )
+        if order_id is not None:
+            order_id = check_identifier("order_id", order_id)
         design = self.get_design(user_id, design_id)
         if not design.valid_now:
             raise InvalidDesign(
@@ -303,12 +300,6 @@ def example(name: str) -> dict[str, Any]:
     files = resources.files("tailored.engine").joinpath("configurator_examples")
     loaded: dict[str, Any] = json.loads(files.joinpath(f"{name}.json").read_text("utf-8"))
     return loaded
-
-
-def _check_user(user_id: str) -> str:
-    if not isinstance(user_id, str) or not USER_ID.match(user_id.strip()):
-        raise InvalidInput("user_id", "must be 1-256 characters without '/' or control characters")
-    return user_id.strip()
 
 
 def _check_name(name: str) -> str:

@@ -23,19 +23,18 @@ from pydantic import (
     ValidationError,
 )
 
+from tailored.domain.identifiers import ID_PATTERN, ID_PROBLEM, MAX_ID_LENGTH
 from tailored.domain.results import Rejection
 
-# Ids travel in URL paths (/v1/items/{id}): a "/" or a control character would make a
-# record that GET and DELETE cannot address. Checked by pydantic's own (Rust) regex, as
+# The id rule of `tailored.domain.identifiers`, checked by pydantic's own (Rust) regex as
 # are the other constraints: a Python validator per field costs more than the rest of
 # the row's validation.
-ID_PATTERN = r"^[^/\x00-\x1f\x7f]+$"
-ID_PROBLEM = "must not contain '/' or control characters"
-
 Identifier = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=256, pattern=ID_PATTERN),
-    Field(description="The caller's own id (1-256 characters, no '/')."),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN
+    ),
+    Field(description="The caller's own id (1-256 characters, no '/', not '.' or '..')."),
 ]
 
 

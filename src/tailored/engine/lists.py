@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from tailored.domain.events import Event
+from tailored.domain.identifiers import check_identifier
 from tailored.domain.lists import (
     FAVORITES_NAME,
     MAX_ENTRIES,
@@ -21,7 +22,6 @@ from tailored.domain.lists import (
     SavedEntry,
     SavedList,
     ShareLink,
-    check_identifier,
     check_text,
     is_record_id,
     placed,

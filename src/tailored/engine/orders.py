@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from tailored.domain.lists import MAX_NAME, check_identifier, check_text, is_record_id
+from tailored.domain.identifiers import check_identifier
+from tailored.domain.lists import MAX_NAME, check_text, is_record_id
 from tailored.domain.orders import (
     MAX_ORDERS,
     LineIn,

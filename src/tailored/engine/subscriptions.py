@@ -13,7 +13,8 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from tailored.domain.catalog import Item
-from tailored.domain.lists import check_identifier, is_record_id
+from tailored.domain.identifiers import check_identifier
+from tailored.domain.lists import is_record_id
 from tailored.domain.results import Page
 from tailored.domain.subscriptions import (
     MAX_SUBSCRIPTIONS,

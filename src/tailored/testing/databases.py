@@ -2,8 +2,10 @@
 
 PostgreSQL comes from TAILORED_TEST_POSTGRES_URL (default: the local server, database
 `test`); each fresh database is a new schema, dropped on exit. `require_postgres` skips a
-test when the server cannot be reached, except under CI=true, where it fails: CI must
-never pass without having run the PostgreSQL half.
+test when the server cannot be reached, except when TAILORED_REQUIRE_POSTGRES is set (to
+anything but "" or "0"; `.ci/run` sets it), where it fails: CI must never pass without
+having run the PostgreSQL half. A variable of our own, not `CI`, whose spellings vary
+(`CI=1`, `CI=yes`) between CI systems.
 """
 
 from __future__ import annotations
@@ -42,15 +44,24 @@ def check_postgres() -> str:
     return url
 
 
+REQUIRE_POSTGRES = "TAILORED_REQUIRE_POSTGRES"
+
+
+def postgres_required() -> bool:
+    """Whether a missing PostgreSQL must fail the tests instead of skipping them."""
+    return os.environ.get(REQUIRE_POSTGRES, "").strip() not in ("", "0")
+
+
 def require_postgres() -> str:
-    """For tests: the server URL, else skip (or fail under CI=true) with the reason."""
+    """For tests: the server URL, else skip (or fail, when required) with the reason."""
     import pytest
 
     try:
         return check_postgres()
     except PostgresUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{error} (CI=true: PostgreSQL tests must run)", pytrace=False)
+        if postgres_required():
+            pytest.fail(f"{error} ({REQUIRE_POSTGRES} is set: PostgreSQL tests must run)",
+                        pytrace=False)  # fmt: skip
         pytest.skip(str(error))
     raise AssertionError("unreachable")
 
