@@ -15,6 +15,7 @@ from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
 from tailored.engine.lists import Lists
 from tailored.engine.orders import Orders
+from tailored.engine.preference_schemas import PreferenceSchemas
 from tailored.engine.preferences import Preferences
 from tailored.engine.profiles import Consents, Users
 from tailored.engine.recommend import Recommendations
@@ -66,19 +67,19 @@ class Engine:
             event_weights=settings.event_weights,
             half_life_days=settings.interaction_half_life_days,
         )
-        self.recommendations = Recommendations(
-            db,
-            settings,
-            now=clock,
-            active=self.training.active,
-            schema=lambda: self.preferences.schema(),
-        )
-        self.preferences = Preferences(
+        # Wired in dependency order: both services read the schema from one component,
+        # and preferences asks recommendations which catalog values are popular.
+        schemas = PreferenceSchemas(
             db,
             now=clock,
             schema_file=settings.preference_schema_file,
-            popularity=self.recommendations.popular_values,
             cache_seconds=settings.serving_refresh_seconds,
+        )
+        self.recommendations = Recommendations(
+            db, settings, schemas, now=clock, active=self.training.active
+        )
+        self.preferences = Preferences(
+            db, schemas, now=clock, popularity=self.recommendations.popular_values
         )
         self.jobs = Jobs(db, self.training, now=clock)
         self.configurators = Configurators(db, self.events, now=clock)

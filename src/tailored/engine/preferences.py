@@ -9,10 +9,8 @@ most (`onboarding`, `answer`). What users choose feeds the recommendation chain:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from tailored.domain.preferences import (
@@ -21,10 +19,9 @@ from tailored.domain.preferences import (
     PreferenceSchema,
     Question,
     changes,
-    default_schema,
 )
-from tailored.engine.preference_inputs import parse_schema, read_schema_file, schema_document
-from tailored.errors import Conflict, InvalidInput
+from tailored.engine.preference_schemas import PreferenceSchemas
+from tailored.errors import InvalidInput
 from tailored.storage import preferences as store
 from tailored.storage.database import Database
 from tailored.storage.users import ensure_users
@@ -50,55 +47,28 @@ class Preferences:
     def __init__(
         self,
         db: Database,
+        schemas: PreferenceSchemas,
         *,
         now: Callable[[], datetime],
-        schema_file: Path | None,
         popularity: Popularity,
-        cache_seconds: float = 0.0,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
+        self._schemas = schemas
         self._now = now
-        self._file = schema_file
         self._popularity = popularity
-        self._cache_seconds = cache_seconds  # every request reads the schema: keep it
-        self._clock = clock
-        self._cached: tuple[float, PreferenceSchema] | None = None
-        if schema_file is not None:
-            parse_schema(read_schema_file(schema_file))  # a bad file stops start-up
 
     # --- the schema ------------------------------------------------------------------
 
     def schema(self) -> PreferenceSchema:
-        """The fields in force: the file's, else the latest set, else the defaults
-        (re-read at most every `cache_seconds`, and at once after `set_schema`)."""
-        cached = self._cached
-        if cached is not None and self._clock() - cached[0] < self._cache_seconds:
-            return cached[1]
-        if self._file is not None:
-            schema = parse_schema(read_schema_file(self._file))
-        else:
-            with self._db.reading() as conn:
-                fields = store.latest_schema(conn)
-            schema = default_schema() if fields is None else parse_schema(fields)
-        self._cached = (self._clock(), schema)
-        return schema
+        """The fields in force: the file's, else the latest set, else the defaults."""
+        return self._schemas.get()
 
     def set_schema(
         self, fields: Sequence[Mapping[str, Any]], *, changed_by: str
     ) -> PreferenceSchema:
         """Replace the fields. Values stored for fields that are gone stay in the
         database (the history keeps them) but are no longer shown or used."""
-        if self._file is not None:
-            raise Conflict(
-                f"the preference schema comes from {self._file} "
-                "(TAILORED_PREFERENCE_SCHEMA_FILE): change that file instead"
-            )
-        schema = parse_schema(fields)
-        with self._db.writing() as conn:
-            store.add_schema(conn, schema_document(schema), created_by=changed_by, now=self._now())
-        self._cached = None
-        return schema
+        return self._schemas.set(fields, changed_by=changed_by)
 
     # --- the preference center -----------------------------------------------------------
 

@@ -51,6 +51,7 @@ class Database:
         self.backend: Backend = backend  # type: ignore[assignment]
         self.url = parsed
         self.engine = self._create(url, sqlite_synchronous, busy_timeout)
+        self._open = threading.local()
         self._write_lock: AbstractContextManager[object] = (
             threading.Lock() if backend == "sqlite" else contextlib.nullcontext()
         )
@@ -112,7 +113,12 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read transaction (a consistent snapshot)."""
-        with _transient_errors_as_unavailable(), self.engine.connect() as conn, conn.begin():
+        with (
+            self._one_transaction_per_thread(),
+            _transient_errors_as_unavailable(),
+            self.engine.connect() as conn,
+            conn.begin(),
+        ):
             yield conn
 
     @contextmanager
@@ -122,12 +128,30 @@ class Database:
         # far faster than letting them poll the file lock (busy_timeout sleeps in steps of
         # up to 100 ms); other processes still wait through busy_timeout.
         with (
+            self._one_transaction_per_thread(),
             _transient_errors_as_unavailable(),
             self._write_lock,
             self.engine.connect().execution_options(**{_WRITE: True}) as conn,
             conn.begin(),
         ):
             yield conn
+
+    @contextmanager
+    def _one_transaction_per_thread(self) -> Iterator[None]:
+        """Refuse a transaction opened inside another on the same thread: it would hold a
+        second pooled connection (and deadlock against the first for a write), and SQLite
+        in memory, with its one connection, fails on the nested BEGIN. Services read what
+        they need from other services before opening their own transaction."""
+        if getattr(self._open, "transaction", False):
+            raise RuntimeError(
+                "a transaction was opened inside another on the same thread: read what is "
+                "needed before opening it (one transaction at a time per request)"
+            )
+        self._open.transaction = True
+        try:
+            yield
+        finally:
+            self._open.transaction = False
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -22,7 +22,7 @@ from tailored.config import PlacementSettings, Settings
 from tailored.data import Histories, Interactions, Vocabulary
 from tailored.domain.models import ModelVersion
 from tailored.domain.preference_effects import preference_boosts, preference_filters
-from tailored.domain.preferences import PreferenceSchema, default_schema
+from tailored.domain.preferences import PreferenceSchema
 from tailored.domain.recommendations import (
     Boost,
     Context,
@@ -32,6 +32,7 @@ from tailored.domain.recommendations import (
     Strategy,
 )
 from tailored.engine.model_params import model_kind
+from tailored.engine.preference_schemas import PreferenceSchemas
 from tailored.engine.recommend import explain
 from tailored.engine.recommend.answer import Answer
 from tailored.engine.recommend.catalog_index import Mask
@@ -76,10 +77,10 @@ class Recommendations:
         self,
         db: Database,
         settings: Settings,
+        schemas: PreferenceSchemas,
         *,
         now: Callable[[], datetime],
         active: Callable[[str], ModelVersion | None],
-        schema: Callable[[], PreferenceSchema] = default_schema,
     ) -> None:
         roles: dict[str, str] = {
             "recommend": settings.recommend_model,
@@ -93,7 +94,7 @@ class Recommendations:
                 raise ConfigurationError(f"{role}_model: {error.problem}") from None
         self._db = db
         self._now = now
-        self._schema = schema
+        self._schemas = schemas
         self._settings = settings
         self._weights = dict(settings.event_weights)
         loader = StateLoader(
@@ -129,6 +130,7 @@ class Recommendations:
         now = context.time or self._now()
         facts = Context(facts=context.facts, time=now).derived()
         state = self._state.get()
+        schema = self._schemas.get()  # before the read transaction: it may read too
         request = ("user", n, placement, filters.key, context.key, tuple(sorted(facts.items())))
         user = store.UserState(granted=None, preferences={}, events=0, newest=None)
         rows: list[tuple[str, str, float]] = []
@@ -136,7 +138,7 @@ class Recommendations:
             _check_id("user_id", user_id)
             with self._db.reading() as conn:  # one round of reads per request
                 user = store.user_state(conn, user_id, "personalization")
-                key = self._answer_key(request, user_id, user)
+                key = self._answer_key(request, user_id, user, schema)
                 if (found := state.answers.get(key)) is not None:
                     return found
                 if self._may_personalize(user.granted) and user.events:
@@ -144,15 +146,19 @@ class Recommendations:
                         conn, user_id, list(self._weights), limit=self._settings.history_length
                     )
         else:
-            key = self._answer_key(request, None, user)
+            key = self._answer_key(request, None, user, schema)
             if (found := state.answers.get(key)) is not None:
                 return found
-        answer = self._rank(state, user, rows, n, placement, filters, context, now, facts)
+        answer = self._rank(state, schema, user, rows, n, placement, filters, context, now, facts)
         state.answers.put(key, answer)
         return answer
 
     def _answer_key(
-        self, request: tuple[object, ...], user_id: str | None, user: store.UserState
+        self,
+        request: tuple[object, ...],
+        user_id: str | None,
+        user: store.UserState,
+        schema: PreferenceSchema,
     ) -> Hashable:
         """Everything of the user's side an answer depends on; users in the same
         position (no consent, or no events yet, and the same preferences) share one.
@@ -162,12 +168,13 @@ class Recommendations:
         chosen: tuple[object, ...] = ()
         if user.preferences:
             values = orjson.dumps(user.preferences, option=orjson.OPT_SORT_KEYS)
-            chosen = (self._schema(), values)
+            chosen = (schema, values)
         return (request, user.granted, personal, chosen, history)
 
     def _rank(
         self,
         state: ServingState,
+        schema: PreferenceSchema,
         user: store.UserState,
         rows: Sequence[tuple[str, str, float]],
         n: int,
@@ -179,7 +186,6 @@ class Recommendations:
     ) -> RecommendationList:
         """The ranking chain, once the reads are done. What the user chose is a hard
         filter ('block', 'range') always, and a boost when personalizing."""
-        schema = self._schema()
         strategy = self._strategy(placement)
         allowed = state.catalog.mask(filters.merged(preference_filters(schema, user.preferences)))
         _hide(allowed, state, context.cart_items)  # already in the cart: never offered
@@ -386,9 +392,10 @@ class Recommendations:
         _check_id("item_id", item_id)
         if user_id is not None:
             _check_id("user_id", user_id)
+            schema = self._schemas.get()  # before the read transaction: it may read too
             with self._db.reading() as conn:
                 chosen = store.user_state(conn, user_id, "personalization").preferences
-            filters = filters.merged(preference_filters(self._schema(), chosen))
+            filters = filters.merged(preference_filters(schema, chosen))
         state = self._state.get()
         key = self._related_key(role, item_id, n, placement, filters)
         if (found := state.answers.get(key)) is not None:
