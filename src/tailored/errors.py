@@ -6,7 +6,8 @@ the tree to HTTP status codes in one place::
 
     TailoredError
     ├── InvalidInput          bad value from the caller               -> 422
-    │   └── PayloadTooLarge   a batch or body over the limit          -> 413
+    │   ├── PayloadTooLarge   a batch or body over the limit          -> 413
+    │   └── UnsupportedMediaType  a body that is not JSON             -> 415
     ├── NotFound              no such item, user, key, ...            -> 404
     ├── Conflict              the request clashes with stored state   -> 409
     ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
@@ -39,6 +40,10 @@ class InvalidInput(TailoredError):
 
 class PayloadTooLarge(InvalidInput):
     """A batch or request body exceeds a configured limit."""
+
+
+class UnsupportedMediaType(InvalidInput):
+    """A request body in a format the endpoint does not read (it reads JSON)."""
 
 
 class NotFound(TailoredError):
@@ -81,4 +86,5 @@ __all__ = [
     "PermissionDenied",
     "TailoredError",
     "Unavailable",
+    "UnsupportedMediaType",
 ]

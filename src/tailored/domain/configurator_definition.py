@@ -45,13 +45,13 @@ from tailored.domain.configurator import (
     TextInput,
 )
 from tailored.domain.configurator_fields import Fields, money, unique
+from tailored.domain.identifiers import check_identifier
 from tailored.errors import InvalidInput
 from tailored.types import JSONObject, JSONScalar
 
 CONSTRAINT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$")
 # The body of one character class: no unescaped brackets, so it cannot become more.
 CHARACTER_CLASS = re.compile(r"^(?:\\.|[^\\\[\]])*$")
-ITEM_ID = re.compile(r"^[^/\x00-\x1f\x7f]+$")
 MAX_GROUPS, MAX_CHOICES, MAX_CONSTRAINTS, MAX_TEXT = 200, 500, 2000, 10_000
 
 
@@ -71,8 +71,8 @@ def template_from_dict(data: Mapping[str, Any], *, template_id: str | None = Non
         raise InvalidInput("groups", "needs at least one option group")
     unique([(f"groups[{i}].id", g.id) for i, g in enumerate(groups)], "in this template")
     item_id = top.text("item_id", "", limit=256)
-    if item_id and not ITEM_ID.match(item_id):
-        raise InvalidInput("item_id", "must not contain '/' or control characters")
+    if item_id:
+        item_id = check_identifier("item_id", item_id)
     currency = top.text("currency", "EUR", limit=8).strip()
     if not currency:
         raise InvalidInput("currency", "must be a currency code, e.g. EUR")

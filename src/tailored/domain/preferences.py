@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from tailored.domain.json_values import check_text
 from tailored.errors import InvalidInput
 
 FieldKind = Literal["choice", "choices", "range", "number", "text", "boolean"]
@@ -86,7 +87,7 @@ class PreferenceField:
                     raise InvalidInput(where, "must be a text")
                 if len(value) > self.max_length:
                     raise InvalidInput(where, f"at most {self.max_length} characters")
-                return value
+                return check_text(where, value)
             case "boolean":
                 if not isinstance(value, bool):
                     raise InvalidInput(where, "must be true or false")
@@ -107,7 +108,10 @@ class PreferenceField:
     def _number(self, where: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InvalidInput(where, "must be a number")
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer past what a float holds
+            number = math.inf
         if not math.isfinite(number):
             raise InvalidInput(where, "must be a finite number")
         if self.minimum is not None and number < self.minimum:

@@ -105,8 +105,10 @@ def check_subscription(kind: object, threshold: object) -> tuple[SubscriptionKin
             raise InvalidInput("threshold", "is required for price_below: the price to wait for")
         if isinstance(threshold, bool) or not isinstance(threshold, int | float):
             raise InvalidInput("threshold", "must be a number")
-        if not math.isfinite(threshold) or threshold <= 0:
-            raise InvalidInput("threshold", "must be a positive number")
+        # An integer past 64 bits is no price (and math.isfinite cannot take it).
+        big = isinstance(threshold, int) and threshold >= 2**63
+        if threshold <= 0 or big or not math.isfinite(threshold):
+            raise InvalidInput("threshold", "must be a positive, finite number")
         return "price_below", float(threshold)
     raise InvalidInput("kind", f"must be one of {', '.join(SUBSCRIPTION_KINDS)}")
 

@@ -20,7 +20,7 @@ from tailored.domain.configurator_rules import validate
 from tailored.domain.designs import Reorder, SavedDesign, TemplateVersion
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
-from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.events import Events
 from tailored.errors import InvalidInput, NotFound
 from tailored.storage import configurators as store
@@ -194,15 +194,13 @@ class Configurators:
         """A user's designs, newest first, each priced again against the current version
         of its template."""
         check_limit(limit)
-        before = decode_cursor(cursor)
-        if before is not None and not (before.isdigit() and int(before) < _MAX_ID):
-            raise InvalidInput("cursor", "is not a cursor returned by this listing")
+        before = decode_number_cursor(cursor)
         with self._db.reading() as conn:
             found = store.list_designs(
                 conn,
                 user_id,
                 template_id=template_id,
-                before=int(before) if before is not None else None,
+                before=before,
                 limit=limit + 1,
             )
         more = len(found) > limit

@@ -15,8 +15,8 @@ from tailored.domain.events import (
     check_event_type_name,
 )
 from tailored.domain.results import BatchResult, Page, Rejection
-from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
-from tailored.engine.inputs import EventIn, as_utc, validate_rows
+from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
+from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_rows
 from tailored.errors import Conflict, InvalidInput, PayloadTooLarge
 from tailored.storage import events as store
 from tailored.storage import users as user_store
@@ -187,18 +187,16 @@ class Events:
     ) -> Page[Event]:
         """Events matching every filter given, newest first by default."""
         check_limit(limit, maximum=10_000)
-        after = decode_cursor(cursor)
-        if after is not None and not after.isdigit():
-            raise InvalidInput("cursor", "is not a cursor returned by this listing")
+        after = decode_number_cursor(cursor)
         with self._db.reading() as conn:
             found = store.query_events(
                 conn,
                 user_id=user_id,
                 item_id=item_id,
                 types=types,
-                since=as_utc(since) if since else None,
-                until=as_utc(until) if until else None,
-                after_seq=int(after) if after is not None else None,
+                since=utc_or_invalid("since", since) if since else None,
+                until=utc_or_invalid("until", until) if until else None,
+                after_seq=after,
                 limit=limit + 1,
                 newest_first=newest_first,
             )

@@ -12,19 +12,24 @@ which validates them here, row by row, so one bad row never sinks the rest of a 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import ErrorDetails
 
 from tailored.domain.identifiers import ID_PATTERN, ID_PROBLEM, MAX_ID_LENGTH
+from tailored.domain.json_values import json_problem, text_problem
 from tailored.domain.results import Rejection
+from tailored.errors import InvalidInput
 
 # The id rule of `tailored.domain.identifiers`, checked by pydantic's own (Rust) regex as
 # are the other constraints: a Python validator per field costs more than the rest of
@@ -36,6 +41,45 @@ Identifier = Annotated[
     ),
     Field(description="The caller's own id (1-256 characters, no '/', not '.' or '..')."),
 ]
+
+
+class ValueProblem(ValueError):
+    """A value that breaks a rule of `tailored.domain.json_values`, at `path` inside the
+    field being validated (pydantic reports the field; `field_and_reason` joins them)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path = path
+        self.reason = reason
+
+
+def _storable_json(value: dict[str, Any]) -> dict[str, Any]:
+    found = json_problem(value)
+    if found is not None:
+        raise ValueProblem(*found)
+    return value
+
+
+def _storable_text(value: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise ValueProblem("", problem)
+    return value
+
+
+def _to_utc(moment: datetime) -> datetime:
+    try:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        return utc_or_invalid("", moment)
+    except InvalidInput as error:
+        raise ValueProblem("", error.problem) from None
+
+
+JSONMap = Annotated[dict[str, Any], AfterValidator(_storable_json)]
+"""A free-form JSON object whose values every backend stores exactly (see json_values)."""
+Text = Annotated[str, AfterValidator(_storable_text)]
+"""Text without NUL characters or lone surrogates."""
+UTCDateTime = Annotated[datetime, AfterValidator(_to_utc)]
+"""A moment, converted to UTC (naive values are taken to be UTC already)."""
 
 
 class _Input(BaseModel):
@@ -52,15 +96,15 @@ class EventIn(_Input):
     )
     user_id: Identifier
     item_id: Identifier | None = None
-    type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    type: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     value: float | None = Field(
         None, allow_inf_nan=False, description="Rating, quantity or amount, by type."
     )
-    context: dict[str, Any] = Field(
+    context: JSONMap = Field(
         default_factory=dict,
         description="Free-form context: session, device, location, placement, variant, ...",
     )
-    timestamp: datetime | None = Field(
+    timestamp: UTCDateTime | None = Field(
         None, description="When it happened (ISO-8601 or unix seconds); now when omitted."
     )
 
@@ -69,12 +113,12 @@ class ItemIn(_Input):
     """One catalog item as the business sends it (an upsert replaces the whole item)."""
 
     id: Identifier
-    title: Annotated[str, StringConstraints(max_length=1000)] = ""
-    description: Annotated[str, StringConstraints(max_length=100_000)] = ""
+    title: Annotated[Text, StringConstraints(max_length=1000)] = ""
+    description: Annotated[Text, StringConstraints(max_length=100_000)] = ""
     categories: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+        Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
     ] = Field(default_factory=list, max_length=100)
-    attributes: dict[str, Any] = Field(
+    attributes: JSONMap = Field(
         default_factory=dict, description="brand, price, size, colour, ... (JSON values)"
     )
     available: bool = True
@@ -84,7 +128,7 @@ class UserIn(_Input):
     """A user's traits as the business sends them."""
 
     id: Identifier
-    traits: dict[str, Any] = Field(default_factory=dict)
+    traits: JSONMap = Field(default_factory=dict)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -96,19 +140,47 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def utc_or_invalid(field: str, moment: datetime) -> datetime:
+    """`moment` in UTC, or `InvalidInput` naming `field` when it falls outside years 1-9999
+    there."""
+    try:
+        return as_utc(moment)
+    except OverflowError:
+        raise InvalidInput(field, "is out of range once converted to UTC (years 1-9999)") from None
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """A row of a batch that could not be read as JSON on its own (e.g. nested deeper
+    than any parser goes): rejected with `reason`, while the rest of the batch goes on."""
+
+    reason: str
+
+
 M = TypeVar("M", bound=BaseModel)
+
+
+def field_and_reason(error: ErrorDetails) -> tuple[str, str]:
+    """A pydantic error as (dotted path of the field at fault, reason a person reads)."""
+    parts = [str(part) for part in error["loc"]]
+    reason = error["msg"]
+    problem = error.get("ctx", {}).get("error")
+    if isinstance(problem, ValueProblem):
+        parts += [problem.path] if problem.path else []
+        reason = problem.reason
+    elif error["type"] == "string_pattern_mismatch":  # only ids have a pattern
+        reason = ID_PROBLEM
+    return ".".join(parts), reason
 
 
 def rejection_from(index: int, error: ValidationError) -> Rejection:
     """The first problem of a row, with the field as a dotted path."""
-    first = error.errors(include_url=False)[0]
-    field = ".".join(str(part) for part in first["loc"])
-    reason = ID_PROBLEM if first["type"] == "string_pattern_mismatch" else first["msg"]
+    field, reason = field_and_reason(error.errors(include_url=False)[0])
     return Rejection(index=index, field=field, reason=reason)
 
 
 def validate_rows(
-    model: type[M], rows: Iterable[Mapping[str, Any] | M]
+    model: type[M], rows: Iterable[Mapping[str, Any] | M | UnreadableRow]
 ) -> tuple[list[tuple[int, M]], list[Rejection]]:
     """Validate each row on its own; return (index, model) for good rows and rejections."""
     good: list[tuple[int, M]] = []
@@ -116,6 +188,9 @@ def validate_rows(
     for index, row in enumerate(rows):
         if isinstance(row, model):
             good.append((index, row))
+            continue
+        if isinstance(row, UnreadableRow):
+            rejected.append(Rejection(index, "", row.reason))
             continue
         if not isinstance(row, Mapping):
             rejected.append(
@@ -129,4 +204,19 @@ def validate_rows(
     return good, rejected
 
 
-__all__ = ["EventIn", "ItemIn", "UserIn", "as_utc", "rejection_from", "validate_rows"]
+__all__ = [
+    "EventIn",
+    "Identifier",
+    "ItemIn",
+    "JSONMap",
+    "Text",
+    "UTCDateTime",
+    "UnreadableRow",
+    "UserIn",
+    "ValueProblem",
+    "as_utc",
+    "field_and_reason",
+    "rejection_from",
+    "utc_or_invalid",
+    "validate_rows",
+]

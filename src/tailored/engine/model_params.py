@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from tailored.domain.json_values import check_json
 from tailored.errors import InvalidInput
 from tailored.models import MODELS, Recommender
 
@@ -36,8 +37,13 @@ def checked_params(model: str, params: Mapping[str, Any]) -> dict[str, Any]:
     Traceback (most recent call last):
     ...
     tailored.errors.InvalidInput: params.l2: must be float (Input should be a valid number)
+    >>> checked_params("ease", {"l2": float("nan")})
+    Traceback (most recent call last):
+    ...
+    tailored.errors.InvalidInput: params.l2: must be a finite number (not NaN or Infinity)
     """
     hints = _hints(model_kind(model))
+    check_json("params", dict(params))  # finite numbers, 64-bit integers
     checked: dict[str, Any] = {}
     for name, value in params.items():
         if name not in hints:

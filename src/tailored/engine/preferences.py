@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tailored.domain.identifiers import check_identifier
 from tailored.domain.preferences import (
     PreferenceChange,
     PreferenceField,
@@ -137,8 +138,7 @@ class Preferences:
     def _write(
         self, user_id: str, values: Mapping[str, Any], *, changed_by: str, merge: bool
     ) -> dict[str, Any]:
-        if not user_id or len(user_id) > 256:
-            raise InvalidInput("user_id", "must be a text of 1 to 256 characters")
+        user_id = check_identifier("user_id", user_id)
         if not isinstance(values, Mapping):
             raise InvalidInput("preferences", "must be an object of field: value")
         schema = self.schema()

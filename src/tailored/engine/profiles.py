@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from tailored.domain.identifiers import check_identifier
+from tailored.domain.json_values import check_text
 from tailored.domain.profiles import (
     Consent,
     MergeResult,
@@ -115,6 +117,8 @@ class Users:
         notifications, and the preferences and consents the known user has not set move
         over, the anonymous profile goes, and later events sent with the anonymous id are
         attributed to the known user."""
+        user_id = check_identifier("user_id", user_id)
+        anonymous_id = check_identifier("anonymous_id", anonymous_id)
         if user_id == anonymous_id:
             raise InvalidInput("anonymous_id", "must differ from the user id it merges into")
         now = self._now()
@@ -171,6 +175,7 @@ class Consents:
         self, user_id: str, decisions: Mapping[str, bool], *, source: str = "api"
     ) -> list[Consent]:
         """Grant (True) or withdraw (False) consent per purpose; returns all current ones."""
+        user_id = check_identifier("user_id", user_id)
         if not decisions:
             raise InvalidInput("consents", "give at least one purpose, e.g. {'analytics': true}")
         for purpose, granted in decisions.items():
@@ -183,6 +188,7 @@ class Consents:
                 raise InvalidInput(f"consents.{purpose}", "must be true or false")
         if not isinstance(source, str) or len(source) > 256:
             raise InvalidInput("source", "must be a text of at most 256 characters")
+        check_text("source", source)
         now = self._now()
         with self._db.writing() as conn:
             store.ensure_users(conn, [user_id], now=now)

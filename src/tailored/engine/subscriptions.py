@@ -24,7 +24,7 @@ from tailored.domain.subscriptions import (
     check_subscription,
     firing,
 )
-from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.errors import Conflict, InvalidInput, NotFound
 from tailored.storage import items as item_store
 from tailored.storage import notifications as note_store
@@ -96,7 +96,7 @@ class Subscriptions:
     ) -> Page[Notification]:
         """The user's notifications, newest first; `unread=True` leaves out read ones."""
         check_limit(limit)
-        before = _id_cursor(cursor)
+        before = decode_number_cursor(cursor)
         with self._db.reading() as conn:
             found = note_store.for_user(
                 conn, user_id, unread=unread, before=before, limit=limit + 1
@@ -122,7 +122,7 @@ class Subscriptions:
         """Undelivered notifications of every user, oldest first, for a delivery worker:
         send them, then `mark_delivered` their ids."""
         check_limit(limit)
-        after = _id_cursor(cursor)
+        after = decode_number_cursor(cursor)
         with self._db.reading() as conn:
             found = note_store.outbox(conn, after=after, limit=limit + 1)
         return _page(found, limit)
@@ -169,15 +169,6 @@ def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetim
     sent = [note for note in drafts if note.subscription_id in fired]
     note_store.insert_notifications(conn, sent, now=now)
     return len(sent)
-
-
-def _id_cursor(cursor: str | None) -> int | None:
-    key = decode_cursor(cursor)
-    if key is None:
-        return None
-    if not key.isdigit():
-        raise InvalidInput("cursor", "is not a cursor returned by this listing; omit it to start")
-    return int(key)
 
 
 def _page(found: Sequence[Notification], limit: int) -> Page[Notification]:

@@ -18,6 +18,7 @@ from tailored.engine.background import Background
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
+from tailored.server.input_checks import URLCheck
 from tailored.server.routes import (
     alerts,
     configurators,
@@ -65,6 +66,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         app.state.engine = engine
     errors.install(app)
     app.add_middleware(BodyLimit, limit=lambda: app.state.engine.settings.max_body_bytes)
+    app.add_middleware(URLCheck)  # outermost: before anything reads the path
     for router in (
         health.router,
         items.router,

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tailored.engine.inputs import field_and_reason
 from tailored.errors import (
     AuthenticationError,
     Conflict,
@@ -22,10 +23,12 @@ from tailored.errors import (
     PermissionDenied,
     TailoredError,
     Unavailable,
+    UnsupportedMediaType,
 )
 
 _STATUS: list[tuple[type[TailoredError], int, str]] = [
     (PayloadTooLarge, 413, "payload_too_large"),
+    (UnsupportedMediaType, 415, "unsupported_media_type"),
     (InvalidInput, 422, "invalid_input"),
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
@@ -72,13 +75,15 @@ def error_for(exc: TailoredError) -> JSONResponse:
 def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
-    first = errors[0] if errors else {"loc": (), "msg": "invalid request", "type": ""}
-    field = ".".join(str(part) for part in first["loc"])
+    if not errors:
+        return error_response(422, "invalid_input", "invalid request")
+    first = errors[0]
     if first.get("type") == "json_invalid":
         return error_response(
             400, "malformed_json", f"body is not valid JSON: {first['msg']}", "body"
         )
-    message = f"{field}: {first['msg']}" if field else str(first["msg"])
+    field, reason = field_and_reason(first)
+    message = f"{field}: {reason}" if field else reason
     return error_response(422, "invalid_input", message, field)
 
 

@@ -14,6 +14,7 @@ from tailored.domain.recommendations import (
     ReasonKind,
     RecommendationList,
 )
+from tailored.engine.inputs import Identifier
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 Scalar = str | int | float | bool
@@ -29,7 +30,7 @@ class FiltersIn(BaseModel):
     attributes: dict[Id, list[Scalar] | Scalar] = Field(
         {}, description='e.g. {"brand": ["Acme", "Zeta"], "size": 42}: any value per name'
     )
-    exclude_items: list[Id] = Field([], max_length=10_000)
+    exclude_items: list[Identifier] = Field([], max_length=10_000)
 
     def value(self) -> Filters:
         attributes = {
@@ -53,10 +54,10 @@ class ContextIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    session_items: list[Id] = Field(
+    session_items: list[Identifier] = Field(
         [], max_length=1000, description="items viewed in this session, oldest first"
     )
-    cart_items: list[Id] = Field([], max_length=1000, description="items in the cart now")
+    cart_items: list[Identifier] = Field([], max_length=1000, description="items in the cart now")
     device: Id | None = None
     location: Id | None = None
     time: AwareDatetime | None = Field(
@@ -83,7 +84,7 @@ class ContextIn(BaseModel):
 class RecommendationBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: Id | None = Field(None, description="omit for an anonymous session")
+    user_id: Identifier | None = Field(None, description="omit for an anonymous session")
     n: int = Field(10, ge=1, le=100)
     placement: Id | None = None
     filters: FiltersIn = FiltersIn()

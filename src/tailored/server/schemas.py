@@ -13,6 +13,7 @@ from tailored.domain.jobs import JobOrigin, JobStatus, TrainingJob
 from tailored.domain.models import ModelVersion
 from tailored.domain.profiles import ActivitySummary, Consent, MergeResult, UserProfile
 from tailored.domain.results import BatchResult
+from tailored.server.params import IdText
 
 
 class _Out(BaseModel):
@@ -123,7 +124,7 @@ class ConsentsBody(BaseModel):
 
 class MergeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    anonymous_id: str = Field(min_length=1, max_length=256)
+    anonymous_id: IdText = Field(description="the visitor's id, merged into this user")
 
 
 class MergeOut(_Out):

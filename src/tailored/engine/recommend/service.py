@@ -20,6 +20,7 @@ import orjson
 
 from tailored.config import PlacementSettings, Settings
 from tailored.data import Histories, Interactions, Vocabulary
+from tailored.domain.identifiers import check_identifier
 from tailored.domain.models import ModelVersion
 from tailored.domain.preference_effects import preference_boosts, preference_filters
 from tailored.domain.preferences import PreferenceSchema
@@ -493,8 +494,7 @@ def _check_n(n: int) -> None:
 
 
 def _check_id(field: str, value: str) -> None:
-    if not value or len(value) > 256:
-        raise InvalidInput(field, "must be a text of 1 to 256 characters")
+    check_identifier(field, value)
 
 
 __all__ = ["MAX_N", "Recommendations"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
+from tailored.server.input_checks import api_router
 from tailored.server.list_schemas import (
     DeliveredBody,
     DeliveredOut,
@@ -16,8 +17,9 @@ from tailored.server.list_schemas import (
     SubscriptionBody,
     SubscriptionOut,
 )
+from tailored.server.params import RecordId, UserId
 
-router = APIRouter(tags=["alerts"])
+router = api_router(tags=["alerts"])
 USER = "/v1/users/{user_id}"
 
 
@@ -29,7 +31,7 @@ USER = "/v1/users/{user_id}"
     summary="Alert the user when an item is back in stock or its price drops below X",
 )
 def subscribe(
-    user_id: str, body: SubscriptionBody, engine: EngineDep, _key: Ingest
+    user_id: UserId, body: SubscriptionBody, engine: EngineDep, _key: Ingest
 ) -> SubscriptionOut:
     """An alert fires once, with the item write that meets it: one notification, then the
     alert is inactive. Subscribing again to the same item and kind re-arms it."""
@@ -41,7 +43,7 @@ def subscribe(
 
 @router.get(USER + "/subscriptions", response_model=list[SubscriptionOut])
 def list_subscriptions(
-    user_id: str, engine: EngineDep, _key: Serve, active: bool | None = None
+    user_id: UserId, engine: EngineDep, _key: Serve, active: bool | None = None
 ) -> list[SubscriptionOut]:
     """The user's alerts, oldest first (`active=true`: armed only, `false`: fired only)."""
     return [SubscriptionOut.of(s) for s in engine.subscriptions.list(user_id, active=active)]
@@ -49,7 +51,7 @@ def list_subscriptions(
 
 @router.delete(USER + "/subscriptions/{subscription_id}", status_code=204, response_class=Response)
 def delete_subscription(
-    user_id: str, subscription_id: int, engine: EngineDep, _key: Ingest
+    user_id: UserId, subscription_id: RecordId, engine: EngineDep, _key: Ingest
 ) -> Response:
     engine.subscriptions.delete(user_id, subscription_id)
     return Response(status_code=204)
@@ -61,7 +63,7 @@ def delete_subscription(
     summary="The user's notifications, newest first",
 )
 def list_notifications(
-    user_id: str,
+    user_id: UserId,
     engine: EngineDep,
     _key: Serve,
     unread: bool = False,
@@ -78,7 +80,7 @@ def list_notifications(
     summary="Mark a notification read",
 )
 def mark_read(
-    user_id: str, notification_id: int, engine: EngineDep, _key: Ingest
+    user_id: UserId, notification_id: RecordId, engine: EngineDep, _key: Ingest
 ) -> NotificationOut:
     return NotificationOut.of(engine.subscriptions.mark_read(user_id, notification_id))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from fastapi.responses import JSONResponse
 
 from tailored.domain.configurator import InvalidDesign
@@ -22,8 +22,10 @@ from tailored.server.configurator_schemas import (
     ValidationOut,
     ViolationOut,
 )
+from tailored.server.input_checks import api_router
+from tailored.server.params import ConfiguratorId, RecordId, UserId
 
-router = APIRouter(tags=["configurators"])
+router = api_router(tags=["configurators"])
 
 _REFUSED: dict[int | str, dict[str, Any]] = {
     422: {
@@ -52,7 +54,7 @@ def _refused(error: InvalidDesign) -> JSONResponse:
     summary="Define a configurator template, or change it (a change makes a new version)",
 )
 def put_configurator(
-    configurator_id: str, body: TemplateBody, engine: EngineDep, _key: Admin
+    configurator_id: ConfiguratorId, body: TemplateBody, engine: EngineDep, _key: Admin
 ) -> TemplateOut:
     defined = engine.configurators.define(body.definition(), template_id=configurator_id)
     return TemplateOut.of(defined)
@@ -73,7 +75,7 @@ def list_configurators(engine: EngineDep, _key: Serve) -> list[TemplateOut]:
     summary="A template: its groups, choices, constraints and prices, to render it",
 )
 def get_configurator(
-    configurator_id: str,
+    configurator_id: ConfiguratorId,
     engine: EngineDep,
     _key: Serve,
     version: Annotated[int | None, Query(ge=1, description="default: the current one")] = None,
@@ -89,7 +91,7 @@ def get_configurator(
     "breakdown, the resolved choices and attributes, and every violation by name.",
 )
 def validate_design(
-    configurator_id: str, body: ChoicesBody, engine: EngineDep, _key: Serve
+    configurator_id: ConfiguratorId, body: ChoicesBody, engine: EngineDep, _key: Serve
 ) -> ValidationOut:
     return ValidationOut.of(engine.configurators.validate(configurator_id, body.choices))
 
@@ -100,7 +102,7 @@ def validate_design(
     summary="Most picked choices per group and most frequent pairs, over saved designs",
 )
 def configurator_analytics(
-    configurator_id: str,
+    configurator_id: ConfiguratorId,
     engine: EngineDep,
     _key: Admin,
     pairs: Annotated[int, Query(ge=0, le=1000, description="how many top pairs")] = 20,
@@ -116,7 +118,7 @@ def configurator_analytics(
     summary="Save a design for a user (refused, naming every rule broken, when invalid)",
 )
 def save_design(
-    user_id: str, body: DesignBody, engine: EngineDep, _key: Ingest
+    user_id: UserId, body: DesignBody, engine: EngineDep, _key: Ingest
 ) -> DesignOut | JSONResponse:
     try:
         saved = engine.configurators.save_design(
@@ -133,7 +135,7 @@ def save_design(
     summary="A user's designs, newest first, each priced against the current template",
 )
 def list_designs(
-    user_id: str,
+    user_id: UserId,
     engine: EngineDep,
     _key: Serve,
     configurator: Annotated[str | None, Query(description="only designs of this one")] = None,
@@ -151,12 +153,14 @@ def list_designs(
     response_model=DesignOut,
     summary="One design: the price saved, the price today, and what changed",
 )
-def get_design(user_id: str, design_id: int, engine: EngineDep, _key: Serve) -> DesignOut:
+def get_design(user_id: UserId, design_id: RecordId, engine: EngineDep, _key: Serve) -> DesignOut:
     return DesignOut.of(engine.configurators.get_design(user_id, design_id))
 
 
 @router.delete("/v1/users/{user_id}/designs/{design_id}", status_code=204, response_class=Response)
-def delete_design(user_id: str, design_id: int, engine: EngineDep, _key: Ingest) -> Response:
+def delete_design(
+    user_id: UserId, design_id: RecordId, engine: EngineDep, _key: Ingest
+) -> Response:
     engine.configurators.delete_design(user_id, design_id)
     return Response(status_code=204)
 
@@ -168,8 +172,8 @@ def delete_design(user_id: str, design_id: int, engine: EngineDep, _key: Ingest)
     summary="Order a saved design again at today's price (records a purchase event)",
 )
 def reorder_design(
-    user_id: str,
-    design_id: int,
+    user_id: UserId,
+    design_id: RecordId,
     engine: EngineDep,
     _key: Ingest,
     body: ReorderBody | None = None,

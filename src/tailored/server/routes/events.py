@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from tailored.engine.inputs import EventIn
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
-from tailored.server.body import parse_json, rows_of
+from tailored.server.body import parse_batch, require_json
+from tailored.server.input_checks import api_router
 from tailored.server.schemas import (
     BatchResultOut,
     EventOut,
@@ -20,7 +21,7 @@ from tailored.server.schemas import (
     EventTypeOut,
 )
 
-router = APIRouter(tags=["events"])
+router = api_router(tags=["events"])
 
 _BATCH_DOC = {
     "requestBody": {
@@ -54,12 +55,13 @@ _BATCH_DOC = {
     "rejected answers 422.",
 )
 async def record_events(request: Request, engine: EngineDep, _key: Ingest) -> BatchResultOut:
+    require_json(request)
     raw = await request.body()
     valid = _all_valid_rows(raw)
     if valid is not None:
         result = await run_in_threadpool(engine.events.record_many, valid)
         return BatchResultOut.of(result)
-    rows, single = rows_of(parse_json(raw), key="events")
+    rows, single = parse_batch(raw, key="events")
     if single:
         result = await run_in_threadpool(engine.events.record, rows[0])
     else:
@@ -79,7 +81,7 @@ def _all_valid_rows(raw: bytes) -> list[EventIn] | None:
         return None
     try:
         return _EVENT_ARRAY.validate_json(raw)
-    except ValidationError:
+    except (ValidationError, RecursionError):
         return None
 
 

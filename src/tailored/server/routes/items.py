@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from tailored.server.auth import Admin, EngineDep, Serve
-from tailored.server.body import read_json, rows_of
+from tailored.server.body import parse_batch, require_json
+from tailored.server.input_checks import api_router
+from tailored.server.params import ItemId
 from tailored.server.query import attribute_filters
 from tailored.server.schemas import BatchResultOut, ItemBody, ItemOut, ItemPage
 
-router = APIRouter(prefix="/v1/items", tags=["items"])
+router = api_router(prefix="/v1/items", tags=["items"])
 
 _BATCH_DOC = {
     "requestBody": {
@@ -42,19 +44,19 @@ _BATCH_DOC = {
     summary="Upsert one item or a batch (each replaces the stored item)",
 )
 async def upsert_items(request: Request, engine: EngineDep, _key: Admin) -> BatchResultOut:
-    document = await read_json(request)
-    rows, _single = rows_of(document, key="items")
+    require_json(request)
+    rows, _single = parse_batch(await request.body(), key="items")
     result = await run_in_threadpool(engine.items.upsert_many, rows)
     return BatchResultOut.of(result)
 
 
 @router.put("/{item_id}", response_model=ItemOut, summary="Create or replace one item")
-def put_item(item_id: str, body: ItemBody, engine: EngineDep, _key: Admin) -> ItemOut:
+def put_item(item_id: ItemId, body: ItemBody, engine: EngineDep, _key: Admin) -> ItemOut:
     return ItemOut.of(engine.items.upsert({"id": item_id, **body.model_dump()}))
 
 
 @router.get("/{item_id}", response_model=ItemOut)
-def get_item(item_id: str, engine: EngineDep, _key: Serve) -> ItemOut:
+def get_item(item_id: ItemId, engine: EngineDep, _key: Serve) -> ItemOut:
     return ItemOut.of(engine.items.get(item_id))
 
 
@@ -82,7 +84,7 @@ def list_items(
 
 
 @router.delete("/{item_id}", status_code=204, response_class=Response)
-def delete_item(item_id: str, engine: EngineDep, _key: Admin) -> Response:
+def delete_item(item_id: ItemId, engine: EngineDep, _key: Admin) -> Response:
     engine.items.delete(item_id)
     return Response(status_code=204)
 

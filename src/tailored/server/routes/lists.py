@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from tailored.server.auth import EngineDep, Ingest, Serve
+from tailored.server.input_checks import api_router
 from tailored.server.list_schemas import (
     EntryBody,
     ListBody,
@@ -17,8 +18,9 @@ from tailored.server.list_schemas import (
     SharedListOut,
     ShareOut,
 )
+from tailored.server.params import ItemId, RecordId, UserId
 
-router = APIRouter(tags=["lists"])
+router = api_router(tags=["lists"])
 USER = "/v1/users/{user_id}"
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such list for this user (another user's list included)"}
@@ -34,8 +36,8 @@ _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     "updates it). A new save also records a `like` event, so it shapes recommendations.",
 )
 def save_favorite(
-    user_id: str,
-    item_id: str,
+    user_id: UserId,
+    item_id: ItemId,
     response: Response,
     engine: EngineDep,
     _key: Ingest,
@@ -53,7 +55,7 @@ def save_favorite(
     response_class=Response,
     summary="Unsave an item from favorites (idempotent)",
 )
-def unsave_favorite(user_id: str, item_id: str, engine: EngineDep, _key: Ingest) -> Response:
+def unsave_favorite(user_id: UserId, item_id: ItemId, engine: EngineDep, _key: Ingest) -> Response:
     engine.lists.unsave(user_id, item_id)
     return Response(status_code=204)
 
@@ -63,12 +65,12 @@ def unsave_favorite(user_id: str, item_id: str, engine: EngineDep, _key: Ingest)
     response_model=ListOut,
     summary="The user's favorites with each item's current title, availability and price",
 )
-def get_favorites(user_id: str, engine: EngineDep, _key: Serve) -> ListOut:
+def get_favorites(user_id: UserId, engine: EngineDep, _key: Serve) -> ListOut:
     return ListOut.of_list(engine.lists.favorites(user_id))
 
 
 @router.post(USER + "/lists", response_model=ListSummaryOut, status_code=201)
-def create_list(user_id: str, body: ListBody, engine: EngineDep, _key: Ingest) -> ListSummaryOut:
+def create_list(user_id: UserId, body: ListBody, engine: EngineDep, _key: Ingest) -> ListSummaryOut:
     """Make a named list (a wishlist); names are unique per user (409 otherwise)."""
     return ListSummaryOut.of(engine.lists.create(user_id, body.name, description=body.description))
 
@@ -78,12 +80,12 @@ def create_list(user_id: str, body: ListBody, engine: EngineDep, _key: Ingest) -
     response_model=list[ListSummaryOut],
     summary="The user's lists, favorites first, with their sizes",
 )
-def list_lists(user_id: str, engine: EngineDep, _key: Serve) -> list[ListSummaryOut]:
+def list_lists(user_id: UserId, engine: EngineDep, _key: Serve) -> list[ListSummaryOut]:
     return [ListSummaryOut.of(info) for info in engine.lists.list(user_id)]
 
 
 @router.get(USER + "/lists/{list_id}", response_model=ListOut, responses=_NOT_FOUND)
-def get_list(user_id: str, list_id: int, engine: EngineDep, _key: Serve) -> ListOut:
+def get_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Serve) -> ListOut:
     """The list and its items in order, each with the catalog's current view of it
     (`in_catalog` is false once the item was deleted)."""
     return ListOut.of_list(engine.lists.get(user_id, list_id))
@@ -91,7 +93,7 @@ def get_list(user_id: str, list_id: int, engine: EngineDep, _key: Serve) -> List
 
 @router.patch(USER + "/lists/{list_id}", response_model=ListSummaryOut, responses=_NOT_FOUND)
 def update_list(
-    user_id: str, list_id: int, body: ListPatch, engine: EngineDep, _key: Ingest
+    user_id: UserId, list_id: RecordId, body: ListPatch, engine: EngineDep, _key: Ingest
 ) -> ListSummaryOut:
     """Rename a list or change its description."""
     info = engine.lists.update(user_id, list_id, name=body.name, description=body.description)
@@ -101,7 +103,7 @@ def update_list(
 @router.delete(
     USER + "/lists/{list_id}", status_code=204, response_class=Response, responses=_NOT_FOUND
 )
-def delete_list(user_id: str, list_id: int, engine: EngineDep, _key: Ingest) -> Response:
+def delete_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Ingest) -> Response:
     """Delete a list and its entries (its share link stops working)."""
     engine.lists.delete(user_id, list_id)
     return Response(status_code=204)
@@ -114,9 +116,9 @@ def delete_list(user_id: str, list_id: int, engine: EngineDep, _key: Ingest) -> 
     summary="Save an item to a list, or change its note or position",
 )
 def save_to_list(
-    user_id: str,
-    list_id: int,
-    item_id: str,
+    user_id: UserId,
+    list_id: RecordId,
+    item_id: ItemId,
     response: Response,
     engine: EngineDep,
     _key: Ingest,
@@ -138,7 +140,7 @@ def save_to_list(
     summary="Take an item off a list (idempotent)",
 )
 def unsave_from_list(
-    user_id: str, list_id: int, item_id: str, engine: EngineDep, _key: Ingest
+    user_id: UserId, list_id: RecordId, item_id: ItemId, engine: EngineDep, _key: Ingest
 ) -> Response:
     engine.lists.unsave(user_id, item_id, list_id=list_id)
     return Response(status_code=204)
@@ -150,7 +152,7 @@ def unsave_from_list(
     responses=_NOT_FOUND,
     summary="Share a list by link: an unguessable token and its public read-only path",
 )
-def share_list(user_id: str, list_id: int, engine: EngineDep, _key: Ingest) -> ShareOut:
+def share_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Ingest) -> ShareOut:
     return ShareOut.of(engine.lists.share(user_id, list_id))
 
 
@@ -161,7 +163,7 @@ def share_list(user_id: str, list_id: int, engine: EngineDep, _key: Ingest) -> S
     responses=_NOT_FOUND,
     summary="Revoke the share link (sharing again makes a new one)",
 )
-def unshare_list(user_id: str, list_id: int, engine: EngineDep, _key: Ingest) -> Response:
+def unshare_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Ingest) -> Response:
     engine.lists.unshare(user_id, list_id)
     return Response(status_code=204)
 

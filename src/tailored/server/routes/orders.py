@@ -4,30 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from tailored.server.auth import EngineDep, Ingest, Serve
+from tailored.server.input_checks import api_router
 from tailored.server.list_schemas import OrderBody, OrderOut, ReceiptOut, ReorderBody
+from tailored.server.params import RecordId, UserId
 
-router = APIRouter(prefix="/v1/users/{user_id}/orders", tags=["saved orders"])
+router = api_router(prefix="/v1/users/{user_id}/orders", tags=["saved orders"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such saved order for this user"}
 }
 
 
 @router.post("", response_model=OrderOut, status_code=201, summary="Save a named order")
-def create_order(user_id: str, body: OrderBody, engine: EngineDep, _key: Ingest) -> OrderOut:
+def create_order(user_id: UserId, body: OrderBody, engine: EngineDep, _key: Ingest) -> OrderOut:
     """Lines name catalog items (each once) with a quantity; names are unique per user."""
     return OrderOut.of(engine.orders.create(user_id, body.name, body.line_dicts()))
 
 
 @router.get("", response_model=list[OrderOut], summary="The user's saved orders, oldest first")
-def list_orders(user_id: str, engine: EngineDep, _key: Serve) -> list[OrderOut]:
+def list_orders(user_id: UserId, engine: EngineDep, _key: Serve) -> list[OrderOut]:
     return [OrderOut.of(order) for order in engine.orders.list(user_id)]
 
 
 @router.get("/{order_id}", response_model=OrderOut, responses=_NOT_FOUND)
-def get_order(user_id: str, order_id: int, engine: EngineDep, _key: Serve) -> OrderOut:
+def get_order(user_id: UserId, order_id: RecordId, engine: EngineDep, _key: Serve) -> OrderOut:
     """The order with each line's current title, availability and price, and the total."""
     return OrderOut.of(engine.orders.get(user_id, order_id))
 
@@ -39,14 +41,14 @@ def get_order(user_id: str, order_id: int, engine: EngineDep, _key: Serve) -> Or
     summary="Replace a saved order's name and lines",
 )
 def replace_order(
-    user_id: str, order_id: int, body: OrderBody, engine: EngineDep, _key: Ingest
+    user_id: UserId, order_id: RecordId, body: OrderBody, engine: EngineDep, _key: Ingest
 ) -> OrderOut:
     order = engine.orders.update(user_id, order_id, name=body.name, lines=body.line_dicts())
     return OrderOut.of(order)
 
 
 @router.delete("/{order_id}", status_code=204, response_class=Response, responses=_NOT_FOUND)
-def delete_order(user_id: str, order_id: int, engine: EngineDep, _key: Ingest) -> Response:
+def delete_order(user_id: UserId, order_id: RecordId, engine: EngineDep, _key: Ingest) -> Response:
     engine.orders.delete(user_id, order_id)
     return Response(status_code=204)
 
@@ -61,8 +63,8 @@ def delete_order(user_id: str, order_id: int, engine: EngineDep, _key: Ingest) -
     summary="Order a saved order again: one purchase event per line, all or nothing",
 )
 def reorder(
-    user_id: str,
-    order_id: int,
+    user_id: UserId,
+    order_id: RecordId,
     engine: EngineDep,
     _key: Ingest,
     body: ReorderBody | None = None,

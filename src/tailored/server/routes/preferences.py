@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import Body, Query
 
 from tailored.engine.preference_inputs import PreferenceFieldIn, schema_document
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
+from tailored.server.input_checks import api_router
+from tailored.server.params import UserId
 from tailored.server.preference_schemas import (
     ChangeOut,
     OnboardingOut,
@@ -17,7 +19,7 @@ from tailored.server.preference_schemas import (
     SchemaOut,
 )
 
-router = APIRouter(tags=["preferences"])
+router = api_router(tags=["preferences"])
 
 Values = Annotated[
     dict[str, Any],
@@ -44,7 +46,7 @@ def put_schema(body: SchemaBody, engine: EngineDep, key: Admin) -> SchemaOut:
 
 
 @router.get("/v1/users/{user_id}/preferences", response_model=PreferencesOut)
-def get_preferences(user_id: str, engine: EngineDep, _key: Serve) -> PreferencesOut:
+def get_preferences(user_id: UserId, engine: EngineDep, _key: Serve) -> PreferencesOut:
     return PreferencesOut(user_id=user_id, preferences=engine.preferences.get(user_id))
 
 
@@ -53,7 +55,9 @@ def get_preferences(user_id: str, engine: EngineDep, _key: Serve) -> Preferences
     response_model=PreferencesOut,
     summary="Set all of a user's preferences (fields left out are cleared)",
 )
-def put_preferences(user_id: str, body: Values, engine: EngineDep, key: Ingest) -> PreferencesOut:
+def put_preferences(
+    user_id: UserId, body: Values, engine: EngineDep, key: Ingest
+) -> PreferencesOut:
     values = engine.preferences.replace(user_id, body, changed_by=key.name)
     return PreferencesOut(user_id=user_id, preferences=values)
 
@@ -63,7 +67,9 @@ def put_preferences(user_id: str, body: Values, engine: EngineDep, key: Ingest) 
     response_model=PreferencesOut,
     summary="Change some preferences (null clears one)",
 )
-def patch_preferences(user_id: str, body: Values, engine: EngineDep, key: Ingest) -> PreferencesOut:
+def patch_preferences(
+    user_id: UserId, body: Values, engine: EngineDep, key: Ingest
+) -> PreferencesOut:
     values = engine.preferences.update(user_id, body, changed_by=key.name)
     return PreferencesOut(user_id=user_id, preferences=values)
 
@@ -74,7 +80,7 @@ def patch_preferences(user_id: str, body: Values, engine: EngineDep, key: Ingest
     summary="Who changed which preference, when, from what to what (newest first)",
 )
 def preference_history(
-    user_id: str,
+    user_id: UserId,
     engine: EngineDep,
     _key: Serve,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -87,7 +93,7 @@ def preference_history(
     response_model=OnboardingOut,
     summary="The questions to ask a new user, most useful first, with popular options",
 )
-def get_onboarding(user_id: str, engine: EngineDep, _key: Serve) -> OnboardingOut:
+def get_onboarding(user_id: UserId, engine: EngineDep, _key: Serve) -> OnboardingOut:
     questions = engine.preferences.onboarding(user_id)
     return OnboardingOut(user_id=user_id, questions=[QuestionOut.of(q) for q in questions])
 
@@ -97,7 +103,9 @@ def get_onboarding(user_id: str, engine: EngineDep, _key: Serve) -> OnboardingOu
     response_model=PreferencesOut,
     summary="Store onboarding answers as the user's preferences",
 )
-def post_onboarding(user_id: str, body: Values, engine: EngineDep, _key: Ingest) -> PreferencesOut:
+def post_onboarding(
+    user_id: UserId, body: Values, engine: EngineDep, _key: Ingest
+) -> PreferencesOut:
     return PreferencesOut(user_id=user_id, preferences=engine.preferences.answer(user_id, body))
 
 

@@ -7,11 +7,13 @@ from functools import partial
 from typing import Annotated, Literal, TypedDict
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from tailored.domain.recommendations import Filters, RecommendationList
 from tailored.engine import Engine
 from tailored.server.auth import EngineDep, Serve
+from tailored.server.input_checks import api_router
+from tailored.server.params import IdText, ItemId, UserId
 from tailored.server.query import attribute_filters
 from tailored.server.recommendation_schemas import (
     RecommendationBody,
@@ -19,7 +21,7 @@ from tailored.server.recommendation_schemas import (
     answer_json,
 )
 
-router = APIRouter(tags=["recommendations"])
+router = api_router(tags=["recommendations"])
 
 N = Annotated[int, Query(ge=1, le=100, description="how many items")]
 Placement = Annotated[str | None, Query(description="the slot, e.g. home; picks re-ranking")]
@@ -30,7 +32,7 @@ Attr = Annotated[
 ]
 Exclude = Annotated[list[str], Query(description="item ids never to show; repeatable")]
 ForUser = Annotated[
-    str | None, Query(description="who is looking: their blocked categories never appear")
+    IdText | None, Query(description="who is looking: their blocked categories never appear")
 ]
 
 
@@ -90,7 +92,7 @@ async def _answer(
     summary="Top picks for a user, from what they did up to this moment",
 )
 async def for_user(
-    user_id: str, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
+    user_id: UserId, engine: EngineDep, _key: Serve, scoring: Scoring, query: Listing
 ) -> Response:
     work = partial(engine.recommendations.for_user, user_id, **query)
     return await _answer(scoring, work)
@@ -121,7 +123,7 @@ async def with_context(
     summary="Items similar to this one (trending in its category when it is new)",
 )
 async def similar(
-    item_id: str,
+    item_id: ItemId,
     engine: EngineDep,
     _key: Serve,
     scoring: Scoring,
@@ -137,7 +139,7 @@ async def similar(
     summary="Customers who bought this also bought",
 )
 async def bought_together(
-    item_id: str,
+    item_id: ItemId,
     engine: EngineDep,
     _key: Serve,
     scoring: Scoring,
@@ -149,7 +151,7 @@ async def bought_together(
 
 async def _related(
     role: Literal["similar", "bought_together"],
-    item_id: str,
+    item_id: ItemId,
     engine: Engine,
     scoring: anyio.CapacityLimiter,
     query: ListOptions,

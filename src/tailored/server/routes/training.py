@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from tailored.server.auth import Admin, EngineDep
+from tailored.server.input_checks import api_router
+from tailored.server.params import RecordId
 from tailored.server.schemas import ModelVersionOut, TrainingBody, TrainingJobOut
 
-router = APIRouter(prefix="/v1/admin", tags=["training"])
+router = api_router(prefix="/v1/admin", tags=["training"])
 
 
 @router.post(
@@ -37,7 +39,7 @@ def list_training(
 
 
 @router.get("/training/{job_id}", response_model=TrainingJobOut, summary="Poll one job")
-def get_training(job_id: int, engine: EngineDep, _key: Admin) -> TrainingJobOut:
+def get_training(job_id: RecordId, engine: EngineDep, _key: Admin) -> TrainingJobOut:
     return TrainingJobOut.of(engine.jobs.get(job_id))
 
 
@@ -53,7 +55,7 @@ def list_models(engine: EngineDep, _key: Admin) -> list[ModelVersionOut]:
     response_model=ModelVersionOut,
     summary="Serve this version (also how to roll back)",
 )
-def activate_model(version_id: int, engine: EngineDep, _key: Admin) -> ModelVersionOut:
+def activate_model(version_id: RecordId, engine: EngineDep, _key: Admin) -> ModelVersionOut:
     return ModelVersionOut.of(engine.training.activate(version_id))
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
+from tailored.server.input_checks import api_router
+from tailored.server.params import UserId
 from tailored.server.schemas import (
     ConsentOut,
     ConsentsBody,
@@ -17,11 +19,11 @@ from tailored.server.schemas import (
     UserPage,
 )
 
-router = APIRouter(prefix="/v1/users", tags=["users"])
+router = api_router(prefix="/v1/users", tags=["users"])
 
 
 @router.put("/{user_id}", response_model=UserOut, summary="Create a user or replace its traits")
-def put_user(user_id: str, body: TraitsBody, engine: EngineDep, _key: Ingest) -> UserOut:
+def put_user(user_id: UserId, body: TraitsBody, engine: EngineDep, _key: Ingest) -> UserOut:
     engine.users.upsert(user_id, body.traits)
     return UserOut.of(engine.users.get(user_id))
 
@@ -31,7 +33,7 @@ def put_user(user_id: str, body: TraitsBody, engine: EngineDep, _key: Ingest) ->
     response_model=UserOut,
     summary="Change some traits (null removes one); creates the user if new",
 )
-def patch_user(user_id: str, body: TraitsBody, engine: EngineDep, _key: Ingest) -> UserOut:
+def patch_user(user_id: UserId, body: TraitsBody, engine: EngineDep, _key: Ingest) -> UserOut:
     engine.users.upsert(user_id, body.traits, merge=True)
     return UserOut.of(engine.users.get(user_id))
 
@@ -41,7 +43,7 @@ def patch_user(user_id: str, body: TraitsBody, engine: EngineDep, _key: Ingest) 
     response_model=UserOut,
     summary="A profile with consents and a summary of recent activity",
 )
-def get_user(user_id: str, engine: EngineDep, _key: Serve) -> UserOut:
+def get_user(user_id: UserId, engine: EngineDep, _key: Serve) -> UserOut:
     return UserOut.of(engine.users.get(user_id))
 
 
@@ -57,7 +59,7 @@ def list_users(
 
 
 @router.get("/{user_id}/consents", response_model=list[ConsentOut])
-def get_consents(user_id: str, engine: EngineDep, _key: Serve) -> list[ConsentOut]:
+def get_consents(user_id: UserId, engine: EngineDep, _key: Serve) -> list[ConsentOut]:
     return [ConsentOut.of(c) for c in engine.consents.get(user_id)]
 
 
@@ -67,7 +69,7 @@ def get_consents(user_id: str, engine: EngineDep, _key: Serve) -> list[ConsentOu
     summary="Grant or withdraw consent per purpose",
 )
 def put_consents(
-    user_id: str, body: ConsentsBody, engine: EngineDep, _key: Ingest
+    user_id: UserId, body: ConsentsBody, engine: EngineDep, _key: Ingest
 ) -> list[ConsentOut]:
     decisions = engine.consents.set(user_id, body.consents, source=body.source)
     return [ConsentOut.of(c) for c in decisions]
@@ -78,5 +80,5 @@ def put_consents(
     response_model=MergeOut,
     summary="Merge an anonymous visitor id into this user",
 )
-def merge_user(user_id: str, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
+def merge_user(user_id: UserId, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
     return MergeOut.of(engine.users.merge(user_id, body.anonymous_id))

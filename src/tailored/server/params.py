@@ -1,0 +1,29 @@
+"""Path parameters, typed once: the caller's ids follow the one id rule
+(`tailored.domain.identifiers`), record ids are positive 64-bit integers. A value out of
+the rule is a 422 naming the parameter (``path.user_id``), never a lookup that cannot
+succeed or a number the database cannot compare."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import StringConstraints
+
+from tailored.domain.identifiers import ID_PATTERN, MAX_ID_LENGTH
+
+IdText = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN
+    ),
+]
+"""A caller's id anywhere in a request (path, query, body)."""
+_RULE = "1-256 characters, no '/' or control characters, not '.' or '..'"
+
+UserId = Annotated[IdText, Path(description=f"The user's id ({_RULE}).")]
+ItemId = Annotated[IdText, Path(description=f"The item's id ({_RULE}).")]
+ConfiguratorId = Annotated[IdText, Path(description="The configurator template's id.")]
+RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A record's number.")]
+
+__all__ = ["ConfiguratorId", "IdText", "ItemId", "RecordId", "UserId"]
