@@ -54,36 +54,50 @@ def text_problem(value: str) -> str | None:
 
 def json_problem(value: Any, *, max_depth: int = MAX_DEPTH) -> tuple[str, str] | None:
     """The first problem of a JSON value as (dotted path inside it, reason), or None."""
-    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
-    while stack:
-        current, path, depth = stack.pop()
-        if isinstance(current, str):
-            problem = text_problem(current)
-            if problem is not None:
-                return path, problem
-        elif isinstance(current, bool) or current is None:
-            continue
-        elif isinstance(current, int):
-            if not MIN_INT <= current <= MAX_INT:
-                return path, "integer out of range: must fit in 64 bits"
-        elif isinstance(current, float):
-            if not math.isfinite(current):
-                return path, "must be a finite number (not NaN or Infinity)"
-        elif isinstance(current, dict | list):
-            if depth >= max_depth:
-                return path, f"nested deeper than {max_depth} levels"
-            pairs = current.items() if isinstance(current, dict) else enumerate(current)
-            children = []
-            for key, inner in pairs:
-                name = str(key)
-                inner_path = f"{path}.{name}" if path else name
-                if isinstance(key, str) and (problem := text_problem(key)) is not None:
-                    return inner_path, f"key {problem}"
-                children.append((inner, inner_path, depth + 1))
-            stack.extend(reversed(children))  # in document order
-        else:
-            return path, f"must be a JSON value, not {type(current).__name__}"
-    return None
+    found = _problem(value, 0, max_depth)
+    if found is None:
+        return None
+    path, reason = found
+    return ".".join(reversed(path)), reason
+
+
+# Runs on every event's context at ingest: exact type tests first, and the path of a
+# problem is built only once one is found (on the way back up).
+def _problem(value: Any, depth: int, max_depth: int) -> tuple[list[str], str] | None:
+    kind = type(value)
+    if kind is str:
+        if value.isascii() and "\x00" not in value:  # the common case, without a call
+            return None
+        problem = text_problem(value)
+        return None if problem is None else ([], problem)
+    if value is None or kind is bool:
+        return None
+    if kind is int:
+        if MIN_INT <= value <= MAX_INT:
+            return None
+        return [], "integer out of range: must fit in 64 bits"
+    if kind is float:
+        return (
+            None if math.isfinite(value) else ([], "must be a finite number (not NaN or Infinity)")
+        )
+    if kind is dict or kind is list:
+        if depth >= max_depth:
+            return [], f"nested deeper than {max_depth} levels"
+        pairs = value.items() if kind is dict else enumerate(value)
+        for key, inner in pairs:
+            if type(key) is str and not (key.isascii() and "\x00" not in key):
+                problem = text_problem(key)
+                if problem is not None:
+                    return [key], f"key {problem}"
+            found = _problem(inner, depth + 1, max_depth)
+            if found is not None:
+                found[0].append(str(key))
+                return found
+        return None
+    if isinstance(value, bool | int | float | str | dict | list):  # subclasses: as their base
+        base = next(t for t in (bool, int, float, str, dict, list) if isinstance(value, t))
+        return _problem(base(value), depth, max_depth)
+    return [], f"must be a JSON value, not {kind.__name__}"
 
 
 def check_json(field: str, value: Any, *, max_depth: int = MAX_DEPTH) -> None:

@@ -96,7 +96,8 @@ class EventIn(_Input):
     )
     user_id: Identifier
     item_id: Identifier | None = None
-    type: Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    # Any text: a type the store does not know (NUL included) is rejected by name later.
+    type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     value: float | None = Field(
         None, allow_inf_nan=False, description="Rating, quantity or amount, by type."
     )
