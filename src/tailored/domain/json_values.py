@@ -94,9 +94,10 @@ def _problem(value: Any, depth: int, max_depth: int) -> tuple[list[str], str] | 
                 found[0].append(str(key))
                 return found
         return None
-    if isinstance(value, bool | int | float | str | dict | list):  # subclasses: as their base
-        base = next(t for t in (bool, int, float, str, dict, list) if isinstance(value, t))
-        return _problem(base(value), depth, max_depth)
+    bases: tuple[Any, ...] = (bool, int, float, str, dict, list)
+    for base in bases:  # a subclass (an IntEnum): as its base
+        if isinstance(value, base):
+            return _problem(base(value), depth, max_depth)
     return [], f"must be a JSON value, not {kind.__name__}"
 
 
