@@ -19,9 +19,9 @@ def url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'shop.db'}"
 
 
-def _run(*args: str) -> Result:
-    # A wide terminal, so that no table cell is wrapped or cut.
-    return CliRunner().invoke(app, ["import", *args], env={"COLUMNS": "200"})
+def _run(*args: str, columns: int = 200) -> Result:
+    # A wide terminal by default, so that no table cell is wrapped or cut.
+    return CliRunner().invoke(app, ["import", *args], env={"COLUMNS": str(columns)})
 
 
 def _table_rows(output: str) -> list[list[str]]:
@@ -272,3 +272,165 @@ def test_import_movielens_rejects_a_folder_that_is_not_movielens(tmp_path: Path,
     result = _run("movielens", str(tmp_path), "-d", url)
     _assert_clean_failure(result, "directory")
     assert result.exit_code == 1
+
+
+# --- files that cannot be read, rows that cannot be read: every backend -------------------
+
+
+@pytest.fixture
+def store(engine: Engine, database_url: str) -> str:
+    """The URL of an empty database on each backend (`engine` looks into it)."""
+    return database_url
+
+
+def _errors_file(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+def _thirty_thousand_items(path: Path) -> Path:
+    """30,010 items; row 29,001 (line 29,002) has the title Café in latin-1."""
+    lines = [b"id,title\n"] + [f"i{n},Item {n}\n".encode() for n in range(1, 30_011)]
+    lines[29_001] = b"i29001,Caf\xe9\n"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+def test_a_byte_not_valid_utf8_imports_nothing_and_says_where_in_one_line(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    path = _thirty_thousand_items(tmp_path / "items.csv")
+    errors = tmp_path / "errors.csv"
+    result = _run("items", str(path), "-d", store, "--errors", str(errors), columns=60)
+    _assert_clean_failure(result, "items.csv line 29,002", "0xe9 is not valid UTF-8", "--encoding")
+    [line] = [line for line in result.output.splitlines() if "error:" in line]
+    assert line.endswith("; nothing was imported")  # one line, in a terminal of 60 columns
+    assert engine.items.count() == 0
+    assert _errors_file(errors) == [
+        ["kind", "row", "field", "reason"],
+        ["items", "", "file", line.partition("error: ")[2].removesuffix("; nothing was imported")],
+    ]
+
+
+def test_the_same_file_imports_whole_with_its_encoding_and_a_progress_bar(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    path = _thirty_thousand_items(tmp_path / "items.csv")
+    result = _run("items", str(path), "-d", store, "--encoding", "latin-1")
+    assert result.exit_code == 0, result.output
+    assert ["items", "30010", "30010", "-", "0"] in _table_rows(result.output)
+    assert f"{path.stat().st_size}/{path.stat().st_size}" in result.output  # checked
+    assert "30010/30010" in result.output  # imported
+    assert engine.items.count() == 30_010
+    assert engine.items.get("i29001").title == "Café"
+
+
+def test_utf16_files_with_a_mark_import(tmp_path: Path, store: str, engine: Engine) -> None:
+    items = tmp_path / "items.csv"
+    items.write_bytes("id,title\r\na,Crème brûlée\r\nb,Łódź mug\r\n".encode("utf-16"))
+    result = _run("items", str(items), "-d", store)
+    assert result.exit_code == 0, result.output
+    assert ["items", "2", "2", "-", "0"] in _table_rows(result.output)
+    users = tmp_path / "users.jsonl"
+    users.write_bytes('{"id": "u1", "city": "Zürich"}\n'.encode("utf-16-be"))
+    result = _run("users", str(users), "-d", store, "--encoding", "utf-16-be")
+    assert result.exit_code == 0, result.output
+    assert engine.items.get("b").title == "Łódź mug"
+    assert engine.users.get("u1").traits == {"city": "Zürich"}
+
+
+@pytest.mark.parametrize("name", ["utf9", "base64"])
+def test_an_unknown_encoding_is_refused_before_reading(
+    tmp_path: Path, store: str, engine: Engine, name: str
+) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text("id\na\n")
+    result = _run("items", str(path), "-d", store, "--encoding", name)
+    _assert_clean_failure(result, "--encoding", repr(name))
+    assert engine.items.count() == 0
+
+
+def test_a_value_of_200_kib_is_stored_where_its_field_allows_it(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    specs, title = "s" * (200 * 1024), "t" * (200 * 1024)
+    path = tmp_path / "items.csv"
+    path.write_text(f"id,title,specs\na,Mug,{specs}\nb,{title},x\nc,Cup,y\n", encoding="utf-8")
+    result = _run("items", str(path), "-d", store)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert ["items", "3", "2", "-", "1"] in _table_rows(result.output)
+    assert ["items", "2", "title", "String should have at most 1000 characters"] in _table_rows(
+        result.output
+    )
+    assert engine.items.get("a").attributes == {"specs": specs}
+    assert engine.items.get("c").title == "Cup"
+
+
+def test_a_value_over_the_bound_is_a_rejected_row_naming_line_and_column(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    path = tmp_path / "items.csv"
+    huge = "y" * (32 * 2**20 + 1)
+    path.write_text(f'id,title,specs\na,Mug,x\nb,Cup,"{huge}\nmore"\nc,Bowl,z\n', encoding="utf-8")
+    errors = tmp_path / "errors.csv"
+    result = _run("items", str(path), "-d", store, "--errors", str(errors))
+    assert result.exit_code == 1, result.output[-2000:]
+    assert "Traceback" not in result.output
+    reason = "value longer than 33,554,432 characters (lines 3-4; an unbalanced quote?)"
+    assert ["items", "2", "specs", reason] in _table_rows(result.output)
+    assert _errors_file(errors)[1:] == [["items", "2", "specs", reason]]
+    assert ["items", "3", "2", "-", "1"] in _table_rows(result.output)
+    assert {item.id for item in engine.items.list().items} == {"a", "c"}
+
+
+@pytest.mark.parametrize("where", ["missing folder", "a folder", "the file imported"])
+def test_an_errors_path_that_cannot_be_written_fails_before_anything_is_imported(
+    tmp_path: Path, store: str, engine: Engine, where: str
+) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text("id,title\na,Mug\n", encoding="utf-8")
+    errors = {
+        "missing folder": tmp_path / "nope" / "errors.csv",
+        "a folder": tmp_path,
+        "the file imported": path,
+    }[where]
+    result = _run("items", str(path), "-d", store, "--errors", str(errors))
+    _assert_clean_failure(result, "--errors", str(errors))
+    assert engine.items.count() == 0
+    assert path.read_text(encoding="utf-8") == "id,title\na,Mug\n"
+
+
+def test_a_file_that_is_not_parquet_is_refused_in_one_line(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    path = tmp_path / "items.parquet"
+    path.write_text("id,title\na,Mug\n")
+    result = _run("items", str(path), "-d", store)
+    _assert_clean_failure(result, "items.parquet is not a readable Parquet file")
+    assert engine.items.count() == 0
+
+
+def test_a_rejection_quoting_markup_is_printed_as_it_is(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    path = tmp_path / "items.csv"
+    path.write_text("id,available\na,[/x]\nb,yes\n", encoding="utf-8")
+    result = _run("items", str(path), "-d", store)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert ["items", "1", "available", "must be true/false, yes/no or 1/0, not '[/x]'"] in (
+        _table_rows(result.output)
+    )
+    assert engine.items.count() == 1
+
+
+def test_a_movielens_folder_with_an_unreadable_part_imports_nothing(
+    tmp_path: Path, store: str, engine: Engine
+) -> None:
+    folder = _ml_latest(tmp_path / "ml-latest-small")
+    ratings = folder / "ratings.csv"
+    ratings.write_bytes(ratings.read_bytes() + b"4,1,\xff,1445714837\n")
+    result = _run("movielens", str(folder), "-d", store)
+    _assert_clean_failure(result, "ratings.csv line 6", "0xff is not valid UTF-8")
+    assert (engine.items.count(), engine.events.count()) == (0, 0)  # not even the movies

@@ -1,11 +1,14 @@
-"""Reading import files and shaping their records: no database involved.
+"""Reading import files and shaping their records, and (last section) what a store keeps
+of a file that is partly or wholly unreadable, on every backend.
 
 Every file is written here, in `tmp_path`, so each test shows the exact bytes it reads.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
+import io
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,10 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tailored.engine.imports import ERROR_KEY
+from tailored import Engine
+from tailored.engine.imports import ERROR_KEY, import_rows
+from tailored.engine.imports.delimited import MAX_FIELD, Unreadable, split_rows
 from tailored.engine.imports.files import (
     Shaper,
-    count_rows,
     detect_format,
     infer_scalar,
     parse_mapping,
@@ -295,27 +299,41 @@ def test_detect_format_errors_name_the_field_format(name: str) -> None:
     assert ".csv" in caught.value.problem  # says what would be understood
 
 
-def test_count_rows_counts_data_rows_without_the_header(tmp_path: Path) -> None:
-    assert count_rows(_write(tmp_path / "a.csv", "id,title\na,Mug\nb,Cup\nc,Bowl\n")) == 3
-    assert count_rows(_write(tmp_path / "a.tsv", "id\ta\n1\t2\n")) == 1
-    assert count_rows(_write(tmp_path / "a.jsonl", '{"id": 1}\n{"id": 2}\n')) == 2
-    assert count_rows(_write(tmp_path / "header.csv", "id,title\n")) == 0
-    assert count_rows(_write(tmp_path / "empty.csv", "")) == 0
-    assert count_rows(_write(tmp_path / "x.txt", '{"id": 1}\n'), format="jsonl") == 1
-    assert count_rows(_parquet_items(tmp_path / "a.parquet")) == 2
+def _expected(path: Path, **options: Any) -> int | None:
+    return read_records(path, **options).expected
 
 
-def test_count_rows_is_unknown_where_it_is_not_cheap(tmp_path: Path) -> None:
-    assert count_rows(_write(tmp_path / "a.json", '[{"id": 1}, {"id": 2}]')) is None
+def test_the_rows_to_expect_are_the_data_rows_without_the_header(tmp_path: Path) -> None:
+    assert _expected(_write(tmp_path / "a.csv", "id,title\na,Mug\nb,Cup\nc,Bowl\n")) == 3
+    assert _expected(_write(tmp_path / "a.tsv", "id\ta\n1\t2\n")) == 1
+    assert _expected(_write(tmp_path / "a.jsonl", '{"id": 1}\n{"id": 2}\n')) == 2
+    assert _expected(_write(tmp_path / "header.csv", "id,title\n")) == 0
+    assert _expected(_write(tmp_path / "empty.csv", "")) == 0
+    assert _expected(_write(tmp_path / "x.txt", '{"id": 1}\n'), format="jsonl") == 1
+    assert _expected(_parquet_items(tmp_path / "a.parquet")) == 2
+
+
+def test_the_rows_to_expect_are_counted_in_gzipped_files_and_unknown_in_json_arrays(
+    tmp_path: Path,
+) -> None:
+    assert _expected(_write(tmp_path / "a.json", '[{"id": 1}, {"id": 2}]')) is None
     path = tmp_path / "a.csv.gz"
     with gzip.open(path, "wt") as file:
         file.write("id\n1\n2\n")
-    assert count_rows(path) is None
+    assert _expected(path) == 2
 
 
-def test_count_rows_counts_a_last_row_without_a_newline(tmp_path: Path) -> None:
+def test_the_rows_to_expect_count_a_last_row_without_a_newline(tmp_path: Path) -> None:
     path = _write(tmp_path / "a.csv", "id,title\na,Mug\nb,Cup")
-    assert count_rows(path) == len(_records(path)) == 2
+    assert _expected(path) == len(_records(path)) == 2
+
+
+def test_utf16_lines_are_counted_as_text_not_as_bytes(tmp_path: Path) -> None:
+    # U+010A and U+0A0A hold the byte 0x0a, a newline if counted in bytes.
+    path = tmp_path / "items.csv"
+    path.write_bytes("id,title\na,\u010a\u0a0a\n".encode("utf-16"))
+    assert _expected(path) == 1
+    assert _records(path) == [(1, {"id": "a", "title": "\u010a\u0a0a"})]
 
 
 # --- parse_mapping ----------------------------------------------------------------------
@@ -389,7 +407,10 @@ def test_infer_scalar_reads_numbers_and_booleans(text: str, expected: Any) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["0042", "007.5", "00", "+5", "1.", ".5", "1,000", "12abc", "NaN", "inf", "y", "", "abc"],
+    [
+        *["0042", "007.5", "00", "+5", "1.", ".5", "1,000", "12abc", "NaN", "inf", "y", "", "abc"],
+        *["1e309", "-2.5e400"],  # beyond a float: infinity would be stored as null
+    ],
 )
 def test_infer_scalar_keeps_anything_else_as_the_text_it_was(text: str) -> None:
     assert infer_scalar(text) == text
@@ -601,3 +622,406 @@ def test_event_mapping_and_json_context_column() -> None:
         "type": "view",
         "context": {"page": "home"},
     }
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+CAFE = "id,title\na,Mug\nb,Café €\n"
+CAFE_RECORDS = [(1, {"id": "a", "title": "Mug"}), (2, {"id": "b", "title": "Café €"})]
+
+
+@pytest.mark.parametrize(
+    ("mark", "encoding"),
+    [
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
+def test_a_byte_order_mark_says_the_encoding(tmp_path: Path, mark: bytes, encoding: str) -> None:
+    csv_path = tmp_path / "items.csv"
+    csv_path.write_bytes(mark + CAFE.encode(encoding))
+    assert _records(csv_path) == CAFE_RECORDS
+    lines = tmp_path / "users.jsonl"
+    lines.write_bytes(mark + '{"id": "u1", "city": "Zürich"}\n{"id": "u2"}\n'.encode(encoding))
+    assert _records(lines) == [(1, {"id": "u1", "city": "Zürich"}), (2, {"id": "u2"})]
+
+
+def test_a_gzipped_utf16_file_is_read_through(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv.gz"
+    path.write_bytes(gzip.compress(CAFE.encode("utf-16")))
+    assert _records(path) == CAFE_RECORDS
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name", "title"),
+    [("latin-1", "latin-1", "Café ±"), ("cp1252", "Windows-1252", "Café €")],
+)
+def test_an_encoding_given_is_the_one_read(
+    tmp_path: Path, encoding: str, name: str, title: str
+) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(f"id,title\na,Mug\nb,{title}\n".encode(encoding))
+    assert _records(path, encoding=name) == [CAFE_RECORDS[0], (2, {"id": "b", "title": title})]
+
+
+def test_an_encoding_named_with_its_byte_order_drops_the_mark(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + CAFE.encode("utf-16-le"))
+    assert _records(path, encoding="utf-16-le") == CAFE_RECORDS
+    assert _records(path, encoding="UTF-16") == CAFE_RECORDS
+
+
+@pytest.mark.parametrize("name", ["utf9", "base64", "rot13", ""])
+def test_an_unknown_or_non_text_encoding_is_refused_naming_encoding(
+    tmp_path: Path, name: str
+) -> None:
+    path = _write(tmp_path / "items.csv", "id\na\n")
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path, encoding=name)
+    assert caught.value.field == "encoding"
+    assert "utf-8" in caught.value.problem  # says what would do
+
+
+def _thirty_thousand(path: Path, bad: bytes = b"Caf\xe9") -> Path:
+    """30,010 items; data row 29,001 (line 29,002) holds `bad`."""
+    lines = [b"id,title\n"] + [f"i{n},Item {n}\n".encode() for n in range(1, 30_011)]
+    lines[29_001] = b"i29001," + bad + b"\n"
+    path.write_bytes(b"".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("name", ["items.csv", "items.csv.gz", "items.jsonl", "items.json"])
+def test_a_byte_not_valid_in_the_encoding_refuses_the_file_before_any_row(
+    tmp_path: Path, name: str
+) -> None:
+    rows = [json.dumps({"id": f"i{n}"}).encode() for n in range(1, 30_011)]
+    rows[29_000] = b'{"id": "i29001", "title": "Caf\xe9"}'
+    if name.endswith("jsonl"):
+        data = b"\n".join(rows) + b"\n"
+        line = 29_001
+    elif name.endswith("json"):
+        data = b"[\n" + b",\n".join(rows) + b"\n]\n"
+        line = 29_002
+    else:
+        data = _thirty_thousand(tmp_path / "plain.csv").read_bytes()
+        line = 29_002
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)  # refused here, before a row is handed on
+    assert caught.value.field == "file"
+    problem = caught.value.problem
+    assert f"line {line:,} " in problem
+    assert "0xe9 is not valid UTF-8" in problem
+    assert "--encoding" in problem
+    # The byte offset is exact (counted in the decompressed text for .gz).
+    offset = data.index(b"\xe9")
+    assert f"(byte {offset:,})" in problem
+
+
+def test_a_file_that_ends_inside_a_character_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(b"id,title\na,Caf\xc3")
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)
+    assert (caught.value.field, "middle of a UTF-8 character" in caught.value.problem) == (
+        "file",
+        True,
+    )
+
+
+def test_utf16_without_a_mark_is_refused_with_a_hint_instead_of_read_as_nul_text(
+    tmp_path: Path,
+) -> None:
+    # Every other byte of ASCII in UTF-16 is 0: valid UTF-8, all of it, but not text.
+    path = tmp_path / "items.csv"
+    path.write_bytes(CAFE.encode("utf-16-le"))
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)
+    assert caught.value.field == "file"
+    assert "NUL" in caught.value.problem
+    assert "utf-16-le" in caught.value.problem
+    assert _records(path, encoding="utf-16-le") == CAFE_RECORDS
+
+
+def test_a_mark_that_contradicts_the_encoding_given_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(CAFE.encode("utf-16"))
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path, encoding="utf-8")
+    assert "UTF-16 byte-order mark" in caught.value.problem
+
+
+def test_a_truncated_gz_file_is_refused_naming_file(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv.gz"
+    path.write_bytes(gzip.compress(("id,title\n" + "a,Mug\n" * 10_000).encode())[:-30])
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)
+    assert caught.value.field == "file"
+    assert "items.csv.gz cannot be read" in caught.value.problem
+
+
+def test_the_check_reports_progress_in_bytes_of_the_file(tmp_path: Path) -> None:
+    path = _thirty_thousand(tmp_path / "items.csv", bad=b"Cafe")
+    steps: list[int] = []
+    read_records(path, progress=steps.append)
+    assert sum(steps) == path.stat().st_size
+    assert len(steps) > 0
+
+
+# --- long values ----------------------------------------------------------------------------
+
+
+def test_a_value_of_200_kib_is_read_whole(tmp_path: Path) -> None:
+    # The csv module alone stops at 128 KiB, ending the whole import with an error.
+    specs = "x" * (200 * 1024)
+    path = _write(tmp_path / "items.csv", f'id,title,specs\na,Mug,"{specs}"\nb,Cup,\n')
+    records = _records(path)
+    assert records[0] == (1, {"id": "a", "title": "Mug", "specs": specs})
+    assert records[1] == (2, {"id": "b", "title": "Cup", "specs": ""})
+
+
+def test_a_value_over_the_bound_is_a_bad_row_naming_its_column_and_line(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "items.csv",
+        f"id,title,specs\na,Mug,x\nb,Cup,{'y' * (MAX_FIELD + 1)}\nc,Bowl,z\n",
+    )
+    records = _records(path)
+    assert [number for number, _ in records] == [1, 2, 3]
+    problem = records[1][1][ERROR_KEY]
+    assert isinstance(problem, InvalidInput)
+    assert problem.field == "specs"
+    assert problem.problem == f"value longer than {MAX_FIELD:,} characters (line 3)"
+    assert records[2] == (3, {"id": "c", "title": "Bowl", "specs": "z"})
+
+
+def test_a_json_line_over_the_bound_is_a_bad_row(tmp_path: Path) -> None:
+    big = json.dumps({"id": "b", "specs": "y" * MAX_FIELD})
+    path = _write(tmp_path / "items.jsonl", f'{{"id": "a"}}\n{big}\n{{"id": "c"}}\n')
+    records = _records(path)
+    assert records[0] == (1, {"id": "a"})
+    assert records[1] == (2, {ERROR_KEY: f"line longer than {MAX_FIELD:,} characters"})
+    assert records[2] == (3, {"id": "c"})
+
+
+def _split(text: str, limit: int = 10) -> list[tuple[int, list[str] | Unreadable]]:
+    return list(split_rows(io.StringIO(text, newline=""), delimiter=",", max_field=limit))
+
+
+def test_an_unbalanced_quote_is_one_bad_row_spanning_the_lines_it_swallowed() -> None:
+    text = 'id,title\r\na,"Mug\r\nb,Cup\r\nc,Bowl\r\nd,Pan\r\n'
+    assert _split(text, limit=12) == [
+        (1, ["id", "title"]),
+        (2, Unreadable(column=1, first_line=2, last_line=5, limit=12)),
+    ]
+    assert "lines 2-5; an unbalanced quote?" in Unreadable(1, 2, 5, 12).problem
+
+
+def test_reading_resumes_after_a_quoted_value_over_the_bound() -> None:
+    # The value spans lines 3-8 and quotes a comma and a "" pair; row 3 is read as usual.
+    text = 'id,title\na,Mug\nb,"' + "long,\n" * 5 + 'and ""quoted"" end"\nc,Bowl\n'
+    assert _split(text) == [
+        (1, ["id", "title"]),
+        (2, ["a", "Mug"]),
+        (3, Unreadable(column=1, first_line=3, last_line=8, limit=10)),
+        (9, ["c", "Bowl"]),
+    ]
+
+
+def test_a_line_over_the_bound_without_a_long_value_names_no_column() -> None:
+    assert _split("id,title\n" + "a," * 8 + "\nb,Cup\n") == [
+        (1, ["id", "title"]),
+        (2, Unreadable(column=None, first_line=2, last_line=2, limit=10)),
+        (3, ["b", "Cup"]),
+    ]
+
+
+def test_values_within_the_bound_split_as_the_csv_module_splits_them() -> None:
+    text = 'a,"b,c",""\r\n"x\ny","say ""hi""",\n\nlast'
+    assert [fields for _, fields in _split(text, limit=100)] == [
+        ["a", "b,c", ""],
+        ["x\ny", 'say "hi"', ""],
+        [],
+        ["last"],
+    ]
+
+
+# --- JSON values a store cannot keep ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ('{"id": "b", "price": NaN}', "NaN is not a JSON number"),
+        ('{"id": "b", "price": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"id": "b", "price": 1e309}', "1e309 is too large a number"),
+        ('{"id": "b", "deep": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
+    ],
+)
+def test_a_json_line_a_store_cannot_keep_is_a_bad_row(
+    tmp_path: Path, line: str, words: str
+) -> None:
+    path = _write(tmp_path / "items.jsonl", f'{{"id": "a"}}\n{line}\n{{"id": "c"}}\n')
+    records = _records(path)
+    assert [number for number, _ in records] == [1, 2, 3]
+    assert words in records[1][1][ERROR_KEY]
+    assert records[2] == (3, {"id": "c"})
+
+
+# --- Parquet that cannot be read ------------------------------------------------------------
+
+
+def test_a_file_that_is_not_parquet_is_refused_naming_file(tmp_path: Path) -> None:
+    path = _write(tmp_path / "items.parquet", "id,title\na,Mug\n")
+    with pytest.raises(InvalidInput) as caught:
+        read_records(path)
+    assert caught.value.field == "file"
+    assert "items.parquet is not a readable Parquet file" in caught.value.problem
+
+
+def test_parquet_takes_no_encoding(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        read_records(_parquet_items(tmp_path / "a.parquet"), encoding="latin-1")
+    assert caught.value.field == "encoding"
+
+
+def _parquet_with_bad_text(path: Path) -> Path:
+    """Three items; the second title holds byte 0xe9, which is not UTF-8 (Arrow writes
+    what it is given; other writers can too)."""
+    offsets = pa.py_buffer(b"".join(n.to_bytes(4, "little") for n in (0, 3, 7, 10)))
+    titles = pa.StringArray.from_buffers(3, offsets, pa.py_buffer(b"MugCaf\xe9Pan"))
+    moments = pa.array([0, 253_402_300_800_000 * 10, 0], type=pa.timestamp("ms"))
+    pq.write_table(pa.table({"id": ["a", "b", "c"], "title": titles, "added": moments}), path)
+    return path
+
+
+def test_a_parquet_value_that_cannot_be_read_rejects_its_row_naming_the_column(
+    tmp_path: Path,
+) -> None:
+    records = _records(_parquet_with_bad_text(tmp_path / "items.parquet"))
+    assert [number for number, _ in records] == [1, 2, 3]
+    assert records[0][1]["title"] == "Mug"
+    problem = records[1][1][ERROR_KEY]
+    assert isinstance(problem, InvalidInput)
+    assert problem.field == "title"  # the first of its two bad values
+    assert "not valid UTF-8" in problem.problem
+    assert records[2][1]["title"] == "Pan"
+
+
+def test_a_parquet_timestamp_beyond_python_dates_rejects_its_row(tmp_path: Path) -> None:
+    moments = pa.array([0, 253_402_300_800_000 * 10], type=pa.timestamp("ms"))
+    path = tmp_path / "users.parquet"
+    pq.write_table(pa.table({"id": ["u1", "u2"], "since": moments}), path)
+    records = _records(path)
+    assert records[0][1]["id"] == "u1"
+    assert records[1][1][ERROR_KEY].field == "since"
+
+
+def test_a_damaged_row_group_rejects_its_rows_and_the_others_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "items.parquet"
+    titles = [f"title number {n} " * 3 for n in range(300)]
+    table = pa.table({"id": [f"i{n}" for n in range(300)], "title": titles})
+    pq.write_table(table, path, row_group_size=100, compression="snappy")
+    column = pq.ParquetFile(path).metadata.row_group(1).column(1)
+    start = column.dictionary_page_offset or column.data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start + 30 : start + column.total_compressed_size - 5] = b"\xab" * (
+        column.total_compressed_size - 35
+    )
+    path.write_bytes(bytes(data))
+    records = _records(path)
+    assert len(records) == 300
+    assert [r["id"] for _, r in records[:100]] == [f"i{n}" for n in range(100)]
+    assert all(r[ERROR_KEY].problem.startswith("row group 2 ") for _, r in records[100:200])
+    assert [r["id"] for _, r in records[200:]] == [f"i{n}" for n in range(200, 300)]
+
+
+# --- into a store, on every backend ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "line"),
+    [
+        ("items", "i{n},Item {n}"),
+        ("users", "u{n},City {n}"),
+        ("events", "e{n},u{n},i{n},view"),
+    ],
+)
+def test_an_undecodable_file_stores_nothing_of_any_kind(
+    engine: Engine, tmp_path: Path, kind: Any, line: str
+) -> None:
+    header = {"items": "id,title", "users": "id,city", "events": "event_id,user_id,item_id,type"}
+    rows = [line.format(n=n) for n in range(1, 30_011)]
+    rows[29_000] += "\udce9"  # one byte 0xe9 in row 29,001, written as is
+    path = tmp_path / f"{kind}.csv"
+    text = "\n".join([header[kind], *rows]) + "\n"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(InvalidInput) as caught:
+        import_rows(engine, kind, read_records(path), shape=Shaper(kind, infer=True))
+    assert "line 29,002" in caught.value.problem
+    assert (engine.items.count(), engine.users.count(), engine.events.count()) == (0, 0, 0)
+
+
+def test_the_same_file_read_in_its_encoding_is_stored_whole(engine: Engine, tmp_path: Path) -> None:
+    path = _thirty_thousand(tmp_path / "items.csv")
+    report = import_rows(
+        engine, "items", read_records(path, encoding="latin-1"), shape=Shaper("items", infer=True)
+    )
+    assert (report.read, report.imported, report.rejected) == (30_010, 30_010, [])
+    assert engine.items.count() == 30_010
+    assert engine.items.get("i29001").title == "Café"
+
+
+@pytest.mark.parametrize("kind", ["items", "users", "events"])
+def test_utf16_files_with_a_mark_are_stored(engine: Engine, tmp_path: Path, kind: Any) -> None:
+    lines = {
+        "items": ["id,title", "a,Crème brûlée", "b,Ĉapelo"],
+        "users": ["id,city", "u1,Zürich", "u2,Łódź"],
+        "events": ["event_id,user_id,item_id,type,note", "e1,u1,a,view,Crème", "e2,u2,b,view,Ĉ"],
+    }[kind]
+    path = tmp_path / f"{kind}.csv"
+    path.write_bytes("\r\n".join(lines).encode("utf-16") + "\r\n".encode("utf-16-le"))
+    report = import_rows(engine, kind, read_records(path), shape=Shaper(kind, infer=True))
+    assert (report.read, report.imported, report.rejected) == (2, 2, [])
+    if kind == "items":
+        assert engine.items.get("a").title == "Crème brûlée"
+    elif kind == "users":
+        assert engine.users.get("u2").traits == {"city": "Łódź"}
+    else:
+        [event] = engine.events.query(user_id="u1").items
+        assert event.context == {"note": "Crème"}
+
+
+def test_long_values_are_stored_or_rejected_by_row_never_the_whole_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    specs, long = "s" * (200 * 1024), "t" * (200 * 1024)
+    path = _write(
+        tmp_path / "items.csv",
+        f"id,title,specs\n"
+        f"a,Mug,{specs}\n"  # 200 KiB of attribute: stored
+        f"b,{long},x\n"  # 200 KiB of title: over the title's own limit
+        f"c,Cup,{'y' * (MAX_FIELD + 1)}\n"  # over the bound of any value
+        f"d,Bowl,z\n",
+    )
+    report = import_rows(engine, "items", read_records(path), shape=Shaper("items", infer=True))
+    assert report.read == 4
+    assert report.imported == 2
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "title"), (3, "specs")]
+    assert "line 4" in report.rejected[1].reason
+    assert engine.items.get("a").attributes == {"specs": specs}
+    assert engine.items.get("d").attributes == {"specs": "z"}
+    assert engine.items.count() == 2
+
+
+def test_parquet_rows_that_cannot_be_read_are_rejected_and_the_others_stored(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = _parquet_with_bad_text(tmp_path / "items.parquet")
+    report = import_rows(engine, "items", read_records(path), shape=Shaper("items"))
+    assert (report.read, report.imported) == (3, 2)
+    assert [(r.row, r.field) for r in report.rejected] == [(2, "title")]
+    assert {item.id for item in engine.items.list().items} == {"a", "c"}

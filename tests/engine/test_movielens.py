@@ -331,6 +331,54 @@ def test_ml_latest_imports_and_creates_users_from_ratings(engine: Engine, tmp_pa
     assert sorted(e.value or 0 for e in engine.events.query(user_id="1").items) == [0.5, 4.5]
 
 
+# --- checked before anything is imported ----------------------------------------------------
+
+
+def test_check_counts_the_rows_of_every_part(tmp_path: Path) -> None:
+    assert MovieLensFolder.open(_ml_latest(tmp_path / "latest")).check() == {
+        "items": 3,
+        "events": 3,
+    }
+    counts = MovieLensFolder.open(_ml_1m(tmp_path / "ml-1m")).check()
+    assert counts == {"items": 3, "users": 3, "events": 6}
+
+
+def test_check_refuses_an_ml_latest_part_that_is_not_utf8(tmp_path: Path) -> None:
+    folder = _ml_latest(tmp_path / "ml")
+    movies = folder / "movies.csv"
+    movies.write_bytes(movies.read_bytes() + "99,Café (2001),Drama\n".encode("latin-1"))
+    with pytest.raises(InvalidInput) as caught:
+        MovieLensFolder.open(folder).check()
+    assert caught.value.field == "file"
+    assert caught.value.problem.startswith("movies.csv line 5 (byte ")
+    assert "0xe9 is not valid UTF-8" in caught.value.problem
+
+
+def test_check_refuses_missing_columns_before_any_part_is_read(tmp_path: Path) -> None:
+    folder = MovieLensFolder.open(_ml_latest(tmp_path / "ml", "user,movie\n1,1\n"))
+    with pytest.raises(InvalidInput) as caught:
+        folder.check()
+    assert "ratings.csv lacks the columns userId, movieId" in caught.value.problem
+
+
+def test_check_refuses_a_genre_list_it_cannot_read(tmp_path: Path) -> None:
+    folder = tmp_path / "ml-100k"
+    folder.mkdir()
+    (folder / "u.data").write_text("1\t1\t5\t881250949\n")
+    (folder / "u.genre").write_text("unknown|0\nAction\n")
+    with pytest.raises(InvalidInput) as caught:
+        MovieLensFolder.open(folder).check()
+    assert "u.genre line 2" in caught.value.problem
+
+
+def test_an_ml_latest_value_over_128_kib_is_read(tmp_path: Path) -> None:
+    title = "Long " * 30_000 + "(1999)"
+    folder = _ml_latest(tmp_path / "ml")
+    (folder / "movies.csv").write_text(f"movieId,title,genres\n7,{title},Drama\n")
+    [(line, movie)] = MovieLensFolder.open(folder).rows("items")
+    assert (line, movie["title"], movie["attributes"]) == (2, title, {"year": 1999})
+
+
 # --- not a MovieLens folder -----------------------------------------------------------------
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -53,8 +54,9 @@ def open_engine(database_url: str | None) -> Iterator[Engine]:
         fail(str(error))
 
 
-def fail(message: str, code: int = 1) -> None:
-    errors.print(f"[bold red]error:[/] {message}")
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `message` on one line (it may quote user input: never read as markup), exit."""
+    errors.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 

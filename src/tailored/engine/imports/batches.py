@@ -23,7 +23,9 @@ from tailored.errors import InvalidInput
 
 Kind = Literal["items", "users", "events"]
 KINDS: tuple[Kind, ...] = ("items", "users", "events")
-ERROR_KEY = "__error__"  # a reader's marker for a row it could not read (e.g. bad JSON)
+# A reader's marker for a row it could not read: the reason (a text, for the whole row),
+# or an `InvalidInput` naming the field at fault.
+ERROR_KEY = "__error__"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,12 @@ def import_rows(
         report.read += 1
         try:
             if ERROR_KEY in raw:
-                raise InvalidInput("row", str(raw[ERROR_KEY]))
+                problem = raw[ERROR_KEY]
+                raise (
+                    problem
+                    if isinstance(problem, InvalidInput)
+                    else InvalidInput("row", str(problem))
+                )
             shaped = shape(raw) if shape else raw
         except InvalidInput as error:
             report.rejected.append(RowRejection(number, error.field, error.problem))

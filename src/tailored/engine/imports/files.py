@@ -1,10 +1,14 @@
 """Reading catalog, user and event files: CSV/TSV, JSON lines, JSON arrays and Parquet.
 
-`read_records` streams (row number, record) pairs without loading the file whole; a row
-it cannot read becomes a record holding only `ERROR_KEY`, so the importer reports it with
-its row number instead of stopping. `Shaper` then renames columns (``--map ours=theirs``)
-and turns a record into the fields the engine expects; columns the engine has no field
-for are kept, as item attributes, user traits or event context, never dropped.
+`read_records` first makes sure the file can be read at all: a text file is decoded
+whole once (streamed, see `text`), a Parquet file's footer is read. A file that cannot be
+read is refused there, with the reason, before a single row is handed on, so an import
+of it stores nothing. Then it streams (row number, record) pairs without loading the file
+whole (JSON arrays excepted); a row it cannot read becomes a record holding only
+`ERROR_KEY`, so the importer reports it with its row number instead of stopping.
+`Shaper` then renames columns (``--map ours=theirs``) and turns a record into the fields
+the engine expects; columns the engine has no field for are kept, as item attributes,
+user traits or event context, never dropped.
 
 >>> shape = Shaper("items", mapping={"id": "sku"}, infer=True)
 >>> shape({"sku": "0042", "title": "Tee", "categories": "men|tops", "price": "19.90"})
@@ -13,22 +17,25 @@ for are kept, as item attributes, user traits or event context, never dropped.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
+import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from tailored.engine.imports.batches import ERROR_KEY, Kind
+from tailored.engine.imports.delimited import MAX_FIELD, Unreadable, split_rows
+from tailored.engine.imports.parquet import open_parquet
+from tailored.engine.imports.text import TextFile, bounded_lines
 from tailored.errors import InvalidInput
 
 Format = Literal["csv", "tsv", "jsonl", "json", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "tsv", "jsonl", "json", "parquet")
+Rows = Iterator[tuple[int, dict[str, Any]]]
 _SUFFIXES: dict[str, Format] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -67,96 +74,139 @@ def detect_format(path: Path) -> Format:
     raise InvalidInput("format", f"cannot tell from the name {path.name!r} ({known}); pass it")
 
 
+@dataclass
+class Records:
+    """The rows of a file that could be read, and how many to expect (for progress bars:
+    lines less the header; None where it is not known up front, e.g. a JSON array)."""
+
+    rows: Rows
+    expected: int | None
+    encoding: str | None = None  # the one the text is read in (None for Parquet)
+
+    def __iter__(self) -> Rows:
+        return self.rows
+
+
 def read_records(
     path: Path,
     *,
     format: Format | None = None,
     delimiter: str | None = None,
-    encoding: str = "utf-8-sig",
-) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, record) for each row of `path`; rows count from 1, a header does not."""
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Records:
+    """The records of `path`, once it is known to be readable (see the module docstring).
+
+    Rows count from 1, a header does not. `encoding` defaults to what a byte-order mark
+    says, else UTF-8; `progress` gets the bytes of the file checked so far.
+    """
     if not path.is_file():
         raise InvalidInput("file", f"{path} does not exist or is not a file")
     kind = format or detect_format(path)
     if kind not in FORMATS:
         raise InvalidInput("format", f"must be one of {', '.join(FORMATS)}, not {kind!r}")
     if kind == "parquet":
-        return _parquet(path)
+        if encoding is not None:
+            raise InvalidInput("encoding", "does not apply to Parquet, whose text is UTF-8")
+        rows, count = open_parquet(path)
+        return Records(rows, count)
     if delimiter is not None and len(delimiter) != 1:
         raise InvalidInput("delimiter", f"must be one character, got {delimiter!r}")
+    text = TextFile.open(path, encoding)
+    lines = text.scan(progress)
     if kind == "jsonl":
-        return _json_lines(path, encoding)
+        return Records(_changed(text, _json_lines(text)), lines, text.encoding)
     if kind == "json":
-        return _json_array(path, encoding)
-    return _delimited(path, delimiter or ("\t" if kind == "tsv" else ","), encoding)
+        return Records(_changed(text, _json_array(text)), None, text.encoding)
+    rows = _delimited(text, delimiter or ("\t" if kind == "tsv" else ","))
+    return Records(_changed(text, rows), max(lines - 1, 0), text.encoding)
 
 
-def count_rows(path: Path, *, format: Format | None = None) -> int | None:
-    """How many rows `read_records` will give, where that is cheap to know (for progress)."""
-    kind = format or detect_format(path)
-    if kind == "parquet":
-        import pyarrow.parquet as pq
-
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    if kind == "json" or path.suffix.lower() == ".gz":
-        return None
-    lines, last = 0, b"\n"
-    with path.open("rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            lines += block.count(b"\n")
-            last = block[-1:]
-    lines += last != b"\n"  # a last line without its newline
-    return max(lines - (kind in ("csv", "tsv")), 0)
+def _changed(text: TextFile, rows: Rows) -> Rows:
+    """`rows`, with a clear error should the file stop decoding after it was checked."""
+    try:
+        yield from rows
+    except UnicodeDecodeError as error:
+        problem = f"{text.path.name} changed while it was read: it is no longer {text.encoding}"
+        raise InvalidInput("file", f"{problem} ({error.reason})") from None
 
 
-def _open_text(path: Path, encoding: str) -> IO[str]:
-    if path.suffix.lower() == ".gz":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding=encoding, newline="")
-    return path.open(encoding=encoding, newline="")
-
-
-def _delimited(path: Path, delimiter: str, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with _open_text(path, encoding) as file:
-        reader = csv.reader(file, delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
-            return
+def _delimited(text: TextFile, delimiter: str) -> Rows:
+    """The data rows of a CSV file; its header is read (and checked) before returning."""
+    file = text.stream()
+    rows = split_rows(file, delimiter=delimiter)
+    try:
+        _, header = next(rows, (0, []))
+        if isinstance(header, Unreadable):
+            raise InvalidInput("header", f"cannot be read: {header.problem}")
         header = [name.strip() for name in header]
-        if len(set(header)) != len(header) or "" in header:
+        if header and (len(set(header)) != len(header) or "" in header):
             raise InvalidInput("header", f"column names must be unique and non-empty: {header}")
-        for number, values in enumerate(reader, start=1):
-            if not values:
+    except BaseException:
+        file.close()
+        raise
+    return _data_rows(file, rows, header)
+
+
+def _data_rows(
+    file: IO[str], rows: Iterator[tuple[int, list[str] | Unreadable]], header: list[str]
+) -> Rows:
+    with file:
+        for number, (_, values) in enumerate(rows, start=1):
+            if isinstance(values, Unreadable):
+                known = values.column is not None and values.column < len(header)
+                field = header[values.column] if known else "row"  # type: ignore[index]
+                yield number, {ERROR_KEY: InvalidInput(field, values.problem)}
+            elif not values:
                 continue  # a blank line
-            if len(values) != len(header):
+            elif len(values) != len(header):
                 problem = f"has {len(values)} fields; the header has {len(header)}"
                 yield number, {ERROR_KEY: problem}
-                continue
-            yield number, dict(zip(header, values, strict=True))
+            else:
+                yield number, dict(zip(header, values, strict=True))
 
 
-def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with _open_text(path, encoding) as file:
-        for number, line in enumerate(file, start=1):
-            if line.strip():
+def _json_lines(text: TextFile) -> Rows:
+    with text.stream() as file:
+        for number, line in bounded_lines(file, MAX_FIELD):
+            if line is None:
+                yield number, {ERROR_KEY: f"line longer than {MAX_FIELD:,} characters"}
+            elif line.strip():
                 yield number, _object(line)
 
 
 def _object(text: str) -> dict[str, Any]:
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except ValueError as error:
         return {ERROR_KEY: f"is not valid JSON: {error}"}
+    except RecursionError:
+        return {ERROR_KEY: "is not valid JSON here: nested too deeply"}
     if not isinstance(value, dict):
         return {ERROR_KEY: f"must be a JSON object, not {type(value).__name__}"}
     return value
 
 
-def _json_array(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with _open_text(path, encoding) as file:
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; one too large for a float (1e309) is refused, not infinity."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
+
+
+def _json_array(text: TextFile) -> Rows:
+    with text.stream() as file:
         try:
-            document = json.load(file)
+            document = json.load(file, parse_constant=_not_json, parse_float=_finite)
         except ValueError as error:
             raise InvalidInput("file", f"is not valid JSON: {error}") from None
+        except RecursionError:
+            raise InvalidInput("file", "is not valid JSON here: nested too deeply") from None
     if not isinstance(document, list):
         raise InvalidInput("file", "a .json file must hold an array of objects (or use .jsonl)")
     for number, value in enumerate(document, start=1):
@@ -164,16 +214,6 @@ def _json_array(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]
             yield number, value
         else:
             yield number, {ERROR_KEY: f"must be a JSON object, not {type(value).__name__}"}
-
-
-def _parquet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    import pyarrow.parquet as pq
-
-    number = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=10_000):
-        for record in batch.to_pylist():
-            number += 1
-            yield number, record
 
 
 def parse_mapping(pairs: Sequence[str], *, kind: Kind) -> dict[str, str]:
@@ -205,7 +245,10 @@ def infer_scalar(text: str) -> Any:
     """
     stripped = text.strip()
     if _NUMBER.fullmatch(stripped):
-        return float(stripped) if any(c in stripped for c in ".eE") else int(stripped)
+        if not any(c in stripped for c in ".eE"):
+            return int(stripped)
+        number = float(stripped)
+        return number if math.isfinite(number) else text  # 1e309 is no float: keep the text
     lowered = stripped.lower()
     if lowered in _TRUE or lowered in _FALSE:
         return lowered in _TRUE
@@ -295,8 +338,8 @@ __all__ = [
     "FIELDS",
     "FORMATS",
     "Format",
+    "Records",
     "Shaper",
-    "count_rows",
     "detect_format",
     "infer_scalar",
     "parse_mapping",

@@ -8,6 +8,9 @@
 
 Ratings become ``rate`` events with the original unix timestamps; the event id
 ``ml-<user>-<movie>`` makes a second import of the same folder store nothing twice.
+`MovieLensFolder.check` reads every part once before anything is imported, so a folder
+with a part that cannot be read (a ``.csv`` that is not UTF-8, missing columns) is refused
+whole; a line that cannot be read is a bad row, like in any other file.
 
 >>> parse_release_date("01-Jan-1995"), year_in_title("Toy Story (1995)")
 ('1995-01-01', 1995)
@@ -15,15 +18,16 @@ Ratings become ``rate`` events with the original unix timestamps; the event id
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from tailored.engine.imports.batches import ERROR_KEY, Kind
+from tailored.engine.imports.delimited import MAX_FIELD, Unreadable, split_rows
+from tailored.engine.imports.text import BLOCK, TextFile
 from tailored.errors import InvalidInput
 
 Layout = Literal["ml-100k", "ml-1m", "ml-latest"]
@@ -53,6 +57,10 @@ OCCUPATIONS_1M = (
     "unemployed", "writer",
 )  # fmt: skip
 _YEAR = re.compile(r"\((\d{4})\)\s*$")
+_COLUMNS = {  # of the ml-latest CSV files
+    "movies.csv": ("movieId", "title", "genres"),
+    "ratings.csv": ("userId", "movieId", "rating", "timestamp"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +104,26 @@ class MovieLensFolder:
         if path is None:
             return 0
         with path.open("rb") as file:
-            lines = sum(block.count(b"\n") for block in iter(lambda: file.read(1 << 20), b""))
+            lines = sum(block.count(b"\n") for block in iter(lambda: file.read(BLOCK), b""))
         return lines - (self.layout == "ml-latest")
+
+    def check(self, progress: Callable[[int], None] | None = None) -> dict[Kind, int]:
+        """Read every part once; the rows in each (for progress bars). `InvalidInput`
+        naming ``file`` if a part cannot be read; `progress` gets the bytes read."""
+        counts: dict[Kind, int] = {}
+        for kind in self.parts():
+            path = self.file(kind)
+            assert path is not None  # a part is a file that exists
+            if self.layout != "ml-latest":
+                counts[kind] = self.count(kind)  # any byte decodes (UTF-8, else latin-1)
+                if progress is not None:
+                    progress(path.stat().st_size)
+                continue
+            counts[kind] = max(TextFile.open(path, "utf-8").scan(progress) - 1, 0)
+            next(_csv(path, _COLUMNS[path.name]), None)  # the header has the columns
+        if self.layout == "ml-100k":
+            _genre_names(self.path / "u.genre")
+        return counts
 
     def rows(self, kind: Kind) -> Rows:
         """(line number, row shaped for the engine) for one part."""
@@ -131,7 +157,12 @@ def _lines(path: Path, separator: str, width: int) -> Iterator[tuple[int, list[s
     Yields the fields, or a problem text when a line has the wrong number of fields.
     """
     with path.open("rb") as file:
-        for number, raw in enumerate(file, start=1):
+        for number, raw in enumerate(iter(lambda: file.readline(MAX_FIELD + 1), b""), start=1):
+            if len(raw) > MAX_FIELD and not raw.endswith(b"\n"):
+                while (rest := file.readline(MAX_FIELD)) and not rest.endswith(b"\n"):
+                    pass  # the rest of a line too long to be a row, never held whole
+                yield number, f"line longer than {MAX_FIELD:,} bytes"
+                continue
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError:
@@ -174,8 +205,16 @@ def _genre_names(path: Path) -> tuple[str, ...]:
     """Genre order from u.genre (name|index), else the published order."""
     if not path.is_file():
         return GENRES_100K
-    pairs = [line.rsplit("|", 1) for line in path.read_text("latin-1").splitlines() if line]
-    return tuple(name for name, _ in sorted(pairs, key=lambda pair: int(pair[1])))
+    order: list[tuple[int, str]] = []
+    for number, line in enumerate(path.read_text("latin-1").splitlines(), start=1):
+        name, _, index = line.rpartition("|")
+        if not line.strip():
+            continue
+        if not name or not index.strip().isdigit():
+            problem = f"u.genre line {number} must look like name|number, not {line!r}"
+            raise InvalidInput("file", problem)
+        order.append((int(index), name))
+    return tuple(name for _, name in sorted(order))
 
 
 def _users_100k(path: Path) -> Rows:
@@ -244,16 +283,27 @@ def _ratings_dat(path: Path) -> Rows:
 
 
 def _csv(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str] | str]]:
-    with path.open(encoding="utf-8", newline="") as file:
-        reader = csv.DictReader(file)
-        missing = [name for name in columns if name not in (reader.fieldnames or ())]
+    """(line, row by column name) of an ml-latest CSV file, or the problem with the line."""
+    with TextFile.open(path, "utf-8").stream() as file:
+        rows = split_rows(file, delimiter=",")
+        _, header = next(rows, (1, []))
+        header = [] if isinstance(header, Unreadable) else header
+        missing = [name for name in columns if name not in header]
         if missing:
             raise InvalidInput("file", f"{path.name} lacks the columns {', '.join(missing)}")
-        for row in reader:  # line_num counts the blank lines DictReader skips
-            if any(row.get(name) is None for name in columns):
-                yield reader.line_num, f"has fewer fields than the header of {path.name}"
-            else:
-                yield reader.line_num, row
+        try:
+            for line, fields in rows:
+                if isinstance(fields, Unreadable):
+                    yield line, fields.problem
+                elif not fields:
+                    continue  # a blank line
+                elif len(fields) < len(header):
+                    yield line, f"has fewer fields than the header of {path.name}"
+                else:
+                    yield line, dict(zip(header, fields, strict=False))
+        except UnicodeDecodeError as error:
+            problem = f"{path.name} changed while it was read: it is no longer UTF-8"
+            raise InvalidInput("file", f"{problem} ({error.reason})") from None
 
 
 def _items_csv(path: Path) -> Rows:
