@@ -76,8 +76,9 @@ def _to_utc(moment: datetime) -> datetime:
 
 JSONMap = Annotated[dict[str, Any], AfterValidator(_storable_json)]
 """A free-form JSON object whose values every backend stores exactly (see json_values)."""
-Text = Annotated[str, AfterValidator(_storable_text)]
-"""Text without NUL characters or lone surrogates."""
+STORABLE_TEXT = AfterValidator(_storable_text)
+"""Text without NUL characters or lone surrogates; put it after the string constraints
+(`Annotated[str, StringConstraints(...), STORABLE_TEXT]`) so they keep their messages."""
 UTCDateTime = Annotated[datetime, AfterValidator(_to_utc)]
 """A moment, converted to UTC (naive values are taken to be UTC already)."""
 
@@ -114,10 +115,14 @@ class ItemIn(_Input):
     """One catalog item as the business sends it (an upsert replaces the whole item)."""
 
     id: Identifier
-    title: Annotated[Text, StringConstraints(max_length=1000)] = ""
-    description: Annotated[Text, StringConstraints(max_length=100_000)] = ""
+    title: Annotated[str, StringConstraints(max_length=1000), STORABLE_TEXT] = ""
+    description: Annotated[str, StringConstraints(max_length=100_000), STORABLE_TEXT] = ""
     categories: list[
-        Annotated[Text, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=256),
+            STORABLE_TEXT,
+        ]
     ] = Field(default_factory=list, max_length=100)
     attributes: JSONMap = Field(
         default_factory=dict, description="brand, price, size, colour, ... (JSON values)"
@@ -206,11 +211,11 @@ def validate_rows(
 
 
 __all__ = [
+    "STORABLE_TEXT",
     "EventIn",
     "Identifier",
     "ItemIn",
     "JSONMap",
-    "Text",
     "UTCDateTime",
     "UnreadableRow",
     "UserIn",
