@@ -175,6 +175,18 @@ class Settings(BaseSettings):
         "other placements use 'default' if given, else no re-ranking.",
     )
 
+    console_session_idle_minutes: float = Field(
+        120.0,
+        gt=0,
+        description="A console session ends after this many minutes without a request "
+        "(log in again with the admin key).",
+    )
+    console_session_hours: float = Field(
+        12.0,
+        gt=0,
+        description="A console session ends this many hours after its login, however busy.",
+    )
+
     @model_validator(mode="after")
     def _personalization_is_a_purpose(self) -> Settings:
         if "personalization" not in self.consent_purposes:

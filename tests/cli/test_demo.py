@@ -1,4 +1,5 @@
-"""`tailored demo` on a fresh directory: prepares, serves on its port, stops on Ctrl-C."""
+"""`tailored demo` on a fresh directory: prepares, serves the storefront with the rest on
+its port (loopback only), stops on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from tailored import Engine
@@ -57,6 +59,7 @@ def test_demo_starts_on_a_fresh_directory_answers_and_stops_on_ctrl_c(tmp_path: 
     )
     try:
         _wait_until_up(base, process)
+        assert httpx.get(f"{base}/store", timeout=10).status_code == 200  # only the demo's
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -96,3 +99,23 @@ def test_a_second_run_reuses_the_store_and_revokes_the_old_key(tmp_path: Path) -
 
     reset = CliRunner().invoke(app, [*args, "--reset"])
     assert reset.exit_code == 0 and "reusing" not in reset.output
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "shop.example.com"])
+def test_the_demo_refuses_to_serve_beyond_this_machine(tmp_path: Path, host: str) -> None:
+    directory = tmp_path / "demo"
+    args = ["demo", "--dir", str(directory), "--host", host, "--shoppers", "10", "--no-serve"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert f"--host {host}" in lines[0] and "loopback" in lines[0]
+    assert "tailored serve" in lines[0]
+    assert not directory.exists()  # refused before anything was made
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "localhost"])
+def test_the_demo_accepts_a_loopback_host(tmp_path: Path, host: str) -> None:
+    args = ["demo", "--dir", str(tmp_path), "--host", host, "--shoppers", "10", "--no-serve"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output

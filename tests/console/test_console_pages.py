@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from tests.console.forms import login, post
 
 from tailored import Engine
 from tailored.server import create_app
@@ -33,10 +34,6 @@ def _client(engine: Engine) -> TestClient:
     return TestClient(create_app(engine))
 
 
-def _login(client: TestClient, key: str, next: str = "/console") -> Any:
-    return client.post("/console/login", data={"key": key, "next": next}, follow_redirects=False)
-
-
 @pytest.fixture
 def console(shop: Engine) -> TestClient:
     """A client logged in to the console of the test shop (item_knn and seq_blend
@@ -52,7 +49,7 @@ def console(shop: Engine) -> TestClient:
     for user, choices in designs:
         shop.configurators.save_design(user, "coffee", "mine", choices)
     client = _client(shop)
-    response = _login(client, shop.keys.create("console", scopes=["admin"]).secret)
+    response = login(client, shop.keys.create("console", scopes=["admin"]).secret)
     assert response.status_code == 303 and response.headers["location"] == "/console"
     return client
 
@@ -98,27 +95,27 @@ def test_a_wrong_key_or_a_key_without_the_admin_scope_is_refused(engine: Engine)
     client = _client(engine)
     serve_only = engine.keys.create("widget", scopes=["serve"]).secret
     for key in ("tk_not_a_key", serve_only, ""):
-        response = _login(client, key)
+        response = login(client, key)
         assert response.status_code in (401, 422)
         if response.status_code == 401:
             assert "not an active admin key" in response.text
         assert client.get("/console", follow_redirects=False).status_code == 303
-    # a cookie holding a key that is not (or no longer) an admin key is no session
-    client.cookies.set("tailored_admin", serve_only)
+    # a cookie holding something that is not a live session is no session
+    client.cookies.set("tailored_console", serve_only, path="/console")
     assert client.get("/console", follow_redirects=False).status_code == 303
 
 
 def test_login_returns_to_the_page_asked_for_but_never_to_another_site(engine: Engine) -> None:
     key = engine.keys.create("console", scopes=["admin"]).secret
     client = _client(engine)
-    assert _login(client, key, "/console/models").headers["location"] == "/console/models"
+    assert login(client, key, "/console/models").headers["location"] == "/console/models"
     for elsewhere in ("https://example.com/", "//example.com/console", "/store"):
-        assert _login(client, key, elsewhere).headers["location"] == "/console"
+        assert login(client, key, elsewhere).headers["location"] == "/console"
 
 
 def test_logging_out_ends_the_session_and_is_post_only(console: TestClient) -> None:
     assert console.get("/console/logout", follow_redirects=False).status_code == 405
-    response = console.post("/console/logout", follow_redirects=False)
+    response = post(console, "/console/logout", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/console/login"
     assert console.get("/console", follow_redirects=False).status_code == 303
 
@@ -261,7 +258,7 @@ def test_activate_serves_an_older_version_and_is_post_only(
     path = f"/console/models/{older.id}/activate"
     assert console.get(path, follow_redirects=False).status_code == 405
     assert shop.training.active("item_knn").id == newer.id  # type: ignore[union-attr]
-    response = console.post(path, follow_redirects=False)
+    response = post(console, path, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == f"/console/models?activated={older.id}"
     assert shop.training.active("item_knn").id == older.id  # type: ignore[union-attr]
@@ -269,15 +266,15 @@ def test_activate_serves_an_older_version_and_is_post_only(
         f"Version {older.id} is now the active version of its model"
         in console.get(response.headers["location"]).text
     )
-    assert console.post("/console/models/99999/activate").status_code == 404
+    assert post(console, "/console/models/99999/activate").status_code == 404
 
 
 def test_retrain_queues_a_job_whose_status_the_page_shows(
     console: TestClient, shop: Engine
 ) -> None:
     assert console.get("/console/models/retrain", follow_redirects=False).status_code == 405
-    response = console.post(
-        "/console/models/retrain", data={"model": "popular", "activate": "true"},
+    response = post(
+        console, "/console/models/retrain", {"model": "popular", "activate": "true"},
         follow_redirects=False,
     )  # fmt: skip
     assert response.status_code == 303
@@ -295,7 +292,7 @@ def test_retrain_queues_a_job_whose_status_the_page_shows(
 
 
 def test_retrain_refuses_an_unknown_model_naming_it(console: TestClient, shop: Engine) -> None:
-    response = console.post("/console/models/retrain", data={"model": "magic"})
+    response = post(console, "/console/models/retrain", {"model": "magic"})
     assert response.status_code == 422 and "unknown model &#39;magic&#39;" in response.text
     assert shop.jobs.list() == []
 

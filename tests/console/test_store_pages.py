@@ -23,13 +23,32 @@ COFFEE = [
 CAMPING = {"tent", "stove", "lamp", "mat", "old-tent", "new-lamp"}
 
 
+class Browser(TestClient):
+    """A client that sends forms as the store's pages do: with the CSRF token the pages
+    carry (read from the first page it opens, as the cookie that goes with it)."""
+
+    token = ""
+
+    def post(self, url: Any, *, data: Any = None, **options: Any) -> Any:  # type: ignore[override]
+        if not self.token:
+            self.token = page_token(self.get("/store"))
+        return super().post(url, data={**(data or {}), "csrf_token": self.token}, **options)
+
+
+def page_token(response: Any) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+    assert found, "the page has a form with its CSRF token"
+    return found.group(1)
+
+
 @pytest.fixture
 def store(shop: Engine) -> Iterator[TestClient]:
     """The small shop of tests/conftest.py, a coffee menu and the example configurators,
-    served with pages; the browser shops as `camper0` (who walked the camping journey)."""
+    served with pages as by `tailored demo`; the browser shops as `camper0` (who walked
+    the camping journey)."""
     assert not shop.items.upsert_many(COFFEE).rejected
     shop.configurators.install_examples()
-    with TestClient(create_app(shop), follow_redirects=False) as client:
+    with Browser(create_app(shop, storefront=True), follow_redirects=False) as client:
         client.cookies.set(SHOPPER_COOKIE, "camper0")
         yield client
 
@@ -302,3 +321,107 @@ def test_item_pictures_are_svg_cached_and_deterministic(store: TestClient) -> No
     assert first.text.startswith("<svg") and 'aria-label="Boots"' in first.text
     assert store.get("/store/images/boots.svg").text == first.text
     assert store.get("/store/images/coffee-latte.svg").text != first.text
+
+
+# --- who may shop as whom, and from where --------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [".", "..", "a/b", "x" * 257, "tab\there", "new\nline", "\x7f"])
+def test_shopping_as_an_id_the_engine_refuses_is_refused_on_the_page(
+    store: TestClient, shop: Engine, bad: str
+) -> None:
+    response = store.post("/store/as", data={"user_id": bad})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Who is shopping?" in response.text
+    assert "user_id: must be 1-256 characters" in response.text
+    assert SHOPPER_COOKIE not in response.cookies
+    assert shop.users.count() == 60  # nobody new
+
+
+def test_a_shopper_cookie_with_an_invalid_id_is_no_shopper(store: TestClient) -> None:
+    for bad in ("..", "a/b", "x" * 300):
+        store.cookies.set(SHOPPER_COOKIE, bad)
+        for path in ("/store/home", "/store/preferences", "/store/cart"):
+            response = store.get(path)
+            assert (response.status_code, response.headers.get("location")) == (303, "/store")
+
+
+def test_a_store_form_without_the_pages_token_is_refused(shop: Engine) -> None:
+    with TestClient(create_app(shop, storefront=True), follow_redirects=False) as client:
+        client.cookies.set(SHOPPER_COOKIE, "camper0")
+        token = page_token(client.get("/store"))  # the cookie is set with the first page
+        for form in ({}, {"csrf_token": "forged-" + "0" * 40}):
+            bought = client.post("/store/items/tent/buy", data={"quantity": "3", **form})
+            assert bought.status_code == 403 and "security token" in bought.text
+            chosen = client.post("/store/as", data={"user_id": "hiker0", **form})
+            assert chosen.status_code == 403
+        assert _events(shop, "camper0", "purchase")[-1].item_id == "stove"  # the shop's own
+        sent = client.post("/store/items/tent/buy", data={"quantity": "3", "csrf_token": token})
+        assert sent.status_code == 303
+        assert _events(shop, "camper0", "purchase")[-1].item_id == "tent"
+
+
+# --- consent: the store personalizes from behaviour only as the engine's rule allows -----
+
+
+def _home_rows(store: TestClient, shop: Engine, user_id: str = "camper0") -> set[str]:
+    """The rows the home page shows, by the impressions it recorded (cleared first)."""
+    before = len(_events(shop, user_id, "impression"))
+    page = store.get("/store/home")
+    assert page.status_code == 200
+    shown = _events(shop, user_id, "impression")[before:]
+    return {e.context["placement"] for e in shown}
+
+
+def test_withdrawn_consent_stops_because_you_viewed(store: TestClient, shop: Engine) -> None:
+    assert shop.settings.personalization_consent == "opt_out"  # the default
+    assert "because_viewed" in _home_rows(store, shop)
+    shop.consents.set("camper0", {"personalization": False}, source="banner")
+    assert _home_rows(store, shop) == {"home_top_picks", "trending"}
+    page = store.get("/store/home").text
+    assert "Because you viewed" not in page
+    assert "not personalized: consent to personalization was withdrawn" in page
+    store.get("/store/items/boots")  # still recorded for the purposes they consented to
+    assert "Because you viewed" not in store.get("/store/home").text
+
+
+@pytest.fixture
+def opt_in_store(shop: Engine) -> Iterator[tuple[TestClient, Engine]]:
+    """The store on the same database under the opt-in policy."""
+    settings = shop.settings.model_copy(update={"personalization_consent": "opt_in"})
+    strict = Engine(shop.db, settings)
+    with Browser(create_app(strict, storefront=True), follow_redirects=False) as client:
+        client.cookies.set(SHOPPER_COOKIE, "camper0")
+        yield client, strict
+
+
+def test_under_opt_in_only_granted_consent_personalizes(
+    opt_in_store: tuple[TestClient, Engine],
+) -> None:
+    store, shop = opt_in_store
+    assert _home_rows(store, shop) == {"home_top_picks", "trending"}
+    assert "not personalized: no consent to personalization" in store.get("/store/home").text
+    shop.consents.set("camper0", {"personalization": True}, source="banner")
+    assert _home_rows(store, shop) == {"home_top_picks", "because_viewed", "trending"}
+    assert "Because you viewed Old tent" in store.get("/store/home").text
+
+
+def test_the_preference_center_grants_and_withdraws_consent(
+    opt_in_store: tuple[TestClient, Engine],
+) -> None:
+    store, shop = opt_in_store
+    center = store.get("/store/preferences").text
+    assert re.search(r'name="personalization" value="true">', center)  # not ticked
+    granted = store.post("/store/consent", data={"personalization": "true"})
+    assert "now tailors itself" in _flash(store, granted)
+    assert shop.recommendations.personalizes("camper0")
+    assert [(c.purpose, c.granted, c.source) for c in shop.consents.get("camper0")] == [
+        ("personalization", True, "storefront")
+    ]
+    assert 'name="personalization" value="true" checked' in store.get("/store/preferences").text
+    assert "because_viewed" in _home_rows(store, shop)
+    withdrawn = store.post("/store/consent", data={})  # the box unticked
+    assert "no longer tailors itself" in _flash(store, withdrawn)
+    assert not shop.recommendations.personalizes("camper0")
+    assert "because_viewed" not in _home_rows(store, shop)

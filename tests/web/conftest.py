@@ -1,4 +1,4 @@
-"""Browser tests: a demo store served by a real `tailored serve` process, driven by
+"""Browser tests: a demo store served by a real `tailored demo` process, driven by
 Playwright in Debian's headless Chromium. Screenshots go to artifacts/screenshots/
 (gitignored; CI keeps them).
 
@@ -36,7 +36,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         prepare_demo(engine, shoppers=DEMO_SHOPPERS, now=datetime.now(UTC))
         key = engine.keys.create("browser-tests", scopes=["admin"]).secret
     env = {"TAILORED_MODELS_DIR": str(models), "TAILORED_SERVING_REFRESH_SECONDS": "1"}
-    with ServerProcess(url, env=env, startup_timeout=120) as server:
+    with ServerProcess.demo(folder, env=env, startup_timeout=120) as server:
         yield Demo(server.base_url, url, key, models)
 
 

@@ -1,7 +1,13 @@
-"""`tailored demo`: a generated store in a local database, served on localhost."""
+"""`tailored demo`: a generated store in a local database, served on localhost.
+
+The demo is the only server with the storefront (`/store`), whose shopper is whoever a
+cookie names: anyone who reaches it can act as any user. So it serves on a loopback
+address only; `tailored serve` is the server for others to reach.
+"""
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +16,7 @@ from typing import Annotated
 import typer
 from rich.progress import TaskID
 
-from tailored.cli.common import console, fail, progress_bar
+from tailored.cli.common import console, errors, fail, progress_bar
 from tailored.config import Settings
 from tailored.engine import Engine
 from tailored.engine.demo import DemoDataRejected, prepare_demo
@@ -22,13 +28,24 @@ def demo(
     directory: Annotated[Path, typer.Option("--dir", help="where the demo database lives")] = Path(
         "tailored-demo"
     ),
-    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="a loopback address (127.0.0.1, ::1, localhost)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
     reset: Annotated[bool, typer.Option(help="delete the demo data, start over")] = False,
     shoppers: Annotated[int, typer.Option(help="generated shoppers", min=10, max=5000)] = 200,
     serve: Annotated[bool, typer.Option(help="serve after preparing (--no-serve to stop)")] = True,
 ) -> None:
-    """Create (or reuse) a demo store, then serve it: the API, its docs, an admin key."""
+    """Create (or reuse) a demo store, then serve it on this machine: the storefront, the
+    console, the API, its docs, an admin key."""
+    if not is_loopback(host):
+        errors.print(  # one line, however narrow the terminal
+            f"[bold red]error:[/] --host {host}: the demo store lets anyone act as any "
+            "shopper, so it serves only on a loopback address (127.0.0.1, ::1, localhost); "
+            "`tailored serve` is the server others may reach",
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     if reset and directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -59,7 +76,24 @@ def demo(
     from tailored.server import create_app
 
     console.print("Ctrl-C stops the demo.")
-    uvicorn.run(create_app(settings=settings), host=host, port=port, log_level="warning")
+    app = create_app(settings=settings, storefront=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` names this machine only: 'localhost' or a loopback address.
+
+    >>> [is_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "127.9.9.9")]
+    [True, True, True, True]
+    >>> [is_loopback(h) for h in ("0.0.0.0", "::", "192.168.1.5", "example.com", "")]
+    [False, False, False, False, False]
+    """
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve anywhere
+        return False
 
 
 def _prepare(engine: Engine, *, shoppers: int) -> None:

@@ -1,26 +1,37 @@
-"""The web pages: the demo storefront (`/store`) and the console (`/console`).
+"""The web pages: the console (`/console`) and the demo storefront (`/store`).
 
 Server-rendered (Jinja2) with a little vanilla JavaScript; every asset is served from
-the package (`/static`), nothing from the internet. Pages call the engine directly, as
-the REST routes do; the storefront keeps the shopper in a cookie, the console asks for
-an admin API key once and keeps it in an HTTP-only cookie.
+the package (`/static`), nothing from the internet, and no page runs inline code (the
+server sends a strict Content-Security-Policy). Pages call the engine directly, as the
+REST routes do. The console asks for an admin API key once and keeps a server-side
+session (`tailored.console.sessions`). The storefront keeps the shopper in a cookie
+anyone can set, so only `tailored demo` mounts it, on a loopback address.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
+from tailored.console.guards import Refused
 from tailored.console.paths import STATIC
 
 
-def mount(app: FastAPI) -> None:
-    """Add the pages and their assets to `app` (they stay out of the OpenAPI schema)."""
+def mount(app: FastAPI, *, storefront: bool = False) -> None:
+    """Add the console, and with `storefront` the demo store, to `app` (the pages stay
+    out of the OpenAPI schema)."""
     from tailored.console import console_pages, store_pages
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(store_pages.router, include_in_schema=False)
+    app.add_exception_handler(Refused, _refused)
+    if storefront:
+        app.include_router(store_pages.router, include_in_schema=False)
     app.include_router(console_pages.router, include_in_schema=False)
+
+
+def _refused(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    return exc.response
 
 
 __all__ = ["mount"]

@@ -33,4 +33,21 @@ def choice(value: str | None, choices: Sequence[int], *, default: int) -> tuple[
     return default, False
 
 
-__all__ = ["choice", "problem"]
+MAX_STORED_ID = 2**63 - 1  # the databases' BIGINT
+
+
+def stored_id(value: str) -> int | None:
+    """`value` as a database-generated id (a version, an order), or None when no row
+    can have it: not a whole number, or outside the 64-bit range of the column.
+
+    >>> stored_id("12"), stored_id("9223372036854775808"), stored_id("-1"), stored_id("x")
+    (12, None, None, None)
+    """
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_STORED_ID else None
+
+
+__all__ = ["MAX_STORED_ID", "choice", "problem", "stored_id"]

@@ -8,9 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tailored.console.console_common import problem
+from tailored.console.console_common import problem, stored_id
 from tailored.console.rendering import engine_of, page
-from tailored.console.sessions import admin, to_login
 from tailored.errors import InvalidInput, NotFound
 from tailored.models import MODELS
 
@@ -21,8 +20,6 @@ METRICS = ("ndcg@10", "recall@20", "hr@10", "coverage@10")  # the evaluation pro
 
 @router.get("/models", response_class=HTMLResponse, response_model=None)
 def models(request: Request, queued: int | None = None, activated: int | None = None) -> Response:
-    if admin(request) is None:
-        return to_login(request)
     messages = []
     if queued is not None:
         messages.append(f"Training job {queued} queued; this page shows how it goes.")
@@ -38,8 +35,6 @@ def retrain(
     tune: Annotated[bool, Form()] = False,
     activate: Annotated[bool, Form()] = False,
 ) -> Response:
-    if admin(request) is None:
-        return to_login(request)
     try:
         job = engine_of(request).jobs.submit(model, tune=tune, activate=activate)
     except InvalidInput as invalid:
@@ -48,14 +43,16 @@ def retrain(
 
 
 @router.post("/models/{version_id}/activate", response_model=None)
-def activate(request: Request, version_id: int) -> Response:
-    if admin(request) is None:
-        return to_login(request)
+def activate(request: Request, version_id: str) -> Response:
+    number = stored_id(version_id)
+    if number is None:  # not a number a version could have (e.g. above 64 bits)
+        message = f"There is no model version {version_id!r}."
+        return problem(request, message, status_code=404, section="models")
     engine = engine_of(request)
     try:
-        version = engine.training.activate(version_id)
+        version = engine.training.activate(number)
     except NotFound:
-        message = f"There is no model version {version_id}."
+        message = f"There is no model version {number}."
         return problem(request, message, status_code=404, section="models")
     except InvalidInput as invalid:  # its file is gone
         return _page(request, error=f"{invalid.field}: {invalid.problem}", status_code=422)

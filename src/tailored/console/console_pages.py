@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tailored.console import (
@@ -18,49 +18,69 @@ from tailored.console import (
     console_users,
 )
 from tailored.console.console_common import choice
+from tailored.console.guards import (
+    CSRF_FIELD,
+    LOGIN_CSRF_COOKIE,
+    STALE_FORM,
+    admitted,
+    double_submit_ok,
+    double_submit_token,
+)
 from tailored.console.rendering import engine_of, page
-from tailored.console.sessions import ADMIN_COOKIE, admin, remember_admin, to_login
+from tailored.console.sessions import end_session, remember_session
 from tailored.domain.analytics import Overview
 from tailored.errors import AuthenticationError
 
-router = APIRouter(prefix="/console")
+LOGIN_PATH = "/console/login"
+router = APIRouter()  # the login: open to everyone
+pages = APIRouter(prefix="/console", dependencies=[Depends(admitted)])  # the rest: a session
 WINDOWS = (1, 7, 14, 30, 90)  # days the dashboard offers
 DEFAULT_WINDOW = 14
 TOP_ITEMS = 10
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get(LOGIN_PATH, response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/console") -> HTMLResponse:
+    double_submit_token(request, LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return page(request, "console/login.html", next=_local(next), error=None)
 
 
-@router.post("/login", response_model=None)
+@router.post(LOGIN_PATH, response_model=None)
 def login(
-    request: Request, key: Annotated[str, Form()], next: Annotated[str, Form()] = "/console"
+    request: Request,
+    key: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/console",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
+    fresh = double_submit_ok(request, {CSRF_FIELD: csrf_token}, LOGIN_CSRF_COOKIE)
+    double_submit_token(request, LOGIN_CSRF_COOKIE, path=LOGIN_PATH)  # for a page again
+    if not fresh:
+        return page(
+            request, "console/login.html", next=_local(next), error=STALE_FORM, status_code=403
+        )
+    engine = engine_of(request)
     try:
-        found = engine_of(request).keys.authenticate(key.strip())
+        found = engine.keys.authenticate(key.strip())
     except AuthenticationError:
         found = None
     if found is None or not found.allows("admin"):
         error = "That is not an active admin key."
         return page(request, "console/login.html", next=_local(next), error=error, status_code=401)
     response = RedirectResponse(_local(next), status_code=303)
-    remember_admin(response, key.strip())
+    remember_session(request, response, engine.console_sessions.start(found))
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
 
 
-@router.post("/logout")
-def logout() -> RedirectResponse:
-    response = RedirectResponse("/console/login", status_code=303)
-    response.delete_cookie(ADMIN_COOKIE)
+@pages.post("/logout")
+def logout(request: Request) -> RedirectResponse:
+    response = RedirectResponse(LOGIN_PATH, status_code=303)
+    end_session(request, response)
     return response
 
 
-@router.get("", response_class=HTMLResponse, response_model=None)
+@pages.get("", response_class=HTMLResponse, response_model=None)
 def dashboard(request: Request, days: str | None = None) -> Response:
-    if admin(request) is None:
-        return to_login(request)
     window, usable = choice(days, WINDOWS, default=DEFAULT_WINDOW)
     overview = engine_of(request).analytics.overview(days=window, top=TOP_ITEMS)
     return page(
@@ -109,6 +129,7 @@ def _local(path: str) -> str:
 
 
 for _part in (console_catalog, console_users, console_models, console_configurators):
-    router.include_router(_part.router)
+    pages.include_router(_part.router)
+router.include_router(pages)
 
 __all__ = ["router"]

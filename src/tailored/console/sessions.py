@@ -1,6 +1,11 @@
-"""Who is looking: the storefront's shopper (a cookie naming a user id; a new visitor
-gets an anonymous id) and the console's admin (an admin API key, checked on every
-request, kept in an HTTP-only cookie)."""
+"""Who is looking: the console's admin (a server-side session begun by logging in with an
+admin API key; the browser holds only the session's random secret) and the demo
+storefront's shopper (a cookie naming a user id; a new visitor gets an anonymous id).
+
+The console's cookie is HTTP-only, `SameSite=Strict`, scoped to `/console`, and `Secure`
+when the request came over HTTPS (behind a proxy: when the server is told so, e.g.
+uvicorn's `--proxy-headers` with `X-Forwarded-Proto`).
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,23 @@ from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
 from tailored.console.rendering import engine_of
-from tailored.domain.keys import ApiKey
-from tailored.errors import AuthenticationError
+from tailored.domain.console_sessions import ConsoleSession, NewConsoleSession
+from tailored.domain.identifiers import is_identifier
 
 SHOPPER_COOKIE = "tailored_shopper"
-ADMIN_COOKIE = "tailored_admin"
+CONSOLE_COOKIE = "tailored_console"
+CONSOLE_PATH = "/console"
+# Before sessions, the console kept the admin key itself in this cookie (Path=/): a
+# login or logout deletes what an older version left in the browser.
+LEGACY_ADMIN_COOKIE = "tailored_admin"
 ANONYMOUS_PREFIX = "visitor-"
 
 
 def shopper(request: Request) -> str | None:
-    """The shopper this browser acts as, if it picked one."""
-    return request.cookies.get(SHOPPER_COOKIE) or None
+    """The shopper this browser acts as, if it picked one (a cookie holding something
+    that is not a valid user id counts as no pick)."""
+    user_id = request.cookies.get(SHOPPER_COOKIE)
+    return user_id if user_id and is_identifier(user_id) and user_id == user_id.strip() else None
 
 
 def new_visitor_id() -> str:
@@ -31,21 +42,45 @@ def remember_shopper(response: Response, user_id: str) -> None:
     response.set_cookie(SHOPPER_COOKIE, user_id, httponly=True, samesite="lax", max_age=86_400 * 30)
 
 
-def admin(request: Request) -> ApiKey | None:
-    """The admin key of this browser's console session (None: log in first)."""
-    secret = request.cookies.get(ADMIN_COOKIE)
-    if not secret:
-        return None
-    engine = engine_of(request)
-    try:
-        key = engine.keys.cached(secret) or engine.keys.authenticate(secret)
-    except AuthenticationError:
-        return None
-    return key if key.allows("admin") else None
+def console_session(request: Request) -> ConsoleSession | None:
+    """This browser's live console session (None: log in first)."""
+    secret = request.cookies.get(CONSOLE_COOKIE)
+    return engine_of(request).console_sessions.find(secret) if secret else None
 
 
-def remember_admin(response: Response, secret: str) -> None:
-    response.set_cookie(ADMIN_COOKIE, secret, httponly=True, samesite="strict", max_age=86_400)
+def remember_session(request: Request, response: Response, new: NewConsoleSession) -> None:
+    """Give the browser its new session (a session it held before ends: one browser,
+    one session)."""
+    sessions = engine_of(request).console_sessions
+    if earlier := request.cookies.get(CONSOLE_COOKIE):
+        sessions.end(earlier)
+    lifetime = sessions.limits.lifetime
+    response.set_cookie(
+        CONSOLE_COOKIE,
+        new.secret,
+        max_age=int(lifetime.total_seconds()),
+        path=CONSOLE_PATH,
+        secure=is_https(request),
+        httponly=True,
+        samesite="strict",
+    )
+    response.delete_cookie(LEGACY_ADMIN_COOKIE)
+
+
+def end_session(request: Request, response: Response) -> None:
+    """Log out: the session ends on the server, and the browser forgets its cookie."""
+    secret = request.cookies.get(CONSOLE_COOKIE)
+    if secret:
+        engine_of(request).console_sessions.end(secret)
+    response.delete_cookie(
+        CONSOLE_COOKIE, path=CONSOLE_PATH, secure=is_https(request), httponly=True,
+        samesite="strict",
+    )  # fmt: skip
+    response.delete_cookie(LEGACY_ADMIN_COOKIE)
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https"
 
 
 def to_login(request: Request) -> RedirectResponse:
@@ -53,11 +88,15 @@ def to_login(request: Request) -> RedirectResponse:
 
 
 __all__ = [
-    "ADMIN_COOKIE",
+    "ANONYMOUS_PREFIX",
+    "CONSOLE_COOKIE",
+    "LEGACY_ADMIN_COOKIE",
     "SHOPPER_COOKIE",
-    "admin",
+    "console_session",
+    "end_session",
+    "is_https",
     "new_visitor_id",
-    "remember_admin",
+    "remember_session",
     "remember_shopper",
     "shopper",
     "to_login",

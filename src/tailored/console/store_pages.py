@@ -13,10 +13,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tailored.console import store_account, store_configure, store_images, store_preferences
+from tailored.console.guards import store_guard
 from tailored.console.rendering import engine_of, page
 from tailored.console.sessions import new_visitor_id, remember_shopper, shopper
 from tailored.console.store_common import (
@@ -33,12 +34,14 @@ from tailored.console.store_common import (
     to_door,
 )
 from tailored.domain.catalog import Item
+from tailored.domain.identifiers import check_identifier
 from tailored.domain.preference_effects import preference_filters
 from tailored.domain.recommendations import Context
 from tailored.engine import Engine
 from tailored.errors import Conflict, InvalidInput, NotFound
 
-router = APIRouter(prefix="/store")
+# Every page checks that a form comes from the store's own page (CSRF).
+router = APIRouter(prefix="/store", dependencies=[Depends(store_guard)])
 SHOPPERS_SHOWN = 12
 ROW_SIZE = 8
 ITEM_ROW_SIZE = 6
@@ -53,15 +56,32 @@ ItemId = Annotated[str, Form(max_length=256)]
 @router.get("", response_class=HTMLResponse)
 def choose_shopper(request: Request) -> HTMLResponse:
     """Who to shop as: a few known shoppers, or a new anonymous visitor."""
-    users = engine_of(request).users.list(limit=SHOPPERS_SHOWN).items
-    return page(request, "store/choose.html", users=users, current=shopper(request))
+    return _door(request)
 
 
-@router.post("/as")
-def shop_as(request: Request, user_id: Annotated[str, Form()] = "") -> RedirectResponse:
+@router.post("/as", response_model=None)
+def shop_as(request: Request, user_id: Annotated[str, Form()] = "") -> Response:
+    wanted = user_id.strip()
+    if wanted:
+        try:
+            wanted = check_identifier("user_id", wanted)  # the engine's one id rule
+        except InvalidInput as invalid:
+            return _door(request, error=str(invalid), status_code=422)
     response = RedirectResponse("/store/home", status_code=303)
-    remember_shopper(response, user_id.strip() or new_visitor_id())
+    remember_shopper(response, wanted or new_visitor_id())
     return response
+
+
+def _door(request: Request, *, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    users = engine_of(request).users.list(limit=SHOPPERS_SHOWN).items
+    return page(
+        request,
+        "store/choose.html",
+        users=users,
+        current=shopper(request),
+        error=error,
+        status_code=status_code,
+    )
 
 
 @router.get("/home", response_class=HTMLResponse, response_model=None)
@@ -81,7 +101,8 @@ def home(request: Request) -> Response:
             ),
         )
     ]
-    viewed = _latest_viewed(engine, who.id)
+    # Built from what the shopper viewed: only with their consent, as the engine rules.
+    viewed = _latest_viewed(engine, who.id) if engine.recommendations.personalizes(who.id) else None
     if viewed is not None:
         similar = engine.recommendations.similar(
             viewed.id, n=ROW_SIZE, placement=BECAUSE_VIEWED, user_id=who.id

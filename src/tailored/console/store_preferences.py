@@ -157,7 +157,30 @@ def preference_center(request: Request) -> Response:
         FieldView(spec, spec.label, options, stored.get(spec.name))
         for spec, options in _shown(engine)
     ]
-    return store_page(request, "store/preferences.html", who, fields=fields)
+    return store_page(
+        request,
+        "store/preferences.html",
+        who,
+        fields=fields,
+        personalized=engine.recommendations.personalizes(who.id),
+    )
+
+
+@router.post("/consent", response_model=None)
+def save_consent(request: Request, form: FormBody) -> Response:
+    """The shopper's consent to personalization from their behaviour (a ticked box
+    grants it, an unticked one withdraws it), recorded with the store as its source."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    granted = first_text(form, "personalization") == "true"
+    engine_of(request).consents.set(who.id, {"personalization": granted}, source=CHANGED_BY)
+    message = (
+        "The store now tailors itself to what you view and buy."
+        if granted
+        else "The store no longer tailors itself to what you view and buy."
+    )
+    return redirect("/store/preferences", message)
 
 
 @router.post("/preferences", response_model=None)
@@ -277,7 +300,14 @@ def _form_again(
     count = len(errors)
     alert = "Please fix the field marked below." if count == 1 else f"Please fix {count} fields."
     return store_page(
-        request, template, who, status_code=422, fields=fields, alerts=[alert], errors=errors
+        request,
+        template,
+        who,
+        status_code=422,
+        fields=fields,
+        alerts=[alert],
+        errors=errors,
+        personalized=engine_of(request).recommendations.personalizes(who.id),
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 from tailored.config import Settings
+from tailored.domain.console_sessions import SessionLimits
 from tailored.engine.analytics import Analytics
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
+from tailored.engine.console_sessions import ConsoleSessions
 from tailored.engine.events import Events, EventTypes
 from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
@@ -57,6 +59,14 @@ class Engine:
             future_tolerance_seconds=settings.future_tolerance_seconds,
         )
         self.keys = Keys(db, now=clock)
+        self.console_sessions = ConsoleSessions(
+            db,
+            now=clock,
+            limits=SessionLimits(
+                idle=timedelta(minutes=settings.console_session_idle_minutes),
+                lifetime=timedelta(hours=settings.console_session_hours),
+            ),
+        )
         self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
         self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
         self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications

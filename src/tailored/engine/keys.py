@@ -8,6 +8,7 @@ from datetime import datetime
 
 from tailored.domain.keys import ApiKey, NewApiKey, generate_key, hash_key, key_id_of
 from tailored.errors import AuthenticationError, InvalidInput, NotFound, PermissionDenied
+from tailored.storage import console_sessions
 from tailored.storage import keys as store
 from tailored.storage.database import Database
 from tailored.types import SCOPES, Scope
@@ -60,10 +61,12 @@ class Keys:
             return store.list_keys(conn)
 
     def revoke(self, key_id: str) -> None:
+        """The key stops working, and the console sessions it logged in end."""
         with self._db.writing() as conn:
             if not store.key_exists(conn, key_id):
                 raise NotFound("api key", key_id)
             store.revoke_key(conn, key_id, now=self._now())
+            console_sessions.delete_key_sessions(conn, key_id)
         self._cache.clear()
 
     def authenticate(self, secret: str) -> ApiKey:

@@ -18,6 +18,7 @@ from tailored.engine.background import Background
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
+from tailored.server.headers import SecurityHeaders
 from tailored.server.input_checks import URLCheck
 from tailored.server.routes import (
     alerts,
@@ -42,8 +43,13 @@ Errors look like `{"error": {"code": "invalid_input", "message": "...", "field":
 """
 
 
-def create_app(engine: Engine | None = None, *, settings: Settings | None = None) -> FastAPI:
-    """An app serving `engine`, or one it opens from `settings` on start-up (and closes)."""
+def create_app(
+    engine: Engine | None = None, *, settings: Settings | None = None, storefront: bool = False
+) -> FastAPI:
+    """An app serving `engine`, or one it opens from `settings` on start-up (and closes).
+
+    `storefront=True` adds the demo store (`/store`), which lets anyone act as any user:
+    only `tailored demo` asks for it, and serves it on loopback only."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -66,7 +72,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         app.state.engine = engine
     errors.install(app)
     app.add_middleware(BodyLimit, limit=lambda: app.state.engine.settings.max_body_bytes)
-    app.add_middleware(URLCheck)  # outermost: before anything reads the path
+    app.add_middleware(URLCheck)  # before anything reads the path
+    app.add_middleware(SecurityHeaders, docs=(app.docs_url or "", app.redoc_url or ""))
     for router in (
         health.router,
         items.router,
@@ -81,7 +88,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         configurators.router,
     ):
         app.include_router(router)
-    console.mount(app)  # the storefront and console pages
+    console.mount(app, storefront=storefront)  # the console (and the demo's storefront)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

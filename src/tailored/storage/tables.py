@@ -211,6 +211,18 @@ api_keys = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
 )
 
+# Console logins: the SHA-256 digest of each session's secret (the browser holds the
+# secret), the admin key that logged in (deleting the key deletes its sessions).
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("key_id", String(16), ForeignKey("api_keys.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Index(None, "key_id"),
+)
+
 # A user's lists: one "favorites" list (made on first save) and named wishlists, shareable.
 lists = Table(
     "lists",

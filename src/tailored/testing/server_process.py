@@ -19,6 +19,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import httpx
 
@@ -72,8 +73,10 @@ class ServerProcess:
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 60.0,
         log_path: Path | None = None,
+        demo_dir: Path | None = None,
     ) -> None:
         self.database_url = database_url
+        self.demo_dir = demo_dir
         self.host = host
         self.port = port
         self.workers = workers
@@ -83,6 +86,13 @@ class ServerProcess:
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
         self._own_log = False
+
+    @classmethod
+    def demo(cls, directory: Path, **options: Any) -> ServerProcess:
+        """`tailored demo --dir directory` instead of `serve`: the one server with the
+        storefront (on loopback; `host` must be one). The demo is generated first unless
+        the directory holds one already; `workers` and `log_level` do not apply."""
+        return cls(f"sqlite:///{directory / 'demo.db'}", demo_dir=directory, **options)
 
     @property
     def base_url(self) -> str:
@@ -110,20 +120,7 @@ class ServerProcess:
             handle, name = tempfile.mkstemp(prefix="tailored-serve-", suffix=".log")
             os.close(handle)
             self.log_path, self._own_log = Path(name), True
-        command = [
-            sys.executable,
-            "-c",
-            _ENTRY,
-            "serve",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--workers",
-            str(self.workers),
-            "--log-level",
-            self.log_level,
-        ]
+        command = [sys.executable, "-c", _ENTRY, *self._arguments()]
         env = {
             **os.environ,
             **self.env,
@@ -143,6 +140,13 @@ class ServerProcess:
             )
         self._wait_until_healthy()
         return self
+
+    def _arguments(self) -> list[str]:
+        where = ["--host", self.host, "--port", str(self.port)]
+        if self.demo_dir is not None:
+            return ["demo", "--dir", str(self.demo_dir), *where]
+        options = ["--workers", str(self.workers), "--log-level", self.log_level]
+        return ["serve", *where, *options]
 
     def kill(self) -> int:
         """Crash the server: SIGKILL to its whole process group, no chance to clean up."""

@@ -43,6 +43,7 @@ from tailored.errors import ConfigurationError, InvalidInput
 from tailored.models.decay import decay_weights
 from tailored.storage import serving as store
 from tailored.storage.database import Database
+from tailored.storage.users import get_consents
 
 MAX_N = 100
 TRENDING_EVERY_REFRESHES = 10  # trending counts scan every event: recount less often
@@ -259,6 +260,17 @@ class Recommendations:
         With `user_id`, that user's hard filters apply as in `similar`."""
         filters = filters or Filters()
         return self._related("bought_together", item_id, n, placement, filters, user_id)
+
+    def personalizes(self, user_id: str) -> bool:
+        """Whether what `user_id` does may shape what they are shown, by the consent rule
+        every answer here follows (`Settings.personalization_consent`): consent granted,
+        or never decided where the policy is opt-out. Pages that build something from a
+        user's behaviour themselves ("because you viewed ...") ask this first."""
+        _check_id("user_id", user_id)
+        with self._db.reading() as conn:
+            decisions = get_consents(conn, user_id)
+        granted = next((c.granted for c in decisions if c.purpose == "personalization"), None)
+        return self._may_personalize(granted)
 
     def popular_values(self, attribute: str) -> list[tuple[str, float]]:
         """The values of a catalog attribute ("category": the categories), each with
