@@ -71,12 +71,13 @@ class Users:
     def _write(self, traits_by_id: dict[str, JSONObject], *, merge: bool) -> None:
         with self._db.writing() as conn:
             if merge:
-                current = store.get_users(conn, list(traits_by_id))
+                # Read under the row locks: a concurrent change is merged into, not over.
+                current = store.lock_users(conn, list(traits_by_id), now=self._now())
                 traits_by_id = {
-                    uid: merge_traits(current[uid].traits if uid in current else {}, changes)
+                    uid: merge_traits(current[uid].traits, changes)
                     for uid, changes in traits_by_id.items()
                 }
-            else:
+            else:  # replacing reads nothing: the upsert alone is atomic per row
                 traits_by_id = {uid: merge_traits({}, t) for uid, t in traits_by_id.items()}
             store.upsert_users(conn, traits_by_id, now=self._now())
 
@@ -185,7 +186,8 @@ class Consents:
             raise InvalidInput("source", "must be a text of at most 256 characters")
         now = self._now()
         with self._db.writing() as conn:
-            store.ensure_users(conn, [user_id], now=now)
+            # Locked like every write of a user (a merge reads the consents to carry some).
+            store.lock_users(conn, [user_id], now=now)
             store.set_consents(
                 conn, user_id, [Consent(p, g, source, now) for p, g in decisions.items()]
             )

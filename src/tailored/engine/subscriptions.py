@@ -73,7 +73,8 @@ class Subscriptions:
             reason = already_met(checked_kind, checked_threshold, item)
             if reason is not None:
                 raise Conflict(reason)
-            user_store.ensure_users(conn, [user_id], now=now)
+            # The owner's row lock makes the count below hold until commit.
+            user_store.lock_users(conn, [user_id], now=now)
             existing = store.list_subscriptions(conn, user_id)
             renewing = any((s.item_id, s.kind) == (item_id, checked_kind) for s in existing)
             if not renewing and len(existing) >= MAX_SUBSCRIPTIONS:
@@ -105,6 +106,8 @@ class Subscriptions:
 
     def mark_read(self, user_id: str, notification_id: int) -> Notification:
         """Mark one of the user's notifications read (marking it again keeps the time)."""
+        # No lock needed: the mark is one conditional UPDATE (`read_at IS NULL`), so of
+        # concurrent marks the first sets the time and the others change nothing.
         with self._db.writing() as conn:
             note = (
                 note_store.get_notification(conn, user_id, notification_id)

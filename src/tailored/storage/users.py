@@ -1,4 +1,12 @@
-"""Profile, consent and identity-merge queries."""
+"""Profile, consent and identity-merge queries, and the user-row locks that keep
+concurrent writers of one user from losing each other's changes.
+
+Locking rule (PostgreSQL; SQLite runs one writer at a time and ignores these locks):
+every transaction that reads a user's data to change it (traits, preferences, consents,
+lists, saved orders, alerts, designs) first locks the user's row with `lock_users`, then
+reads. Two such writers of one user take turns; the second reads what the first wrote.
+Several users are locked in id order, so two writers cannot deadlock.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
 from tailored.domain.profiles import Consent, UserProfile
+from tailored.errors import Unavailable
 from tailored.storage.customizations import delete_owned
 from tailored.storage.tables import (
     consent_log,
@@ -32,15 +41,51 @@ def ensure_users(
     `known` holds ids the caller already found (`existing_user_ids`, read outside the
     write transaction to keep it short); the rest are looked up here.
     """
-    wanted = sorted({uid for uid in user_ids if uid not in known})  # see _in_key_order
+    wanted = sorted({uid for uid in user_ids if uid not in known})
     existing = existing_user_ids(conn, wanted)
-    rows = [
-        {"id": uid, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
-        for uid in wanted
-        if uid not in existing
-    ]
+    create_users(conn, [uid for uid in wanted if uid not in existing], now=now)
+
+
+def create_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> None:
+    """Create empty profiles for these ids; ids stored already are left as they are."""
+    rows = [_empty(uid, now) for uid in sorted(set(user_ids))]  # see _in_key_order
     for part in chunks(rows, 1000):
         insert_new(conn, users, part, keys=("id",))
+
+
+def lock_users(
+    conn: Connection, user_ids: Sequence[str], *, now: datetime | None = None
+) -> dict[str, UserProfile]:
+    """Lock these users' rows until the transaction ends and return their profiles, as
+    they are once locked (see the module docstring). With `now`, users not stored yet
+    are created first; without, they are left out of the answer.
+
+    FOR NO KEY UPDATE: writers of one user wait for each other, while rows that refer
+    to the user can still be inserted (the foreign-key check takes only KEY SHARE)."""
+    wanted = sorted(set(user_ids))
+    found = _lock(conn, wanted)
+    for _ in range(3):
+        missing = [uid for uid in wanted if uid not in found]
+        if not missing or now is None:
+            return found
+        create_users(conn, missing, now=now)
+        # Created now, or by a writer that got there first: lock it all the same. A row
+        # deleted in between (a merge) is created again on the next turn.
+        found.update(_lock(conn, missing))
+    raise Unavailable(f"user {missing[0]!r} is being merged into another user; retry")
+
+
+def _lock(conn: Connection, user_ids: Sequence[str]) -> dict[str, UserProfile]:
+    found: dict[str, UserProfile] = {}
+    for among in member_of(conn, users.c.id, list(user_ids)):
+        query = select(users).where(among).order_by(users.c.id)
+        for row in conn.execute(query.with_for_update(key_share=True)).mappings():
+            found[row["id"]] = _profile(row)
+    return found
+
+
+def _empty(user_id: str, now: datetime) -> dict[str, object]:
+    return {"id": user_id, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
 
 
 def existing_user_ids(conn: Connection, user_ids: Sequence[str]) -> set[str]:
