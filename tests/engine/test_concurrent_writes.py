@@ -5,9 +5,9 @@ event ids another request is still writing. On PostgreSQL, rows locked in a diff
 order by two transactions deadlock and one request fails; the store writes in key order
 so they wait for each other instead.
 
-Profiles are read, changed and written back: there the writers must take turns, or
-(READ COMMITTED) one overwrites what the other just wrote. Lists, orders and alerts:
-test_concurrent_customizations.py.
+Profiles, template versions and model activations are read, changed and written back:
+there the writers must take turns, or (READ COMMITTED) one overwrites what the other
+just wrote. Lists, orders and alerts: test_concurrent_customizations.py.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from __future__ import annotations
 import random
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 
 from tailored import Engine, UserProfile
 from tailored.domain.results import BatchResult
+from tailored.engine.configurators import example
 from tailored.testing.concurrency import at_once
 
 WRITERS = 4
@@ -118,3 +120,34 @@ def test_parallel_consent_decisions_leave_each_purpose_at_its_last_logged_decisi
     last_logged = {c.purpose: c.granted for c in engine.consents.history("ann")}
     assert current == last_logged and set(current) == set(purposes)
     assert len(engine.consents.history("ann")) == PARALLEL
+
+
+# --- configurators and models -----------------------------------------------------------
+
+
+def _define(engine: Engine, n: int) -> int:
+    definition = {**example("coffee"), "name": f"Coffee, edition {n}"}
+    return engine.configurators.define(definition).version
+
+
+def test_parallel_template_changes_each_get_their_own_version(engine: Engine) -> None:
+    outcomes = at_once(10, partial(_define, engine))
+
+    assert sorted(v for v in outcomes if isinstance(v, int)) == list(range(1, 11))
+    current = engine.configurators.get("coffee")
+    assert current.version == 10
+
+
+def _train(engine: Engine, folder: Path, n: int) -> int:
+    return engine.training.train("popular", tune=False, models_dir=folder).id
+
+
+def test_parallel_trainings_leave_one_active_version_of_the_model(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rows = [{"user_id": f"u{n % 5}", "type": "view", "item_id": f"i{n % 7}"} for n in range(40)]
+    engine.events.record_many(rows)
+    for _ in range(3):
+        at_once(6, partial(_train, engine, tmp_path))
+        active = [v.id for v in engine.training.versions() if v.active]
+        assert len(active) == 1, active
