@@ -7,7 +7,8 @@ so they wait for each other instead.
 
 Profiles, template versions and model activations are read, changed and written back:
 there the writers must take turns, or (READ COMMITTED) one overwrites what the other
-just wrote. Lists, orders and alerts: test_concurrent_customizations.py.
+just wrote. Lists, orders and alerts: test_concurrent_customizations.py; identity
+merges: test_concurrent_merges.py.
 """
 
 from __future__ import annotations

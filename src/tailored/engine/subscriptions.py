@@ -7,6 +7,7 @@ in the same transaction and marks the alert fired. Subscribing again re-arms it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -166,10 +167,19 @@ def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetim
     ]
     if not drafts:
         return 0
-    fired = store.mark_fired(
+    # The owners first, as every writer of a user's things locks them: a merge of one of
+    # them (which moves its alerts) finishes before this marks any alert, instead of the
+    # two waiting for each other's rows.
+    user_store.hold_users(conn, [note.user_id for note in drafts])
+    owners = store.mark_fired(
         conn, [note.subscription_id for note in drafts if note.subscription_id], now=now
     )
-    sent = [note for note in drafts if note.subscription_id in fired]
+    # Each alert's owner as it is now: a merge may have moved it since it was read.
+    sent = [
+        dataclasses.replace(note, user_id=owners[note.subscription_id])
+        for note in drafts
+        if note.subscription_id in owners
+    ]
     note_store.insert_notifications(conn, sent, now=now)
     return len(sent)
 
