@@ -102,8 +102,9 @@ def _insert(
     if not hold:
         user_store.ensure_users(conn, owners, now=now, known=known or set())
     elif unheld := sorted(set(owners) - held):  # new users, and where merged ids lead
-        user_store.create_users(conn, unheld, now=now)
-        held |= user_store.hold_users(conn, unheld)
+        held |= user_store.create_users(conn, unheld, now=now)  # ours until commit
+        if others := [uid for uid in unheld if uid not in held]:  # stored, or by others
+            held |= user_store.hold_users(conn, others)
         if not held.issuperset(unheld) or user_store.resolve_aliases(conn, user_ids) != aliases:
             raise StaleRead
     if aliases:  # visitors merged into known users: their events follow them

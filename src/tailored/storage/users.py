@@ -36,7 +36,7 @@ from tailored.storage.tables import (
     user_merges,
     users,
 )
-from tailored.storage.upsert import chunks, insert_new, member_of, upsert
+from tailored.storage.upsert import chunks, insert_new, insert_new_returning, member_of, upsert
 from tailored.types import JSONObject
 
 
@@ -52,16 +52,18 @@ def ensure_users(
     `known` holds ids the caller already found (`existing_user_ids`, read outside the
     write transaction to keep it short); the rest are looked up here.
     """
-    wanted = sorted({uid for uid in user_ids if uid not in known})
+    wanted = sorted({uid for uid in user_ids if uid not in known})  # see _in_key_order
     existing = existing_user_ids(conn, wanted)
-    create_users(conn, [uid for uid in wanted if uid not in existing], now=now)
-
-
-def create_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> None:
-    """Create empty profiles for these ids; ids stored already are left as they are."""
-    rows = [_empty(uid, now) for uid in sorted(set(user_ids))]  # see _in_key_order
+    rows = [_empty(uid, now) for uid in wanted if uid not in existing]
     for part in chunks(rows, 1000):
         insert_new(conn, users, part, keys=("id",))
+
+
+def create_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> set[str]:
+    """Create empty profiles for these ids (ids stored already are left as they are);
+    returns the ids it created."""
+    rows = [_empty(uid, now) for uid in set(user_ids)]
+    return set(insert_new_returning(conn, users, rows, keys=("id",), returning=users.c.id))
 
 
 def lock_users(
