@@ -166,7 +166,10 @@ class Configurators:
         assert result.version is not None
         now = self._now()
         with self._db.writing() as conn:
-            user_store.ensure_users(conn, [user_id], now=now)
+            # Locked like every write of what a user owns: a merge moving the user's
+            # designs waits for this one, or this one for the merge (designs have no
+            # foreign key to users that would make the insert wait).
+            user_store.lock_users(conn, [user_id], now=now)
             design_id = store.insert_design(
                 conn,
                 user_id=user_id,

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from tailored.domain.events import (
     BUILTIN_EVENT_TYPES,
     Event,
@@ -20,7 +22,7 @@ from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_row
 from tailored.errors import Conflict, InvalidInput, PayloadTooLarge
 from tailored.storage import events as store
 from tailored.storage import users as user_store
-from tailored.storage.database import Database
+from tailored.storage.database import Database, StaleRead
 
 
 class EventTypes:
@@ -73,6 +75,41 @@ class EventTypes:
         ):
             raise Conflict(f"event type {name!r} is already registered with other rules")
         return existing
+
+
+def _insert(
+    conn: Connection,
+    rows: list[store.EventRow],
+    user_ids: list[str],
+    *,
+    now: datetime,
+    known: set[str] | None = None,
+    hold: bool,
+) -> int:
+    """Insert encoded events, each under the user its id leads to (a merged visitor's
+    events follow them), creating users not seen before.
+
+    `hold` (PostgreSQL, where a merge can commit while this runs): the users are held
+    until commit, so a merge of one of them waits for these events and moves them too;
+    the aliases are read once the ids are held. Ids that were not held (merged away,
+    or new) are held once created, and if a merge committed in between (the aliases
+    read again differ, or a row is gone), the work starts over (`StaleRead`) rather than
+    write under an id that was merged away. SQLite runs one writer at a time: nothing
+    can change in between."""
+    held = user_store.hold_users(conn, user_ids) if hold else set()
+    aliases = user_store.resolve_aliases(conn, user_ids)
+    owners = [aliases.get(uid, uid) for uid in user_ids]
+    if not hold:
+        user_store.ensure_users(conn, owners, now=now, known=known or set())
+    elif unheld := sorted(set(owners) - held):  # new users, and where merged ids lead
+        held |= user_store.create_users(conn, unheld, now=now)  # ours until commit
+        if others := [uid for uid in unheld if uid not in held]:  # stored, or by others
+            held |= user_store.hold_users(conn, others)
+        if not held.issuperset(unheld) or user_store.resolve_aliases(conn, user_ids) != aliases:
+            raise StaleRead
+    if aliases:  # visitors merged into known users: their events follow them
+        rows = [(r[0], aliases.get(r[1], r[1]), *r[2:]) for r in rows]
+    return store.insert_events(conn, rows)
 
 
 class Events:
@@ -161,17 +198,15 @@ class Events:
         # write transaction holds only the statements that must be atomic.
         rows = store.encode_events(self._db.backend, batch)
         user_ids = [e.user_id for e in batch]
-        known: set[str] = set()
-        if self._db.backend == "sqlite":  # PostgreSQL writers run in parallel: no need
-            with self._db.reading() as conn:
-                known = user_store.existing_user_ids(conn, user_ids)
+        if self._db.backend == "postgresql":  # writers run in parallel: see _insert
+            return self._db.write_retrying(
+                lambda conn: _insert(conn, rows, user_ids, now=now, hold=True),
+                what="events",
+            )
+        with self._db.reading() as conn:
+            known = user_store.existing_user_ids(conn, user_ids)
         with self._db.writing() as conn:
-            aliases = user_store.resolve_aliases(conn, user_ids)
-            if aliases:  # visitors merged into known users: their events follow them
-                rows = [(r[0], aliases.get(r[1], r[1]), *r[2:]) for r in rows]
-                user_ids = [aliases.get(uid, uid) for uid in user_ids]
-            user_store.ensure_users(conn, user_ids, now=now, known=known)
-            return store.insert_events(conn, rows)
+            return _insert(conn, rows, user_ids, now=now, known=known, hold=False)
 
     def query(
         self,

@@ -91,17 +91,16 @@ class Lists:
         _check_position(position)
         now = self._now()
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id, now=now)
             item = item_store.get_item(conn, item_id)
             if item is None:
                 raise InvalidInput("item_id", f"no item {item_id!r} in the catalog")
             if list_id is None:
-                user_store.ensure_users(conn, [user_id], now=now)
                 target = store.ensure_favorites(conn, user_id, now=now)
                 kind = "favorites"
             else:
                 info = self._own(conn, user_id, list_id)
                 target, kind = info.id, info.kind
-            store.lock_list(conn, target)
             stored = store.stored_entries(conn, target)
             before = stored.get(item_id)
             if before is None and len(stored) >= MAX_ENTRIES:
@@ -138,6 +137,7 @@ class Lists:
         """Take an item off a list (default: favorites); False if it was not on it."""
         now = self._now()
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id)
             if list_id is None:
                 favorites = store.favorites_info(conn, user_id)
                 if favorites is None:
@@ -145,7 +145,6 @@ class Lists:
                 target = favorites.id
             else:
                 target = self._own(conn, user_id, list_id).id
-            store.lock_list(conn, target)
             if not store.delete_entry(conn, target, item_id):
                 return False
             remaining = store.stored_entries(conn, target)
@@ -161,7 +160,7 @@ class Lists:
         description = check_text("description", description, maximum=MAX_TEXT)
         now = self._now()
         with self._db.writing() as conn:
-            user_store.ensure_users(conn, [user_id], now=now)
+            _lock_owner(conn, user_id, now=now)
             if store.count_lists(conn, user_id) >= MAX_LISTS:
                 raise Conflict(f"a user can keep at most {MAX_LISTS} lists; delete one first")
             list_id = store.insert_list(
@@ -192,6 +191,7 @@ class Lists:
             changes["description"] = check_text("description", description, maximum=MAX_TEXT)
         now = self._now()
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id)
             info = self._own(conn, user_id, list_id)
             new_name = changes.get("name")
             if new_name is not None and new_name != info.name:
@@ -207,12 +207,14 @@ class Lists:
         """Delete a list and its entries (deleting favorites empties them for good; the
         next save starts a new favorites list)."""
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id)
             store.delete_list(conn, self._own(conn, user_id, list_id).id)
 
     def share(self, user_id: str, list_id: int) -> ShareLink:
         """A public read-only link to the list; sharing a shared list returns its link.
         `unshare` stops the link working; sharing again then makes a new one."""
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id)
             info = self._own(conn, user_id, list_id)
             if info.share_token is not None:
                 return ShareLink.of(info.share_token)
@@ -223,6 +225,7 @@ class Lists:
     def unshare(self, user_id: str, list_id: int) -> None:
         """Revoke the list's link (nothing to do if it was not shared)."""
         with self._db.writing() as conn:
+            _lock_owner(conn, user_id)
             info = self._own(conn, user_id, list_id)
             if info.share_token is not None:
                 store.set_share_token(conn, info.id, None, now=self._now())
@@ -248,6 +251,14 @@ class Lists:
         if info is None:
             raise NotFound("list", str(list_id))
         return info
+
+
+def _lock_owner(conn: Connection, user_id: str, *, now: datetime | None = None) -> None:
+    """Lock the user's row (made first, with `now`) before reading any of their lists:
+    every check here (the number of lists, a free name, a list's entries and positions,
+    whether it is shared, whether it exists at all) then holds until the write commits,
+    because every writer of a user's lists takes this lock first."""
+    user_store.lock_users(conn, [user_id], now=now)
 
 
 def _check_position(position: object) -> None:

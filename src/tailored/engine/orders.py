@@ -61,7 +61,8 @@ class Orders:
         now = self._now()
         with self._db.writing() as conn:
             _check_items_exist(conn, checked)
-            user_store.ensure_users(conn, [user_id], now=now)
+            # The owner's row lock makes the count and the free name hold until commit.
+            user_store.lock_users(conn, [user_id], now=now)
             if store.count_orders(conn, user_id) >= MAX_ORDERS:
                 raise Conflict(f"a user can keep at most {MAX_ORDERS} saved orders")
             order_id = store.insert_order(conn, user_id, name, checked, now=now)
@@ -81,6 +82,9 @@ class Orders:
         name = check_text("name", name, maximum=MAX_NAME, required=True)
         checked = check_lines(lines)
         with self._db.writing() as conn:
+            # The owner's row lock: the name checked stays free, and concurrent updates
+            # replace the lines one after the other, never mixing two sets.
+            user_store.lock_users(conn, [user_id])
             order = self._own(conn, user_id, order_id)
             _check_items_exist(conn, checked)
             if store.name_taken(conn, user_id, name, besides=order.id):
@@ -90,6 +94,7 @@ class Orders:
 
     def delete(self, user_id: str, order_id: int) -> None:
         with self._db.writing() as conn:
+            user_store.lock_users(conn, [user_id])
             store.delete_order(conn, self._own(conn, user_id, order_id).id)
 
     def reorder(self, user_id: str, order_id: int, *, placed_id: str | None = None) -> Receipt:

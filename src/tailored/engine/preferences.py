@@ -25,7 +25,7 @@ from tailored.engine.preference_schemas import PreferenceSchemas
 from tailored.errors import InvalidInput
 from tailored.storage import preferences as store
 from tailored.storage.database import Database
-from tailored.storage.users import ensure_users
+from tailored.storage.users import lock_users
 
 MAX_OPTIONS = 8  # options offered per onboarding question
 Popularity = Callable[[str], list[tuple[str, float]]]
@@ -152,8 +152,9 @@ class Preferences:
 
             checked = schema.check(values, catalog)  # raises before anything is written
             now = self._now()
-            ensure_users(conn, [user_id], now=now)
-            before = store.user_preferences(conn, user_id, lock=True) or {}
+            # Read under the user's row lock: concurrent changes of other fields are kept,
+            # and each history row's "old" is what the previous writer left.
+            before = dict(lock_users(conn, [user_id], now=now)[user_id].preferences)
             after = dict(before) if merge else {}
             after.update(checked)
             for name, value in values.items():

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.json_values import check_text
@@ -20,11 +21,11 @@ from tailored.domain.profiles import (
 from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
-from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from tailored.storage import customizations
 from tailored.storage import events as event_store
 from tailored.storage import users as store
-from tailored.storage.database import Database
+from tailored.storage.database import Database, StaleRead
 from tailored.types import JSONObject
 
 
@@ -73,12 +74,13 @@ class Users:
     def _write(self, traits_by_id: dict[str, JSONObject], *, merge: bool) -> None:
         with self._db.writing() as conn:
             if merge:
-                current = store.get_users(conn, list(traits_by_id))
+                # Read under the row locks: a concurrent change is merged into, not over.
+                current = store.lock_users(conn, list(traits_by_id), now=self._now())
                 traits_by_id = {
-                    uid: merge_traits(current[uid].traits if uid in current else {}, changes)
+                    uid: merge_traits(current[uid].traits, changes)
                     for uid, changes in traits_by_id.items()
                 }
-            else:
+            else:  # replacing reads nothing: the upsert alone is atomic per row
                 traits_by_id = {uid: merge_traits({}, t) for uid, t in traits_by_id.items()}
             store.upsert_users(conn, traits_by_id, now=self._now())
 
@@ -116,36 +118,90 @@ class Users:
         """Fold an anonymous visitor into a known user: events, lists, saved orders, alerts,
         notifications, and the preferences and consents the known user has not set move
         over, the anonymous profile goes, and later events sent with the anonymous id are
-        attributed to the known user."""
+        attributed to the known user.
+
+        Merging again answers the first merge's result (unless the visitor id was used
+        since, e.g. to save a list: that is folded in too, and counted). Merging into an
+        id that was itself merged folds the visitor into the user that id became.
+        `Conflict` if the visitor was merged into someone else, or the known user into
+        the visitor (the opposite merge happened first)."""
         user_id = check_identifier("user_id", user_id)
         anonymous_id = check_identifier("anonymous_id", anonymous_id)
         if user_id == anonymous_id:
             raise InvalidInput("anonymous_id", "must differ from the user id it merges into")
         now = self._now()
-        with self._db.writing() as conn:
-            found = store.get_users(conn, [user_id, anonymous_id])
-            anonymous = found.get(anonymous_id)
-            if anonymous is None:
-                raise NotFound("user", anonymous_id)
-            store.ensure_users(conn, [user_id], now=now)
-            known = found.get(user_id) or UserProfile(id=user_id)
-            moved = event_store.move_events(conn, anonymous_id, user_id)
-            store.upsert_users(
-                conn, {user_id: fill_missing(known.traits, anonymous.traits)}, now=now
+        return self._db.write_retrying(
+            lambda conn: self._merge(conn, user_id, anonymous_id, now=now), what="merge"
+        )
+
+    @staticmethod
+    def _merge(conn: Connection, user_id: str, anonymous_id: str, *, now: datetime) -> MergeResult:
+        aliases = store.resolve_aliases(conn, [user_id, anonymous_id])
+        earlier = _earlier_merge(conn, user_id, anonymous_id, aliases)
+        if earlier is not None and not store.existing_user_ids(conn, [anonymous_id]):
+            return earlier  # a retry: the same answer as the first time
+        # Not merged yet, or merged and used again since (a list saved under the id
+        # makes it a user again): fold what it has now into the user.
+        target = aliases.get(user_id, user_id)  # the user a merged id became
+        # Both rows, in id order; the visitor's FOR UPDATE also waits for event batches
+        # writing to it, so every event it has is committed before they move. A known
+        # user not stored yet is created after (an insert first could wait for a batch
+        # that waits for this lock).
+        locked = store.lock_users(conn, [anonymous_id, target], deleting=[anonymous_id])
+        if target not in locked:
+            locked |= store.lock_users(conn, [target], now=now)
+        if store.resolve_aliases(conn, [user_id, anonymous_id]) != aliases:
+            raise StaleRead  # a merge of one of them committed meanwhile: decide again
+        anonymous = locked.get(anonymous_id)
+        if anonymous is None:
+            if earlier is not None:
+                raise StaleRead  # folded again by a merge just committed: answer as it did
+            raise NotFound("user", anonymous_id)
+        known = locked[target]
+        moved = event_store.move_events(conn, anonymous_id, target)
+        store.upsert_users(conn, {target: fill_missing(known.traits, anonymous.traits)}, now=now)
+        store.set_preferences(
+            conn, target, fill_missing(known.preferences, anonymous.preferences), now=now
+        )
+        known_purposes = {c.purpose for c in store.get_consents(conn, target)}
+        carried = [
+            c for c in store.get_consents(conn, anonymous_id) if c.purpose not in known_purposes
+        ]
+        if carried:
+            store.set_consents(conn, target, carried)
+        customizations.move_owned(conn, anonymous_id, target, now=now)  # lists, orders...
+        store.delete_user(conn, anonymous_id)
+        if earlier is not None:
+            moved += earlier.events_moved
+        store.record_merge(conn, anonymous_id, target, events_moved=moved, now=now)
+        return MergeResult(anonymous_id, target, moved, now)
+
+
+def _earlier_merge(
+    conn: Connection, user_id: str, anonymous_id: str, aliases: Mapping[str, str]
+) -> MergeResult | None:
+    """The recorded merge when the visitor was merged into this user already (None: it
+    was not); `Conflict` when it was merged into someone else, or the two ids were
+    merged the other way.
+
+    Decided on committed aliases without locks: an alias, once written, is never undone
+    (a later merge of its user only points it further), so the decision stands."""
+    target = aliases.get(user_id, user_id)
+    if anonymous_id in aliases:
+        if aliases[anonymous_id] != target:
+            raise Conflict(
+                f"anonymous_id: {anonymous_id!r} was merged into {aliases[anonymous_id]!r} "
+                f"already; it cannot be merged into {user_id!r} too"
             )
-            store.set_preferences(
-                conn, user_id, fill_missing(known.preferences, anonymous.preferences), now=now
-            )
-            known_purposes = {c.purpose for c in store.get_consents(conn, user_id)}
-            carried = [
-                c for c in store.get_consents(conn, anonymous_id) if c.purpose not in known_purposes
-            ]
-            if carried:
-                store.set_consents(conn, user_id, carried)
-            customizations.move_owned(conn, anonymous_id, user_id, now=now)  # lists, orders
-            store.delete_user(conn, anonymous_id)
-            store.record_merge(conn, anonymous_id, user_id, events_moved=moved, now=now)
-        return MergeResult(anonymous_id, user_id, moved, now)
+        record = store.get_merge(conn, anonymous_id)
+        assert record is not None  # aliases are never deleted
+        return record
+    if target == anonymous_id:
+        raise Conflict(
+            f"user {user_id!r} was merged into {anonymous_id!r} already (the opposite "
+            f"merge); {anonymous_id!r} is the user both ids lead to now"
+        )
+    return None
 
 
 class Consents:
@@ -191,7 +247,8 @@ class Consents:
         check_text("source", source)
         now = self._now()
         with self._db.writing() as conn:
-            store.ensure_users(conn, [user_id], now=now)
+            # Locked like every write of a user (a merge reads the consents to carry some).
+            store.lock_users(conn, [user_id], now=now)
             store.set_consents(
                 conn, user_id, [Consent(p, g, source, now) for p, g in decisions.items()]
             )

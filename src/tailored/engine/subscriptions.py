@@ -7,6 +7,7 @@ in the same transaction and marks the alert fired. Subscribing again re-arms it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -73,7 +74,8 @@ class Subscriptions:
             reason = already_met(checked_kind, checked_threshold, item)
             if reason is not None:
                 raise Conflict(reason)
-            user_store.ensure_users(conn, [user_id], now=now)
+            # The owner's row lock makes the count below hold until commit.
+            user_store.lock_users(conn, [user_id], now=now)
             existing = store.list_subscriptions(conn, user_id)
             renewing = any((s.item_id, s.kind) == (item_id, checked_kind) for s in existing)
             if not renewing and len(existing) >= MAX_SUBSCRIPTIONS:
@@ -105,6 +107,8 @@ class Subscriptions:
 
     def mark_read(self, user_id: str, notification_id: int) -> Notification:
         """Mark one of the user's notifications read (marking it again keeps the time)."""
+        # No lock needed: the mark is one conditional UPDATE (`read_at IS NULL`), so of
+        # concurrent marks the first sets the time and the others change nothing.
         with self._db.writing() as conn:
             note = (
                 note_store.get_notification(conn, user_id, notification_id)
@@ -163,10 +167,19 @@ def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetim
     ]
     if not drafts:
         return 0
-    fired = store.mark_fired(
+    # The owners first, as every writer of a user's things locks them: a merge of one of
+    # them (which moves its alerts) finishes before this marks any alert, instead of the
+    # two waiting for each other's rows.
+    user_store.hold_users(conn, [note.user_id for note in drafts])
+    owners = store.mark_fired(
         conn, [note.subscription_id for note in drafts if note.subscription_id], now=now
     )
-    sent = [note for note in drafts if note.subscription_id in fired]
+    # Each alert's owner as it is now: a merge may have moved it since it was read.
+    sent = [
+        dataclasses.replace(note, user_id=owners[note.subscription_id])
+        for note in drafts
+        if note.subscription_id in owners
+    ]
     note_store.insert_notifications(conn, sent, now=now)
     return len(sent)
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import orjson
 from sqlalchemy import Connection, create_engine, event
@@ -26,7 +26,15 @@ from sqlalchemy.pool import StaticPool
 from tailored.errors import ConfigurationError, Unavailable
 
 Backend = Literal["sqlite", "postgresql"]
+T = TypeVar("T")
 _WRITE = "tailored_write"
+RETRIES = 5
+
+
+class StaleRead(Exception):
+    """Raised by work run with `Database.write_retrying` when what it decided on changed
+    before it could lock it (another transaction committed in between): the transaction
+    is rolled back, with whatever it wrote, and the work runs again."""
 
 
 def _json_dumps(value: Any) -> str:
@@ -153,6 +161,21 @@ class Database:
         finally:
             self._open.transaction = False
 
+    def write_retrying(self, work: Callable[[Connection], T], *, what: str) -> T:
+        """`work` in a write transaction, run again in a new one (up to `RETRIES` times)
+        while it raises `StaleRead`; then `Unavailable` (a 503: retry later) naming `what`.
+
+        For writes that read first, lock what they read, and find on reading again that
+        another writer changed it meanwhile: starting over is simpler and safer than
+        undoing half of it (SQLite runs one writer at a time: there it never happens)."""
+        for _ in range(RETRIES):
+            try:
+                with self.writing() as conn:
+                    return work(conn)
+            except StaleRead:
+                continue
+        raise Unavailable(f"{what}: other writers kept changing the same rows; retry")
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -188,4 +211,4 @@ def _first_line(error: DBAPIError) -> str:
     return lines[0][:200] if lines else ""
 
 
-__all__ = ["Backend", "Database"]
+__all__ = ["RETRIES", "Backend", "Database", "StaleRead"]

@@ -100,12 +100,6 @@ def ensure_favorites(conn: Connection, user_id: str, *, now: datetime) -> int:
     return int(conn.execute(query).scalar_one())
 
 
-def lock_list(conn: Connection, list_id: int) -> None:
-    """Serialise writers of one list until the transaction ends (PostgreSQL; SQLite has
-    one writer anyway), so positions are computed from what the last writer left."""
-    conn.execute(select(lists.c.id).where(lists.c.id == list_id).with_for_update())
-
-
 def update_list(conn: Connection, list_id: int, values: Mapping[str, Any]) -> None:
     conn.execute(update(lists).where(lists.c.id == list_id).values(**values))
 
@@ -234,7 +228,6 @@ __all__ = [
     "insert_entry",
     "insert_list",
     "list_infos",
-    "lock_list",
     "name_taken",
     "read_list",
     "set_note",

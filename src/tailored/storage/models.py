@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from tailored.domain.models import ModelVersion
 from tailored.storage.tables import events, model_versions
@@ -41,8 +41,19 @@ def active_version(conn: Connection, model: str | None = None) -> ModelVersion |
     return _version(row) if row else None
 
 
+_ACTIVATION_LOCK = 0x7A11_0C  # next to the training-job lock (storage/jobs.py)
+
+
 def set_active(conn: Connection, version_id: int, model: str) -> None:
-    """Make `version_id` the one active version of its `model` (other models keep theirs)."""
+    """Make `version_id` the one active version of its `model` (other models keep theirs).
+
+    One UPDATE sets every version of the model, but on PostgreSQL it cannot see a version
+    another transaction inserted and has not committed: two trainings finishing at once
+    would each leave theirs active. Activations therefore take turns on a transaction-level
+    advisory lock (rare and quick); each UPDATE then sees every version committed before
+    it. SQLite runs one writer at a time."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_ACTIVATION_LOCK)))
     conn.execute(
         update(model_versions)
         .where(model_versions.c.model == model)

@@ -34,13 +34,11 @@ def add_schema(
     )
 
 
-def user_preferences(
-    conn: Connection, user_id: str, *, lock: bool = False
-) -> dict[str, Any] | None:
-    """The user's values (None: no such user); with `lock`, the row stays locked until
-    the transaction ends (a read-modify-write)."""
+def user_preferences(conn: Connection, user_id: str) -> dict[str, Any] | None:
+    """The user's values (None: no such user). A writer reads them under the user's row
+    lock instead (`users.lock_users`)."""
     query = select(users.c.preferences).where(users.c.id == user_id)
-    found = conn.execute(query.with_for_update() if lock else query).scalar_one_or_none()
+    found = conn.execute(query).scalar_one_or_none()
     return None if found is None else dict(found)
 
 

@@ -97,18 +97,21 @@ def armed_for_items(
     return found
 
 
-def mark_fired(conn: Connection, subscription_ids: Sequence[int], *, now: datetime) -> set[int]:
-    """Mark armed alerts fired; return those this call fired. A concurrent writer that
-    fired one first (PostgreSQL) has it left out, so no alert sends twice."""
-    fired: set[int] = set()
+def mark_fired(
+    conn: Connection, subscription_ids: Sequence[int], *, now: datetime
+) -> dict[int, str]:
+    """Mark armed alerts fired; return those this call fired, each with its owner as of
+    now (a merge may have moved it to another user since it was read). A concurrent
+    writer that fired one first (PostgreSQL) has it left out, so no alert sends twice."""
+    fired: dict[int, str] = {}
     for among in member_of(conn, subscriptions.c.id, subscription_ids):
         statement = (
             update(subscriptions)
             .where(among, subscriptions.c.fired_at.is_(None))
             .values(fired_at=now)
-            .returning(subscriptions.c.id)
+            .returning(subscriptions.c.id, subscriptions.c.user_id)
         )
-        fired.update(int(value) for value in conn.execute(statement).scalars())
+        fired.update({int(sid): owner for sid, owner in conn.execute(statement)})
     return fired
 
 

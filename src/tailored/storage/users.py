@@ -1,13 +1,33 @@
-"""Profile, consent and identity-merge queries."""
+"""Profile, consent and identity-merge queries, and the user-row locks that keep
+concurrent writers of one user from losing each other's changes.
+
+Locking rule (PostgreSQL; SQLite runs one writer at a time and ignores these locks):
+every transaction that reads a user's data to change it (traits, preferences, consents,
+lists, saved orders, alerts, designs) first locks the user's row with `lock_users`, then
+reads. Two such writers of one user take turns; the second reads what the first wrote.
+Several users are locked in id order, so two writers cannot deadlock. Event ingestion,
+which changes nothing it reads, only `hold_users` the rows: a merge, the one writer that
+deletes a user, waits for it and so finds every event it must move.
+
+=========================  ================  ====================================
+lock                       taken by          waits for
+=========================  ================  ====================================
+FOR NO KEY UPDATE          `lock_users`      other `lock_users`, merges
+FOR UPDATE                 merge (visitor)   everything, ingestion included
+FOR KEY SHARE              `hold_users`      merges only
+=========================  ================  ====================================
+"""
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Collection, Container, Mapping, Sequence
 from datetime import datetime
+from itertools import groupby
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from tailored.domain.profiles import Consent, UserProfile
+from tailored.domain.profiles import Consent, MergeResult, UserProfile
+from tailored.errors import Unavailable
 from tailored.storage.customizations import delete_owned
 from tailored.storage.tables import (
     consent_log,
@@ -16,7 +36,7 @@ from tailored.storage.tables import (
     user_merges,
     users,
 )
-from tailored.storage.upsert import chunks, insert_new, member_of, upsert
+from tailored.storage.upsert import chunks, insert_new, insert_new_returning, member_of, upsert
 from tailored.types import JSONObject
 
 
@@ -34,13 +54,75 @@ def ensure_users(
     """
     wanted = sorted({uid for uid in user_ids if uid not in known})  # see _in_key_order
     existing = existing_user_ids(conn, wanted)
-    rows = [
-        {"id": uid, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
-        for uid in wanted
-        if uid not in existing
-    ]
+    rows = [_empty(uid, now) for uid in wanted if uid not in existing]
     for part in chunks(rows, 1000):
         insert_new(conn, users, part, keys=("id",))
+
+
+def create_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> set[str]:
+    """Create empty profiles for these ids (ids stored already are left as they are);
+    returns the ids it created."""
+    rows = [_empty(uid, now) for uid in set(user_ids)]
+    return set(insert_new_returning(conn, users, rows, keys=("id",), returning=users.c.id))
+
+
+def lock_users(
+    conn: Connection,
+    user_ids: Sequence[str],
+    *,
+    now: datetime | None = None,
+    deleting: Collection[str] = (),
+) -> dict[str, UserProfile]:
+    """Lock these users' rows until the transaction ends and return their profiles, as
+    they are once locked (see the module docstring). With `now`, users not stored yet
+    are created first; without, they are left out of the answer.
+
+    `deleting`: ids whose rows this transaction deletes (a merge's visitor). They are
+    locked FOR UPDATE, which also waits for event ingestion, the others FOR NO KEY
+    UPDATE, which lets rows that refer to the user be inserted meanwhile (the foreign-key
+    check takes only KEY SHARE)."""
+    wanted = sorted(set(user_ids))
+    found = _lock(conn, wanted, deleting)
+    for _ in range(3):
+        missing = [uid for uid in wanted if uid not in found]
+        if not missing or now is None:
+            return found
+        create_users(conn, missing, now=now)
+        # Created now, or by a writer that got there first: lock it all the same. A row
+        # a merge deleted in between is created again on the next turn.
+        found.update(_lock(conn, missing, deleting))
+    raise Unavailable(f"user {missing[0]!r} is being merged into another user; retry")
+
+
+def _lock(
+    conn: Connection, user_ids: Sequence[str], deleting: Collection[str]
+) -> dict[str, UserProfile]:
+    found: dict[str, UserProfile] = {}
+    # One statement per run of ids of the same strength, in id order.
+    for strong, run in groupby(user_ids, key=lambda uid: uid in deleting):
+        for among in member_of(conn, users.c.id, list(run)):
+            query = select(users).where(among).order_by(users.c.id)
+            for row in conn.execute(query.with_for_update(key_share=not strong)).mappings():
+                found[row["id"]] = _profile(row)
+    return found
+
+
+def hold_users(conn: Connection, user_ids: Sequence[str]) -> set[str]:
+    """Keep the stored users among `user_ids` from being merged away (deleted) until the
+    transaction ends; returns the ids held. FOR KEY SHARE: it waits for a merge that
+    holds one of them (and, if that merge deletes it, leaves the id out), and it waits
+    for nothing else, so concurrent writers of events and profiles never wait for it."""
+    held: set[str] = set()
+    # In no particular order: KEY SHARE locks never wait for each other, and a merge
+    # holds one conflicting lock at most (its visitor's), so no cycle can form.
+    for among in member_of(conn, users.c.id, list(dict.fromkeys(user_ids))):
+        query = select(users.c.id).where(among).with_for_update(read=True, key_share=True)
+        held.update(conn.execute(query).scalars())
+    return held
+
+
+def _empty(user_id: str, now: datetime) -> dict[str, object]:
+    return {"id": user_id, "traits": {}, "preferences": {}, "created_at": now, "updated_at": now}
 
 
 def existing_user_ids(conn: Connection, user_ids: Sequence[str]) -> set[str]:
@@ -157,9 +239,21 @@ def resolve_aliases(conn: Connection, user_ids: Sequence[str]) -> dict[str, str]
     return found
 
 
+def get_merge(conn: Connection, anonymous_id: str) -> MergeResult | None:
+    """The record of the merge that folded `anonymous_id` away (None: it never was); its
+    user is where the id leads now, after any later merge of that user."""
+    m = user_merges.c
+    query = select(m.user_id, m.events_moved, m.merged_at).where(m.anonymous_id == anonymous_id)
+    row = conn.execute(query).first()
+    return MergeResult(anonymous_id, row[0], int(row[1]), row[2]) if row else None
+
+
 def record_merge(
     conn: Connection, anonymous_id: str, user_id: str, *, events_moved: int, now: datetime
 ) -> None:
+    """Record that `anonymous_id` now leads to `user_id` (a user that is no alias)."""
+    if anonymous_id == user_id:  # would send the id's events nowhere
+        raise ValueError(f"a user cannot be an alias of itself: {user_id!r}")
     # Earlier merges into the anonymous id now point at the known user (no alias chains).
     conn.execute(
         update(user_merges).where(user_merges.c.user_id == anonymous_id).values(user_id=user_id)

@@ -11,6 +11,7 @@ having run the PostgreSQL half. A variable of our own, not `CI`, whose spellings
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,9 +79,23 @@ def postgres_schema(base_url: str | None = None) -> Iterator[str]:
     try:
         yield f"{base}{separator}options=-csearch_path%3D{name}"
     finally:
-        with admin.begin() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        _drop_schema(admin, name)
         admin.dispose()
+
+
+def _drop_schema(admin: sa.Engine, name: str, *, attempts: int = 5) -> None:
+    # A server process whose client just disconnected may still be dropping its
+    # temporary tables (ingestion COPYs through one shaped LIKE the events table): the
+    # DROP can deadlock with that cleanup. Retried, it finds the cleanup done.
+    for attempt in range(attempts):
+        try:
+            with admin.begin() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+            return
+        except sa.exc.OperationalError:
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @contextmanager
