@@ -41,6 +41,14 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def _json_loads(text: str | bytes) -> Any:
+    # orjson, not json: PostgreSQL's jsonb writes a float such as 1e300 back as 301
+    # digits, which orjson reads as the float it was (integers past 64 bits never get
+    # stored, see tailored.domain.json_values), where json would make a Python int that
+    # no JSON answer or later write could carry.
+    return orjson.loads(text)
+
+
 class Database:
     """A pool of connections with explicit read and write transactions."""
 
@@ -69,6 +77,7 @@ class Database:
             return create_engine(
                 url,
                 json_serializer=_json_dumps,
+            json_deserializer=_json_loads,
                 # Plain executemany: psycopg prepares one statement and pipelines the rows,
                 # and reports exact row counts (insertmanyvalues builds one giant SQL text
                 # per batch that psycopg must re-parse).
@@ -81,6 +90,7 @@ class Database:
         engine = create_engine(
             url,
             json_serializer=_json_dumps,
+            json_deserializer=_json_loads,
             connect_args={"check_same_thread": False, "timeout": busy_timeout},
             poolclass=StaticPool if in_memory else None,
             # Enough pooled connections for the server's threads: an overflow connection
