@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from tailored import Engine
 from tailored.server import create_app
+from tailored.server.errors import ErrorOut
 
 EXPECTED = {
     "/v1/items": {"get", "post"},
@@ -130,3 +131,56 @@ def test_docs_page_answers(client: TestClient) -> None:
     assert response.status_code == 200
     assert "text/html" in response.headers["content-type"]
     assert "/openapi.json" in response.text
+
+
+def _operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_error_answer_is_described_in_the_one_error_shape(schema: dict[str, Any]) -> None:
+    error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+    shapes = {
+        (label, status): answer["content"]["application/json"]["schema"]
+        for label, operation in _operations(schema)
+        for status, answer in operation["responses"].items()
+        if int(status) >= 400
+    }
+    assert shapes and all(shape == error_ref for shape in shapes.values())
+    error = schema["components"]["schemas"]["ErrorDetail"]
+    assert set(error["required"]) == {"code", "message"} and "field" in error["properties"]
+    assert "HTTPValidationError" not in schema["components"]["schemas"]
+
+
+def test_each_operation_lists_the_errors_it_can_answer(schema: dict[str, Any]) -> None:
+    for label, operation in _operations(schema):
+        statuses = {int(status) for status in operation["responses"]}
+        if operation.get("security"):
+            assert {401, 403, 503} <= statuses, label
+        if "requestBody" in operation:
+            assert {400, 413, 415, 422} <= statuses, label
+        if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):
+            assert 404 in statuses, label
+    conflicts = schema["paths"]["/v1/users/{user_id}/lists"]["post"]["responses"]["409"]
+    assert "name" in conflicts["description"]  # a route's own words are kept
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("get", "/v1/items", None, 401),  # no key
+        ("get", "/v1/items/nothing-here", None, 404),
+        ("get", "/v1/items?limit=0", None, 422),
+        ("post", "/v1/events", b"{not json", 400),
+    ],
+)
+def test_error_answers_have_the_described_shape(
+    client: TestClient, method: str, path: str, body: bytes | None, status: int
+) -> None:
+    engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
+    secret = engine.keys.create("admin", scopes=["admin"]).secret
+    headers = {} if status == 401 else {"Authorization": f"Bearer {secret}"}
+    response = client.request(method, path, content=body, headers=headers)
+    assert response.status_code == status
+    assert ErrorOut.model_validate(response.json()).error.message

@@ -105,7 +105,7 @@ def _tune_garbage_collector() -> None:
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's schema plus the row schemas of the batch endpoints, which read their
-    bodies themselves to validate row by row."""
+    bodies themselves to validate row by row, and the error answers of every operation."""
     if app.openapi_schema:
         return app.openapi_schema
     schema = get_openapi(
@@ -116,6 +116,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(definition.pop("$defs", {}))
         components[model.__name__] = definition
+    errors.document_errors(schema)
     app.openapi_schema = schema
     return schema
 

@@ -1,7 +1,9 @@
-"""The one place where errors become HTTP responses.
+"""The one place where errors become HTTP responses, and where the API description says so.
 
 Body: ``{"error": {"code": ..., "message": ..., "field": ...}}``; `field` names the part of
 the request at fault as a dotted path (``body.events.3.timestamp``, ``query.limit``).
+`document_errors` writes that shape, with the statuses each operation can answer, into
+the OpenAPI description, so that clients (and the API fuzzer) can rely on it.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tailored.engine.inputs import field_and_reason
@@ -91,6 +94,99 @@ def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
     return error_response(exc.status_code, code, str(exc.detail))
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong, and where."""
+
+    code: str = Field(description="What went wrong, for programs: invalid_input, not_found, ...")
+    message: str = Field(description="What went wrong and how to fix it, for people")
+    field: str | None = Field(
+        None, description="The part of the request at fault, as a dotted path (body.events.3.type)"
+    )
+
+
+class ErrorOut(BaseModel):
+    """The body of every error answer."""
+
+    error: ErrorDetail
+
+
+# What each error status means, unless the route that declares it says more.
+_ERROR_DESCRIPTIONS = {
+    400: "The body is not valid JSON",
+    401: "No API key, or an unknown or revoked one",
+    403: "The API key lacks the scope this operation needs",
+    404: "Nothing by the id in the path",
+    409: "The request clashes with what is stored",
+    413: "The body is over the size limit",
+    415: "The body is not JSON: send Content-Type: application/json",
+    422: "A value is invalid: `error.field` names it",
+    503: "The database is busy or unreachable: retry after `Retry-After` seconds",
+}
+_ERROR_HEADERS = {
+    401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    503: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+}
+_FASTAPI_DEFAULT = "Validation Error"  # the 422 FastAPI describes; `install` answers ours
+_SCHEMA_REF = "#/components/schemas/"
+
+
+def _error_statuses(operation: dict[str, Any]) -> set[int]:
+    """What `operation` (an OpenAPI operation object) can answer besides success: the
+    statuses it declares, and those that follow from its key, body and parameters."""
+    statuses = {int(code) for code in operation.get("responses", {}) if int(code) >= 400}
+    parameters = operation.get("parameters", [])
+    has_body = "requestBody" in operation
+    if operation.get("security"):
+        statuses |= {401, 403, 503}  # every key is checked against the database
+    if has_body:
+        statuses |= {400, 413, 415, 422}
+    if parameters:
+        statuses.add(422)
+    if any(parameter["in"] == "path" for parameter in parameters):
+        statuses.add(404)
+    return statuses
+
+
+def document_errors(schema: dict[str, Any]) -> None:
+    """Describe every error answer of the OpenAPI document `schema` as `ErrorOut`, in place.
+
+    Replaces FastAPI's default 422 body (`HTTPValidationError`, which `install` turns into
+    our shape) and keeps descriptions that routes give their own error statuses.
+
+    >>> schema = {"paths": {"/v1/things/{id}": {"get": {
+    ...     "parameters": [{"name": "id", "in": "path"}], "security": [{"HTTPBearer": []}],
+    ...     "responses": {"200": {"description": "OK"}}}}}}
+    >>> document_errors(schema)
+    >>> answers = schema["paths"]["/v1/things/{id}"]["get"]["responses"]
+    >>> sorted(answers)
+    ['200', '401', '403', '404', '422', '503']
+    >>> answers["404"]["content"]["application/json"]["schema"]
+    {'$ref': '#/components/schemas/ErrorOut'}
+    """
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    definition = ErrorOut.model_json_schema(ref_template=_SCHEMA_REF + "{model}")
+    components.update(definition.pop("$defs", {}))
+    components[ErrorOut.__name__] = definition
+    body = {"application/json": {"schema": {"$ref": f"{_SCHEMA_REF}{ErrorOut.__name__}"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_error_statuses(operation)):
+                declared = responses.get(str(status), {}).get("description")
+                description = (
+                    declared
+                    if declared and declared != _FASTAPI_DEFAULT
+                    else _ERROR_DESCRIPTIONS.get(status, "An error")
+                )
+                answer: dict[str, Any] = {"description": description, "content": body}
+                if status in _ERROR_HEADERS:
+                    answer["headers"] = _ERROR_HEADERS[status]
+                responses[str(status)] = answer
+            operation["responses"] = dict(sorted(responses.items()))
+    for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's, now unused
+        components.pop(name, None)
 
 
 def install(app: FastAPI) -> None:

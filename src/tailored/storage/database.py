@@ -77,7 +77,7 @@ class Database:
             return create_engine(
                 url,
                 json_serializer=_json_dumps,
-            json_deserializer=_json_loads,
+                json_deserializer=_json_loads,
                 # Plain executemany: psycopg prepares one statement and pipelines the rows,
                 # and reports exact row counts (insertmanyvalues builds one giant SQL text
                 # per batch that psycopg must re-parse).

@@ -118,6 +118,7 @@ def list_event_types(engine: EngineDep, _key: Serve) -> list[EventTypeOut]:
     "/v1/event-types",
     response_model=EventTypeOut,
     status_code=201,
+    responses={409: {"description": "a built-in type, or one registered with other rules"}},
     summary="Register a custom event type",
 )
 def register_event_type(body: EventTypeBody, engine: EngineDep, _key: Admin) -> EventTypeOut:

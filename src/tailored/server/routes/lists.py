@@ -25,12 +25,18 @@ USER = "/v1/users/{user_id}"
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such list for this user (another user's list included)"}
 }
+_FULL: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the list holds the most items a list can"}
+}
+_NAME_TAKEN: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the user has a list by that name already, or the most lists"}
+}
 
 
 @router.put(
     USER + "/favorites/{item_id}",
     response_model=SavedEntryOut,
-    responses={201: {"description": "saved now"}, 200: {"description": "saved already"}},
+    responses={201: {"description": "saved now"}, 200: {"description": "saved already"}, **_FULL},
     summary="Save an item to the user's favorites",
     description="Idempotent: saving again keeps one entry (a note or position given "
     "updates it). A new save also records a `like` event, so it shapes recommendations.",
@@ -69,7 +75,7 @@ def get_favorites(user_id: UserId, engine: EngineDep, _key: Serve) -> ListOut:
     return ListOut.of_list(engine.lists.favorites(user_id))
 
 
-@router.post(USER + "/lists", response_model=ListSummaryOut, status_code=201)
+@router.post(USER + "/lists", response_model=ListSummaryOut, status_code=201, responses=_NAME_TAKEN)
 def create_list(user_id: UserId, body: ListBody, engine: EngineDep, _key: Ingest) -> ListSummaryOut:
     """Make a named list (a wishlist); names are unique per user (409 otherwise)."""
     return ListSummaryOut.of(engine.lists.create(user_id, body.name, description=body.description))
@@ -91,7 +97,9 @@ def get_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Serve)
     return ListOut.of_list(engine.lists.get(user_id, list_id))
 
 
-@router.patch(USER + "/lists/{list_id}", response_model=ListSummaryOut, responses=_NOT_FOUND)
+@router.patch(
+    USER + "/lists/{list_id}", response_model=ListSummaryOut, responses=_NOT_FOUND | _NAME_TAKEN
+)
 def update_list(
     user_id: UserId, list_id: RecordId, body: ListPatch, engine: EngineDep, _key: Ingest
 ) -> ListSummaryOut:
@@ -112,7 +120,7 @@ def delete_list(user_id: UserId, list_id: RecordId, engine: EngineDep, _key: Ing
 @router.put(
     USER + "/lists/{list_id}/items/{item_id}",
     response_model=SavedEntryOut,
-    responses={201: {"description": "saved now"}, **_NOT_FOUND},
+    responses={201: {"description": "saved now"}, **_NOT_FOUND, **_FULL},
     summary="Save an item to a list, or change its note or position",
 )
 def save_to_list(

@@ -15,9 +15,18 @@ router = api_router(prefix="/v1/users/{user_id}/orders", tags=["saved orders"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "no such saved order for this user"}
 }
+_NAME_TAKEN: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the user has an order by that name already, or the most orders"}
+}
 
 
-@router.post("", response_model=OrderOut, status_code=201, summary="Save a named order")
+@router.post(
+    "",
+    response_model=OrderOut,
+    status_code=201,
+    responses=_NAME_TAKEN,
+    summary="Save a named order",
+)
 def create_order(user_id: UserId, body: OrderBody, engine: EngineDep, _key: Ingest) -> OrderOut:
     """Lines name catalog items (each once) with a quantity; names are unique per user."""
     return OrderOut.of(engine.orders.create(user_id, body.name, body.line_dicts()))
@@ -37,7 +46,7 @@ def get_order(user_id: UserId, order_id: RecordId, engine: EngineDep, _key: Serv
 @router.put(
     "/{order_id}",
     response_model=OrderOut,
-    responses=_NOT_FOUND,
+    responses=_NOT_FOUND | _NAME_TAKEN,
     summary="Replace a saved order's name and lines",
 )
 def replace_order(

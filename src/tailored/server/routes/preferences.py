@@ -39,6 +39,7 @@ def get_schema(engine: EngineDep, _key: Serve) -> SchemaOut:
 @router.put(
     "/v1/admin/preferences/schema",
     response_model=SchemaOut,
+    responses={409: {"description": "a file defines the fields (TAILORED_PREFERENCE_SCHEMA_FILE)"}},
     summary="Define the fields users can set (409 when a file defines them)",
 )
 def put_schema(body: SchemaBody, engine: EngineDep, key: Admin) -> SchemaOut:
