@@ -173,6 +173,7 @@ def test_each_operation_lists_the_errors_it_can_answer(schema: dict[str, Any]) -
         ("get", "/v1/items/nothing-here", None, 404),
         ("get", "/v1/items?limit=0", None, 422),
         ("post", "/v1/events", b"{not json", 400),
+        ("post", "/v1/events", None, 415),  # not sent as JSON
     ],
 )
 def test_error_answers_have_the_described_shape(
@@ -181,6 +182,8 @@ def test_error_answers_have_the_described_shape(
     engine: Engine = client.app.state.engine  # type: ignore[attr-defined]
     secret = engine.keys.create("admin", scopes=["admin"]).secret
     headers = {} if status == 401 else {"Authorization": f"Bearer {secret}"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
     response = client.request(method, path, content=body, headers=headers)
     assert response.status_code == status
     assert ErrorOut.model_validate(response.json()).error.message

@@ -78,7 +78,13 @@ def put_consents(
 @router.post(
     "/{user_id}/merge",
     response_model=MergeOut,
-    summary="Merge an anonymous visitor id into this user",
+    responses={
+        409: {
+            "description": "the visitor was merged into another user already, or this user "
+            "into the visitor (the opposite merge happened first)"
+        }
+    },
+    summary="Merge an anonymous visitor id into this user (again: the first merge's answer)",
 )
 def merge_user(user_id: UserId, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
     return MergeOut.of(engine.users.merge(user_id, body.anonymous_id))
