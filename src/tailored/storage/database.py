@@ -41,11 +41,13 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _json_loads(text: str | bytes) -> Any:
+def _json_loads(text: str | bytes | float) -> Any:
     # orjson, not json: PostgreSQL's jsonb writes a float such as 1e300 back as 301
     # digits, which orjson reads as the float it was (integers past 64 bits never get
     # stored, see tailored.domain.json_values), where json would make a Python int that
     # no JSON answer or later write could carry.
+    if isinstance(text, int | float):  # SQLite hands a JSON number stored alone as one
+        return text
     return orjson.loads(text)
 
 
