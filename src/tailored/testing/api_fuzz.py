@@ -219,7 +219,7 @@ def _settings(
             "mode": "all",  # valid and invalid input
             "max-examples": max_examples,
             "deterministic": True,
-            "database": "none",  # no .hypothesis folder, no replay of older runs
+            "database": "none",  # no example database: nothing replayed from older runs
             "dictionaries": {"integer": edges, "string": edges},
         },
         # Generation that does not learn from the server's answers: the same requests on
