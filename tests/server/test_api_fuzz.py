@@ -18,7 +18,9 @@ models) plus a list, an order, a design and an alert. Parameters named like thei
 A failure lists each distinct problem, server errors first: the operation, the check,
 the response and a ``curl`` command that reproduces it (`tailored.testing.api_fuzz`).
 
-Reproducible: a fixed seed, derandomized generation, a fresh database per run. The CI
+Reproducible: a fixed seed, derandomized generation, a fresh database per run (the same
+pytest command sends the same requests, a random share token aside; see
+`tailored.testing.api_fuzz`). The CI
 budget is the number of requests the fuzzing phase draws per operation
 (``TAILORED_FUZZ_EXAMPLES``, 50: about a minute per backend on two cores). To search
 longer locally raise it, and pick another seed for other inputs::

@@ -11,10 +11,12 @@ that reproduces it.
 
 A run is reproducible: a fixed seed, derandomized generation that does not adapt to the
 server's answers, and nothing kept between runs send the same coverage and fuzzing
-requests every time (the stateful phase follows links through the answers). Ids the database
-holds, given as `stored_ids`, are drawn for the parameters of those names, so requests
-reach stored records instead of only 404s; and every integer or string parameter now
-and then gets one of `EDGES`.
+requests every time; the stateful phase follows links through the answers. Hypothesis
+also draws constants from the project's modules that are imported, so the same seed
+can send slightly different requests from a process that imported other modules (one
+test file alone versus the whole suite). Ids the database holds, given as `stored_ids`,
+are drawn for the parameters of those names, so requests reach stored records instead
+of only 404s; and every integer or string parameter now and then gets one of `EDGES`.
 
 Needs the `test` extra. This drives the engine behind schemathesis's command line
 (`schemathesis.engine`), not its pytest plugin, whose fixture-based tests break on pytest
@@ -181,7 +183,7 @@ def fuzz(
     return report
 
 
-def _finding(label: str, group: GroupedFailures, schema: Any) -> Finding:
+def _finding(label: str, group: GroupedFailures, schema: schemathesis.BaseSchema) -> Finding:
     return Finding(
         operation=label,
         server_error=any(isinstance(failure, ServerError) for failure in group.failures),
@@ -217,7 +219,7 @@ def _settings(
             "mode": "all",  # valid and invalid input
             "max-examples": max_examples,
             "deterministic": True,
-            "database": "none",  # no .hypothesis folder, no replay of older runs
+            "database": "none",  # no example database: nothing replayed from older runs
             "dictionaries": {"integer": edges, "string": edges},
         },
         # Generation that does not learn from the server's answers: the same requests on
