@@ -32,6 +32,7 @@ from tailored import Engine, __version__
 from tailored.config import Settings
 from tailored.engine.imports.movielens import ERROR_KEY, MovieLensFolder
 from tailored.metrics.ranking import hit_rate, hits, ndcg, recall
+from tailored.testing.provenance import source
 
 RESULTS = Path(__file__).parent / "results" / "cold_start.json"
 ML_100K = Path(__file__).parents[2] / "shared" / "data" / "movielens" / "ml-100k"
@@ -85,6 +86,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "tailored": __version__,
         "machine": machine(),
+        "source": source(),
         "data": str(args.movielens),
         "protocol": f"stated preferences: genres of each user's first {STATED} ratings "
         f"(at most {MAX_PICKS}); the user is new to the store; scored on the later ratings",

@@ -37,6 +37,7 @@ from tailored import __version__
 from tailored.domain.configurator import Design, Template
 from tailored.domain.configurator_definition import template_from_dict
 from tailored.domain.configurator_rules import validate
+from tailored.testing.provenance import source
 
 RESULTS = Path(__file__).parent / "results" / "configurator.json"
 TARGET_P99_MS = 2.0
@@ -80,6 +81,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "tailored": __version__,
         "machine": machine(),
+        "source": source(),
         "parameters": {"designs": args.designs, "seed": args.seed, "warmup": WARMUP},
         "template": {
             "groups": len(template.groups),

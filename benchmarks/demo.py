@@ -26,6 +26,7 @@ import httpx
 
 from ingest import machine  # benchmarks/ingest.py, beside this file
 from tailored import __version__
+from tailored.testing.provenance import source
 from tailored.testing.server_process import free_port
 
 RESULTS = Path(__file__).parent / "results" / "demo.json"
@@ -68,6 +69,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "tailored": __version__,
         "machine": machine(),
+        "source": source(),
         "parameters": {"shoppers": args.shoppers},
         "results": {
             "seconds_to_store": round(ready_s, 2),

@@ -41,6 +41,7 @@ import orjson
 
 from tailored import Engine, __version__
 from tailored.testing.databases import postgres_schema, require_postgres
+from tailored.testing.provenance import source
 from tailored.testing.server_process import ServerProcess
 
 RESULTS = Path(__file__).parent / "results" / "ingest.json"
@@ -71,6 +72,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "tailored": __version__,
         "machine": machine(),
+        "source": source(),
         "parameters": {
             key: getattr(args, key) for key in ("events", "batch", "clients", "workers", "single")
         },

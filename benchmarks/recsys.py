@@ -53,6 +53,7 @@ from tailored.errors import InvalidInput
 from tailored.metrics import evaluate, tune
 from tailored.models import MODELS, Recommender
 from tailored.models.grids import GRIDS, grid
+from tailored.testing.provenance import source
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).parent / "results" / "recsys.json"
@@ -280,6 +281,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "tailored": __version__,
         "machine": machine(blas_threads),
+        "source": source(),
         "parameters": {"models": models, "peers": peers, "scale": args.scale},
         "protocol": "DESIGN.md 'Offline evaluation protocol'; tune() on a temporal split "
         "of train, refit on train, evaluate() on the test",

@@ -59,6 +59,7 @@ import orjson
 
 from ingest import database, machine, percentile  # benchmarks/ingest.py, beside this file
 from tailored import Engine, __version__
+from tailored.testing.provenance import source
 from tailored.testing.server_process import ServerProcess
 
 RESULTS = Path(__file__).parent / "results" / "serve.json"
@@ -735,26 +736,6 @@ def wrk_load(
         "max_ms": round(raw["max_us"] / 1000, 2),
         "connections": connections,
         "client": "wrk",
-    }
-
-
-def source() -> dict[str, Any]:
-    """The commit measured, and whether src/ had changes not committed yet."""
-    root = Path(__file__).resolve().parents[1]
-
-    def git(*command: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *command], capture_output=True, text=True
-            )
-        except OSError:
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    status = git("status", "--porcelain", "--", "src")
-    return {
-        "commit": git("rev-parse", "HEAD"),
-        "src_changed": bool(status) if status is not None else None,
     }
 
 
