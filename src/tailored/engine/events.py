@@ -22,7 +22,7 @@ from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_row
 from tailored.errors import Conflict, InvalidInput, PayloadTooLarge
 from tailored.storage import events as store
 from tailored.storage import users as user_store
-from tailored.storage.database import Database, StaleRead
+from tailored.storage.database import Database
 
 
 class EventTypes:
@@ -84,29 +84,15 @@ def _insert(
     *,
     now: datetime,
     known: set[str] | None = None,
-    hold: bool,
 ) -> int:
     """Insert encoded events, each under the user its id leads to (a merged visitor's
-    events follow them), creating users not seen before.
-
-    `hold` (PostgreSQL, where a merge can commit while this runs): the users are held
-    until commit, so a merge of one of them waits for these events and moves them too;
-    the aliases are read once the ids are held. Ids that were not held (merged away,
-    or new) are held once created, and if a merge committed in between (the aliases
-    read again differ, or a row is gone), the work starts over (`StaleRead`) rather than
-    write under an id that was merged away. SQLite runs one writer at a time: nothing
-    can change in between."""
-    held = user_store.hold_users(conn, user_ids) if hold else set()
+    events follow them), creating users not seen before. Merges of these users wait for
+    this transaction, and it waits for those under way, before the aliases are read (see
+    `tailored.storage.users`): no event is ever left under an id merged away."""
+    user_store.hold_against_merges(conn, user_ids)
     aliases = user_store.resolve_aliases(conn, user_ids)
     owners = [aliases.get(uid, uid) for uid in user_ids]
-    if not hold:
-        user_store.ensure_users(conn, owners, now=now, known=known or set())
-    elif unheld := sorted(set(owners) - held):  # new users, and where merged ids lead
-        held |= user_store.create_users(conn, unheld, now=now)  # ours until commit
-        if others := [uid for uid in unheld if uid not in held]:  # stored, or by others
-            held |= user_store.hold_users(conn, others)
-        if not held.issuperset(unheld) or user_store.resolve_aliases(conn, user_ids) != aliases:
-            raise StaleRead
+    user_store.ensure_users(conn, owners, now=now, known=known or set())
     if aliases:  # visitors merged into known users: their events follow them
         rows = [(r[0], aliases.get(r[1], r[1]), *r[2:]) for r in rows]
     return store.insert_events(conn, rows)
@@ -198,15 +184,12 @@ class Events:
         # write transaction holds only the statements that must be atomic.
         rows = store.encode_events(self._db.backend, batch)
         user_ids = [e.user_id for e in batch]
-        if self._db.backend == "postgresql":  # writers run in parallel: see _insert
-            return self._db.write_retrying(
-                lambda conn: _insert(conn, rows, user_ids, now=now, hold=True),
-                what="events",
-            )
-        with self._db.reading() as conn:
-            known = user_store.existing_user_ids(conn, user_ids)
+        known: set[str] = set()
+        if self._db.backend == "sqlite":  # PostgreSQL writers run in parallel: no need
+            with self._db.reading() as conn:
+                known = user_store.existing_user_ids(conn, user_ids)
         with self._db.writing() as conn:
-            return _insert(conn, rows, user_ids, now=now, known=known, hold=False)
+            return _insert(conn, rows, user_ids, now=now, known=known)
 
     def query(
         self,

@@ -136,6 +136,9 @@ class Users:
 
     @staticmethod
     def _merge(conn: Connection, user_id: str, anonymous_id: str, *, now: datetime) -> MergeResult:
+        # First of all, so it never waits holding a row: event batches for the visitor
+        # finish (their events are moved below), and later ones find the alias.
+        store.lock_against_ingestion(conn, anonymous_id)
         aliases = store.resolve_aliases(conn, [user_id, anonymous_id])
         earlier = _earlier_merge(conn, user_id, anonymous_id, aliases)
         if earlier is not None and not store.existing_user_ids(conn, [anonymous_id]):
@@ -143,10 +146,9 @@ class Users:
         # Not merged yet, or merged and used again since (a list saved under the id
         # makes it a user again): fold what it has now into the user.
         target = aliases.get(user_id, user_id)  # the user a merged id became
-        # Both rows, in id order; the visitor's FOR UPDATE also waits for event batches
-        # writing to it, so every event it has is committed before they move. A known
-        # user not stored yet is created after (an insert first could wait for a batch
-        # that waits for this lock).
+        # Both rows, in id order (the visitor's FOR UPDATE: it is deleted below). A known
+        # user not stored yet is created after (an insert first could wait for a writer
+        # that waits for these locks).
         locked = store.lock_users(conn, [anonymous_id, target], deleting=[anonymous_id])
         if target not in locked:
             locked |= store.lock_users(conn, [target], now=now)
