@@ -19,7 +19,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from tailored.domain.configurator import ZERO
-from tailored.domain.json_values import check_text
+from tailored.domain.json_values import storable_text
 from tailored.errors import InvalidInput
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -58,7 +58,7 @@ class Fields:
             raise InvalidInput(self.at(key), "is required")
         if len(value) > limit:
             raise InvalidInput(self.at(key), f"must be at most {limit} characters")
-        return check_text(self.at(key), value)
+        return storable_text(self.at(key), value)
 
     def identifier(self, key: str, pattern: re.Pattern[str] = ID, longest: int = 64) -> str:
         value = self.text(key)

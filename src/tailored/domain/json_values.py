@@ -109,7 +109,7 @@ def check_json(field: str, value: Any, *, max_depth: int = MAX_DEPTH) -> None:
         raise InvalidInput(f"{field}.{path}" if path and field else path or field, reason)
 
 
-def check_text(field: str, value: str) -> str:
+def storable_text(field: str, value: str) -> str:
     """`value` if it can be stored as text, else `InvalidInput` naming `field`."""
     problem = text_problem(value)
     if problem is not None:
@@ -117,4 +117,4 @@ def check_text(field: str, value: str) -> str:
     return value
 
 
-__all__ = ["MAX_DEPTH", "check_json", "check_text", "json_problem", "text_problem"]
+__all__ = ["MAX_DEPTH", "check_json", "json_problem", "storable_text", "text_problem"]

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from tailored.domain.json_values import check_text
+from tailored.domain.json_values import storable_text
 from tailored.errors import InvalidInput
 
 FieldKind = Literal["choice", "choices", "range", "number", "text", "boolean"]
@@ -87,7 +87,7 @@ class PreferenceField:
                     raise InvalidInput(where, "must be a text")
                 if len(value) > self.max_length:
                     raise InvalidInput(where, f"at most {self.max_length} characters")
-                return check_text(where, value)
+                return storable_text(where, value)
             case "boolean":
                 if not isinstance(value, bool):
                     raise InvalidInput(where, "must be true or false")

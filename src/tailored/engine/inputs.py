@@ -34,11 +34,15 @@ from tailored.errors import InvalidInput
 # The id rule of `tailored.domain.identifiers`, checked by pydantic's own (Rust) regex as
 # are the other constraints: a Python validator per field costs more than the rest of
 # the row's validation.
-Identifier = Annotated[
+IdText = Annotated[
     str,
     StringConstraints(
         strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN
     ),
+]
+"""A caller's id wherever a request holds one (row, body, path, query)."""
+Identifier = Annotated[
+    IdText,
     Field(description="The caller's own id (1-256 characters, no '/', not '.' or '..')."),
 ]
 
@@ -213,6 +217,7 @@ def validate_rows(
 __all__ = [
     "STORABLE_TEXT",
     "EventIn",
+    "IdText",
     "Identifier",
     "ItemIn",
     "JSONMap",

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from tailored.domain.identifiers import check_identifier
-from tailored.domain.json_values import check_text
+from tailored.domain.json_values import storable_text
 from tailored.domain.profiles import (
     Consent,
     MergeResult,
@@ -246,7 +246,7 @@ class Consents:
                 raise InvalidInput(f"consents.{purpose}", "must be true or false")
         if not isinstance(source, str) or len(source) > 256:
             raise InvalidInput("source", "must be a text of at most 256 characters")
-        check_text("source", source)
+        storable_text("source", source)
         now = self._now()
         with self._db.writing() as conn:
             # Locked like every write of a user (a merge reads the consents to carry some).

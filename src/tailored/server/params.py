@@ -8,17 +8,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import StringConstraints
 
-from tailored.domain.identifiers import ID_PATTERN, MAX_ID_LENGTH
+from tailored.engine.inputs import IdText
 
-IdText = Annotated[
-    str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=MAX_ID_LENGTH, pattern=ID_PATTERN
-    ),
-]
-"""A caller's id anywhere in a request (path, query, body)."""
 _RULE = "1-256 characters, no '/' or control characters, not '.' or '..'"
 
 UserId = Annotated[IdText, Path(description=f"The user's id ({_RULE}).")]

@@ -137,7 +137,7 @@ class Recommendations:
         user = store.UserState(granted=None, preferences={}, events=0, newest=None)
         rows: list[tuple[str, str, float]] = []
         if user_id is not None:
-            _check_id("user_id", user_id)
+            check_identifier("user_id", user_id)
             with self._db.reading() as conn:  # one round of reads per request
                 user = store.user_state(conn, user_id, "personalization")
                 key = self._answer_key(request, user_id, user, schema)
@@ -266,7 +266,7 @@ class Recommendations:
         every answer here follows (`Settings.personalization_consent`): consent granted,
         or never decided where the policy is opt-out. Pages that build something from a
         user's behaviour themselves ("because you viewed ...") ask this first."""
-        _check_id("user_id", user_id)
+        check_identifier("user_id", user_id)
         with self._db.reading() as conn:
             decisions = get_consents(conn, user_id)
         granted = next((c.granted for c in decisions if c.purpose == "personalization"), None)
@@ -318,7 +318,7 @@ class Recommendations:
 
     def _strategy(self, placement: str | None) -> Strategy:
         if placement is not None:
-            _check_id("placement", placement)
+            check_identifier("placement", placement)
             if placement in self._strategies:
                 return self._strategies[placement]
         return self._strategies.get("default", Strategy())
@@ -402,9 +402,9 @@ class Recommendations:
         user_id: str | None,
     ) -> RecommendationList:
         _check_n(n)
-        _check_id("item_id", item_id)
+        check_identifier("item_id", item_id)
         if user_id is not None:
-            _check_id("user_id", user_id)
+            check_identifier("user_id", user_id)
             schema = self._schemas.get()  # before the read transaction: it may read too
             with self._db.reading() as conn:
                 chosen = store.user_state(conn, user_id, "personalization").preferences
@@ -503,10 +503,6 @@ def _strategy(placement: PlacementSettings) -> Strategy:
 def _check_n(n: int) -> None:
     if not 1 <= n <= MAX_N:
         raise InvalidInput("n", f"must be between 1 and {MAX_N}, not {n}")
-
-
-def _check_id(field: str, value: str) -> None:
-    check_identifier(field, value)
 
 
 __all__ = ["MAX_N", "Recommendations"]
