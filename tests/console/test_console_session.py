@@ -213,6 +213,15 @@ def test_the_login_form_needs_its_token_too(engine: Engine) -> None:
     assert client.post("/console/login", data=form, follow_redirects=False).status_code == 303
 
 
+def test_a_login_without_a_key_is_the_login_page_again(engine: Engine) -> None:
+    client = TestClient(create_app(engine))
+    token = csrf_token(client.get("/console/login"))
+    response = client.post("/console/login", data={"csrf_token": token})
+    assert response.status_code == 401 and "not an active admin key" in response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert COOKIE not in response.cookies and _stored_digests(engine) == []
+
+
 def test_activating_a_version_id_no_database_can_hold_is_a_404_page(console: TestClient) -> None:
     for version_id in ("9223372036854775808", "99999999999999999999999", "-1", "x"):
         response = post(console, f"/console/models/{version_id}/activate")

@@ -48,7 +48,7 @@ def login_form(request: Request, next: str = "/console") -> HTMLResponse:
 @router.post(LOGIN_PATH, response_model=None)
 def login(
     request: Request,
-    key: Annotated[str, Form()],
+    key: Annotated[str, Form()] = "",  # none sent: the same page as a wrong key
     next: Annotated[str, Form()] = "/console",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:

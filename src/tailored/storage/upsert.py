@@ -56,28 +56,6 @@ def insert_new(
     return int(count)
 
 
-def insert_new_returning(
-    conn: Connection,
-    table: Table,
-    rows: Sequence[Mapping[str, Any]],
-    *,
-    keys: Sequence[str],
-    returning: ColumnElement[T],
-) -> list[T]:
-    """`insert_new` that says which rows it inserted: `returning` of each (one statement
-    per 1,000 rows, as a multi-row VALUES: executemany cannot return rows here)."""
-    found: list[T] = []
-    for part in chunks(_in_key_order(rows, keys), 1000):
-        statement = (
-            _insert(conn, table)
-            .values(list(part))
-            .on_conflict_do_nothing(index_elements=list(keys))
-            .returning(returning)
-        )
-        found.extend(conn.execute(statement).scalars())
-    return found
-
-
 def _in_key_order(
     rows: Sequence[Mapping[str, Any]], keys: Sequence[str]
 ) -> list[Mapping[str, Any]]:

@@ -48,7 +48,7 @@ from tailored.storage.tables import (
     user_merges,
     users,
 )
-from tailored.storage.upsert import chunks, insert_new, insert_new_returning, member_of, upsert
+from tailored.storage.upsert import chunks, insert_new, member_of, upsert
 from tailored.types import JSONObject
 
 
@@ -71,13 +71,6 @@ def ensure_users(
         insert_new(conn, users, part, keys=("id",))
 
 
-def create_users(conn: Connection, user_ids: Sequence[str], *, now: datetime) -> set[str]:
-    """Create empty profiles for these ids (ids stored already are left as they are);
-    returns the ids it created."""
-    rows = [_empty(uid, now) for uid in set(user_ids)]
-    return set(insert_new_returning(conn, users, rows, keys=("id",), returning=users.c.id))
-
-
 def lock_users(
     conn: Connection,
     user_ids: Sequence[str],
@@ -90,16 +83,16 @@ def lock_users(
     are created first; without, they are left out of the answer.
 
     `deleting`: ids whose rows this transaction deletes (a merge's visitor). They are
-    locked FOR UPDATE, which also waits for event ingestion, the others FOR NO KEY
-    UPDATE, which lets rows that refer to the user be inserted meanwhile (the foreign-key
-    check takes only KEY SHARE)."""
+    locked FOR UPDATE, which also waits for alert deliveries that hold them, the others
+    FOR NO KEY UPDATE, which lets rows that refer to the user be inserted meanwhile (the
+    foreign-key check takes only KEY SHARE)."""
     wanted = sorted(set(user_ids))
     found = _lock(conn, wanted, deleting)
     for _ in range(3):
         missing = [uid for uid in wanted if uid not in found]
         if not missing or now is None:
             return found
-        create_users(conn, missing, now=now)
+        ensure_users(conn, missing, now=now)
         # Created now, or by a writer that got there first: lock it all the same. A row
         # a merge deleted in between is created again on the next turn.
         found.update(_lock(conn, missing, deleting))
