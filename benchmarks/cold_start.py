@@ -30,8 +30,9 @@ import numpy as np
 from ingest import machine  # benchmarks/ingest.py, beside this file
 from tailored import Engine, __version__
 from tailored.config import Settings
-from tailored.engine.imports.movielens import ERROR_KEY, MovieLensFolder
 from tailored.metrics.ranking import hit_rate, hits, ndcg, recall
+from tailored.readers.movielens import MovieLensFolder
+from tailored.readers.rows import ERROR_KEY
 from tailored.testing.provenance import source
 
 RESULTS = Path(__file__).parent / "results" / "cold_start.json"

@@ -9,7 +9,7 @@ from typer.testing import CliRunner, Result
 
 from tailored import Engine
 from tailored.cli.main import app
-from tailored.engine.configurators import example
+from tailored.demo.configurators import example
 
 
 def _run(*args: str) -> Result:

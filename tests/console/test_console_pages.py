@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from tests.console.forms import login, post
 
 from tailored import Engine
+from tailored.demo.configurators import install_examples
 from tailored.server import create_app
 
 PAGES = [
@@ -40,7 +41,7 @@ def console(shop: Engine) -> TestClient:
     trained, the example configurators installed, a few designs saved)."""
     for model in ("item_knn", "seq_blend"):
         shop.training.train(model, tune=False)
-    shop.configurators.install_examples()
+    install_examples(shop)
     designs: list[tuple[str, dict[str, Any]]] = [
         ("camper0", {"size": "L", "milk": "oat"}),
         ("camper1", {"size": "L", "milk": "oat", "syrups": ["vanilla"]}),

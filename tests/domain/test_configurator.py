@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from tailored.demo.configurators import EXAMPLES, example
 from tailored.domain.configurator import Design, InvalidDesign, Template, Validation
 from tailored.domain.configurator_definition import template_from_dict, template_to_dict
 from tailored.domain.configurator_rules import validate
-from tailored.engine.configurators import EXAMPLES, example
 from tailored.errors import InvalidInput
 
 DRINK: dict[str, Any] = {

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from tailored import Conflict, Engine, NotFound, TailoredError
+from tailored.demo.configurators import install_examples
 from tailored.domain.designs import SavedDesign
 from tailored.domain.profiles import MergeResult
 from tailored.storage import tables
@@ -265,7 +266,7 @@ def _moves_designs(sql: str, _parameters: Any) -> bool:
 def test_a_design_saved_while_a_merge_moves_designs_is_kept(
     engine: Engine,
 ) -> None:
-    engine.configurators.install_examples()
+    install_examples(engine)
     engine.configurators.save_design("visitor", "coffee", "first", {"size": "M"})
     save = partial(engine.configurators.save_design, "visitor", "coffee", "late", {"size": "L"})
 
@@ -336,7 +337,7 @@ def _merge_or_customize(engine: Engine, round_: int, n: int) -> object:
 def test_what_a_visitor_saves_while_it_merges_is_never_left_under_a_deleted_id(
     engine: Engine,
 ) -> None:
-    engine.configurators.install_examples()
+    install_examples(engine)
     assert not engine.items.upsert_many([{"id": i, "title": i} for i in ITEMS]).rejected
     for round_ in range(ROUNDS):
         engine.users.upsert(f"visitor{round_}", {})

@@ -19,8 +19,8 @@ from functools import partial
 from pathlib import Path
 
 from tailored import Engine, UserProfile
+from tailored.demo.configurators import example
 from tailored.domain.results import BatchResult
-from tailored.engine.configurators import example
 from tailored.testing.concurrency import at_once
 
 WRITERS = 4

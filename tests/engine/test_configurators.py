@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tailored import Engine
+from tailored.demo.configurators import EXAMPLES, example, install_examples
 from tailored.domain.configurator import InvalidDesign
-from tailored.engine.configurators import EXAMPLES, example
 from tailored.errors import InvalidInput, NotFound
 
 LATTE = {"temperature": "iced", "milk": "oat", "syrups": ["vanilla"]}  # 3.30 + 0.50
@@ -36,9 +36,9 @@ def _choice(definition: dict[str, Any], group_id: str, choice_id: str) -> dict[s
 
 
 def test_examples_install_once_and_list(engine: Engine) -> None:
-    first = engine.configurators.install_examples()
+    first = install_examples(engine)
     assert [t.template.id for t in first] == list(EXAMPLES)
-    again = engine.configurators.install_examples()
+    again = install_examples(engine)
     assert [t.version for t in again] == [1, 1, 1]
     assert [t.template.id for t in engine.configurators.list()] == sorted(EXAMPLES)
     coffee = engine.configurators.get("coffee")

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from tailored import Engine
-from tailored.engine.imports import import_rows
 from tailored.errors import Conflict, InvalidInput, NotFound
+from tailored.workflows.imports import import_rows
 
 CATALOG = [
     {"id": "lamp", "title": "Lamp", "attributes": {"price": 30}, "available": False},

@@ -43,7 +43,7 @@ import pytest
 
 from tailored import Engine
 from tailored.config import Settings
-from tailored.engine.demo import prepare_demo
+from tailored.demo.prepare import prepare_demo
 from tailored.testing.api_fuzz import fuzz
 from tailored.testing.server_process import ServerProcess
 

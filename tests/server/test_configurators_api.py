@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tailored import Engine
-from tailored.engine.configurators import example
+from tailored.demo.configurators import example
 
 LATTE = {"temperature": "iced", "milk": "oat", "syrups": ["vanilla"]}
 

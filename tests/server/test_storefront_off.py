@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
+from tailored.demo.storefront import demo_app
 from tailored.server import create_app
 from tailored.server.app import app_from_env
 from tailored.testing.server_process import ServerProcess
@@ -80,5 +81,5 @@ def test_tailored_serve_answers_404_to_the_shopper_cookie_exploit(fresh_url: str
 
 def test_the_demo_app_serves_it(engine: Engine) -> None:
     _shop(engine)
-    with TestClient(create_app(engine, storefront=True)) as client:
+    with TestClient(demo_app(engine)) as client:
         assert client.get("/store").status_code == 200

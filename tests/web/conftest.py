@@ -17,7 +17,7 @@ import pytest
 
 from tailored import Engine
 from tailored.config import Settings
-from tailored.engine.demo import prepare_demo
+from tailored.demo.prepare import prepare_demo
 from tailored.testing.browser import CHROMIUM, CHROMIUM_FLAGS, Demo, screenshot
 from tailored.testing.server_process import ServerProcess
 

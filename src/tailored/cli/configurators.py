@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
+from tailored.demo.configurators import install_examples
 from tailored.domain.configurator import Validation
 from tailored.domain.designs import SavedDesign, TemplateVersion
 
@@ -34,7 +35,7 @@ TextOption = Annotated[
 def examples(database_url: DatabaseOption = None) -> None:
     """Install the example templates: a sneaker, a coffee drink, a subscription plan."""
     with open_engine(database_url) as engine:
-        installed = engine.configurators.install_examples()
+        installed = install_examples(engine)
     console.print(_templates(installed))
     console.print("[dim]try: tailored configurators validate coffee -c temperature=iced[/]")
 

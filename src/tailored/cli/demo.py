@@ -18,8 +18,8 @@ from rich.progress import TaskID
 
 from tailored.cli.common import console, errors, fail, progress_bar
 from tailored.config import Settings
+from tailored.demo.prepare import DemoDataRejected, prepare_demo
 from tailored.engine import Engine
-from tailored.engine.demo import DemoDataRejected, prepare_demo
 
 DEMO_KEY_NAME = "demo-admin"
 
@@ -73,10 +73,10 @@ def demo(
         return
     import uvicorn
 
-    from tailored.server import create_app
+    from tailored.demo.storefront import demo_app
 
     console.print("Ctrl-C stops the demo.")
-    app = create_app(settings=settings, storefront=True)
+    app = demo_app(settings=settings)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 

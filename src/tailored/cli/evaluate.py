@@ -12,9 +12,9 @@ from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine, progress_bar
 from tailored.data import Interactions
-from tailored.engine.evaluation import Comparison, compare, model_names, read_movielens, steps
+from tailored.engine.model_params import MODEL_NAMES
 from tailored.errors import InvalidInput
-from tailored.models import MODELS
+from tailored.workflows.evaluation import Comparison, compare, model_names, read_movielens, steps
 
 
 def evaluate(
@@ -28,7 +28,7 @@ def evaluate(
     models: Annotated[
         str | None,
         typer.Option(
-            "--models", "-m", help=f"comma-separated, from: {', '.join(MODELS)} (default: all)"
+            "--models", "-m", help=f"comma-separated, from: {', '.join(MODEL_NAMES)} (default: all)"
         ),
     ] = None,
     tune: Annotated[

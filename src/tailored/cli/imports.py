@@ -19,8 +19,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, advancer, console, fail, open_engine, progress_bar
-from tailored.engine.imports import ImportReport, Kind, import_rows
-from tailored.engine.imports.files import (
+from tailored.errors import InvalidInput
+from tailored.readers.files import (
     FORMATS,
     Format,
     Shaper,
@@ -28,9 +28,10 @@ from tailored.engine.imports.files import (
     parse_mapping,
     read_records,
 )
-from tailored.engine.imports.movielens import MovieLensFolder
-from tailored.engine.imports.text import check_encoding
-from tailored.errors import InvalidInput
+from tailored.readers.movielens import MovieLensFolder
+from tailored.readers.rows import Kind
+from tailored.readers.text import check_encoding
+from tailored.workflows.imports import ImportReport, import_rows
 
 app = typer.Typer(
     help=(

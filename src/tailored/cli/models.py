@@ -11,8 +11,8 @@ from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, open_engine
 from tailored.domain.models import ModelVersion
+from tailored.engine.model_params import MODEL_NAMES
 from tailored.engine.training import DEFAULT_MODEL
-from tailored.models import MODELS
 
 app = typer.Typer(help="Trained model versions: list, activate (or roll back).")
 
@@ -24,7 +24,7 @@ ModelsDirOption = Annotated[
 
 def train(
     model: Annotated[
-        str, typer.Option("--model", "-m", help=f"one of: {', '.join(sorted(MODELS))}")
+        str, typer.Option("--model", "-m", help=f"one of: {', '.join(sorted(MODEL_NAMES))}")
     ] = DEFAULT_MODEL,
     tune: Annotated[
         bool, typer.Option(help="choose hyper-parameters on a validation split")

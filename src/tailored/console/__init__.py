@@ -1,11 +1,11 @@
-"""The web pages: the console (`/console`) and the demo storefront (`/store`).
+"""The admin console (`/console`): server-rendered pages over the engine.
 
 Server-rendered (Jinja2) with a little vanilla JavaScript; every asset is served from
 the package (`/static`), nothing from the internet, and no page runs inline code (the
 server sends a strict Content-Security-Policy). Pages call the engine directly, as the
 REST routes do. The console asks for an admin API key once and keeps a server-side
-session (`tailored.console.sessions`). The storefront keeps the shopper in a cookie
-anyone can set, so only `tailored demo` mounts it, on a loopback address.
+session (`tailored.console.sessions`). The demo's storefront (`tailored.demo.storefront`)
+lays its pages out on the same `base.html` and assets.
 """
 
 from __future__ import annotations
@@ -17,15 +17,13 @@ from tailored.console.guards import Refused
 from tailored.console.paths import STATIC
 
 
-def mount(app: FastAPI, *, storefront: bool = False) -> None:
-    """Add the console, and with `storefront` the demo store, to `app` (the pages stay
-    out of the OpenAPI schema)."""
-    from tailored.console import console_pages, store_pages
+def mount(app: FastAPI) -> None:
+    """Add the console and its assets to `app` (the pages stay out of the OpenAPI
+    schema)."""
+    from tailored.console import console_pages
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(Refused, _refused)
-    if storefront:
-        app.include_router(store_pages.router, include_in_schema=False)
     app.include_router(console_pages.router, include_in_schema=False)
 
 

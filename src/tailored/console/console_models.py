@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tailored.console.console_common import problem, stored_id
 from tailored.console.rendering import engine_of, page
+from tailored.engine.model_params import MODEL_NAMES
 from tailored.errors import InvalidInput, NotFound
-from tailored.models import MODELS
 
 router = APIRouter()
 JOBS_SHOWN = 10
@@ -79,7 +79,7 @@ def _page(
         versions=versions,
         jobs=jobs,
         pending=any(not job.finished for job in jobs),
-        model_names=sorted(MODELS),
+        model_names=sorted(MODEL_NAMES),
         default_model=engine.settings.recommend_model,
         metric_names=METRICS,
         settings=engine.settings,

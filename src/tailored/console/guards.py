@@ -24,7 +24,6 @@ from tailored.console.sessions import console_session, is_https, to_login
 from tailored.domain.console_sessions import ConsoleSession, same_token
 
 CSRF_FIELD = "csrf_token"
-STORE_CSRF_COOKIE = "tailored_store_csrf"
 LOGIN_CSRF_COOKIE = "tailored_console_login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 STALE_FORM = (
@@ -95,24 +94,15 @@ def double_submit_ok(request: Request, form: Mapping[str, Any] | None, cookie: s
     return len(expected) >= 32 and same_token(expected, submitted_token(form))
 
 
-def store_guard(request: Request, form: PostedForm) -> None:
-    """The guard of every storefront page: forms must send back the store's token."""
-    if form is not None and not double_submit_ok(request, form, STORE_CSRF_COOKIE):
-        raise Refused(page(request, "store/refused.html", message=STALE_FORM, status_code=403))
-    double_submit_token(request, STORE_CSRF_COOKIE, path="/store")
-
-
 __all__ = [
     "CSRF_FIELD",
     "LOGIN_CSRF_COOKIE",
     "STALE_FORM",
-    "STORE_CSRF_COOKIE",
     "PostedForm",
     "Refused",
     "admitted",
     "double_submit_ok",
     "double_submit_token",
     "posted_form",
-    "store_guard",
     "submitted_token",
 ]

@@ -22,12 +22,24 @@ def engine_of(request: Request) -> Engine:
 def page(
     request: Request, template: str, *, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
+    """Render one of the console's templates (see `render`)."""
+    return render(templates, request, template, status_code=status_code, **context)
+
+
+def render(
+    environment: Jinja2Templates,
+    request: Request,
+    template: str,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
     """Render `template` with `context`, plus `request` and the `csrf_token` its forms
     send back (set by the guards in `request.state`, with the cookie to go with it when
     the browser has none yet). Console pages are never cached: they show what only an
     admin may see."""
     context.setdefault("csrf_token", getattr(request.state, "csrf_token", None))
-    response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    response = environment.TemplateResponse(request, template, context, status_code=status_code)
     cookie = getattr(request.state, "csrf_cookie", None)
     if cookie is not None:
         response.set_cookie(**cookie)
@@ -36,4 +48,4 @@ def page(
     return response
 
 
-__all__ = ["engine_of", "page", "templates"]
+__all__ = ["engine_of", "page", "render", "templates"]

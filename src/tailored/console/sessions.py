@@ -1,6 +1,5 @@
-"""Who is looking: the console's admin (a server-side session begun by logging in with an
-admin API key; the browser holds only the session's random secret) and the demo
-storefront's shopper (a cookie naming a user id; a new visitor gets an anonymous id).
+"""Who is looking: the console's admin, a server-side session begun by logging in with an
+admin API key; the browser holds only the session's random secret.
 
 The console's cookie is HTTP-only, `SameSite=Strict`, scoped to `/console`, and `Secure`
 when the request came over HTTPS (behind a proxy: when the server is told so, e.g.
@@ -9,37 +8,17 @@ uvicorn's `--proxy-headers` with `X-Forwarded-Proto`).
 
 from __future__ import annotations
 
-import secrets
-
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
 from tailored.console.rendering import engine_of
 from tailored.domain.console_sessions import ConsoleSession, NewConsoleSession
-from tailored.domain.identifiers import is_identifier
 
-SHOPPER_COOKIE = "tailored_shopper"
 CONSOLE_COOKIE = "tailored_console"
 CONSOLE_PATH = "/console"
 # Before sessions, the console kept the admin key itself in this cookie (Path=/): a
 # login or logout deletes what an older version left in the browser.
 LEGACY_ADMIN_COOKIE = "tailored_admin"
-ANONYMOUS_PREFIX = "visitor-"
-
-
-def shopper(request: Request) -> str | None:
-    """The shopper this browser acts as, if it picked one (a cookie holding something
-    that is not a valid user id counts as no pick)."""
-    user_id = request.cookies.get(SHOPPER_COOKIE)
-    return user_id if user_id and is_identifier(user_id) and user_id == user_id.strip() else None
-
-
-def new_visitor_id() -> str:
-    return ANONYMOUS_PREFIX + secrets.token_hex(6)
-
-
-def remember_shopper(response: Response, user_id: str) -> None:
-    response.set_cookie(SHOPPER_COOKIE, user_id, httponly=True, samesite="lax", max_age=86_400 * 30)
 
 
 def console_session(request: Request) -> ConsoleSession | None:
@@ -88,16 +67,11 @@ def to_login(request: Request) -> RedirectResponse:
 
 
 __all__ = [
-    "ANONYMOUS_PREFIX",
     "CONSOLE_COOKIE",
     "LEGACY_ADMIN_COOKIE",
-    "SHOPPER_COOKIE",
     "console_session",
     "end_session",
     "is_https",
-    "new_visitor_id",
     "remember_session",
-    "remember_shopper",
-    "shopper",
     "to_login",
 ]

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import json
 import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
 from tailored.domain.configurator import Design, InvalidDesign, Template, Validation
@@ -27,7 +25,6 @@ from tailored.storage import configurators as store
 from tailored.storage import users as user_store
 from tailored.storage.database import Database
 
-EXAMPLES = ("sneaker", "coffee", "subscription")
 # Same rule as every id in a URL path: no '/' and no control characters.
 _CACHED_VERSIONS = 512
 # Numbers past the columns' range cannot name a stored row (and would fail to bind).
@@ -40,8 +37,9 @@ class Configurators:
 
     >>> from tailored import Engine
     >>> engine = Engine.open("sqlite://")
-    >>> [t.template.id for t in engine.configurators.install_examples()]
-    ['sneaker', 'coffee', 'subscription']
+    >>> from tailored.demo.configurators import example   # a template, as JSON
+    >>> engine.configurators.define(example("coffee")).version
+    1
     >>> check = engine.configurators.validate("coffee", {"temperature": "iced", "size": "S"})
     >>> check.total, [v.name for v in check.violations]
     (Decimal('2.80'), ['iced-only-in-m-or-l'])
@@ -102,11 +100,6 @@ class Configurators:
         with self._db.reading() as conn:
             stored = store.list_templates(conn)
         return [self._version_of(s) for s in stored]
-
-    def install_examples(self) -> builtins.list[TemplateVersion]:
-        """Define the shipped examples: a sneaker, a coffee drink, a subscription plan
-        (installing them again changes nothing)."""
-        return [self.define(example(name)) for name in EXAMPLES]
 
     def _version_of(self, stored: store.StoredVersion) -> TemplateVersion:
         key = (stored.template_id, stored.version, stored.updated_at)
@@ -294,15 +287,6 @@ class Configurators:
         )
 
 
-def example(name: str) -> dict[str, Any]:
-    """One of the shipped example templates, as JSON (see `EXAMPLES`)."""
-    if name not in EXAMPLES:
-        raise NotFound("example configurator", name)
-    files = resources.files("tailored.engine").joinpath("configurator_examples")
-    loaded: dict[str, Any] = json.loads(files.joinpath(f"{name}.json").read_text("utf-8"))
-    return loaded
-
-
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("name", "is required: what the user calls this design")
@@ -311,4 +295,4 @@ def _check_name(name: str) -> str:
     return name.strip()
 
 
-__all__ = ["EXAMPLES", "Configurators", "example"]
+__all__ = ["Configurators"]

@@ -13,6 +13,9 @@ from tailored.domain.json_values import check_json
 from tailored.errors import InvalidInput
 from tailored.models import MODELS, Recommender
 
+# What the edges offer as choices: they name models, they never import them.
+MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
+
 
 def model_kind(model: str) -> type[Recommender]:
     """The model class registered as `model`, or `InvalidInput` naming the choices.
@@ -75,4 +78,4 @@ def _value(name: str, hint: Any, value: Any) -> Any:
         raise InvalidInput(f"params.{name}", f"must be {expected} ({message})") from None
 
 
-__all__ = ["checked_params", "model_kind"]
+__all__ = ["MODEL_NAMES", "checked_params", "model_kind"]

@@ -15,7 +15,9 @@ from tailored.models.ease import EASE
 from tailored.models.ials import IALS
 from tailored.models.item_knn import ItemKNN
 from tailored.models.popular import Popular
-from tailored.models.sequential import SLIT, SeqBlend, SeqEASE
+from tailored.models.seq_blend import SeqBlend
+from tailored.models.seq_ease import SeqEASE
+from tailored.models.slit import SLIT
 
 MODELS: dict[str, type[Recommender]] = {
     model.name: model

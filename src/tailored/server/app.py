@@ -14,7 +14,6 @@ import tailored
 from tailored import console
 from tailored.config import Settings
 from tailored.engine import Engine
-from tailored.engine.background import Background
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
@@ -33,6 +32,7 @@ from tailored.server.routes import (
     training,
     users,
 )
+from tailored.workflows.background import Background
 
 DESCRIPTION = """\
 Self-hosted personalization and customization engine.
@@ -43,13 +43,9 @@ Errors look like `{"error": {"code": "invalid_input", "message": "...", "field":
 """
 
 
-def create_app(
-    engine: Engine | None = None, *, settings: Settings | None = None, storefront: bool = False
-) -> FastAPI:
-    """An app serving `engine`, or one it opens from `settings` on start-up (and closes).
-
-    `storefront=True` adds the demo store (`/store`), which lets anyone act as any user:
-    only `tailored demo` asks for it, and serves it on loopback only."""
+def create_app(engine: Engine | None = None, *, settings: Settings | None = None) -> FastAPI:
+    """An app serving `engine`, or one it opens from `settings` on start-up (and closes):
+    the REST API, its docs and the console."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -88,7 +84,7 @@ def create_app(
         configurators.router,
     ):
         app.include_router(router)
-    console.mount(app, storefront=storefront)  # the console (and the demo's storefront)
+    console.mount(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -14,10 +14,10 @@ from tailored.domain.recommendations import (
     Recommended,
     Strategy,
 )
-from tailored.engine.recommend import explain
-from tailored.engine.recommend.catalog_index import Mask
-from tailored.engine.recommend.chain import CANDIDATES_PER_SLOT, MIN_CANDIDATES, Picked, pick
 from tailored.engine.recommend.state import ServedModel, ServingState
+from tailored.ranking import explain
+from tailored.ranking.catalog_index import Mask
+from tailored.ranking.chain import CANDIDATES_PER_SLOT, MIN_CANDIDATES, Picked, pick
 
 
 class Answer:

@@ -34,13 +34,13 @@ from tailored.domain.recommendations import (
 )
 from tailored.engine.model_params import model_kind
 from tailored.engine.preference_schemas import PreferenceSchemas
-from tailored.engine.recommend import explain
 from tailored.engine.recommend.answer import Answer
-from tailored.engine.recommend.catalog_index import Mask
-from tailored.engine.recommend.chain import Picked, pick
 from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
 from tailored.errors import ConfigurationError, InvalidInput
 from tailored.models.decay import decay_weights
+from tailored.ranking import explain
+from tailored.ranking.catalog_index import Mask
+from tailored.ranking.chain import Picked, pick
 from tailored.storage import serving as store
 from tailored.storage.database import Database
 from tailored.storage.users import get_consents

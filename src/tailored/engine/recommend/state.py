@@ -20,9 +20,9 @@ import numpy.typing as npt
 
 from tailored.domain.models import ModelVersion
 from tailored.engine.recommend.answer_cache import AnswerCache
-from tailored.engine.recommend.catalog_index import CatalogIndex
-from tailored.engine.recommend.trending import Trending
 from tailored.models import Recommender, load_model
+from tailored.ranking.catalog_index import CatalogIndex
+from tailored.ranking.trending import Trending
 from tailored.storage import serving as store
 from tailored.storage.database import Database
 

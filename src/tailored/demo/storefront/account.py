@@ -1,0 +1,241 @@
+"""The shopper's own things: favorites, the cart, and saved orders to order again.
+
+The cart is the shopper's saved order named "cart" (so it follows the shopper, not the
+browser); checking out orders it like any saved order, one `purchase` event per line,
+then empties it. "Save as an order" keeps the cart under a name of the shopper's choice
+for a one-click reorder later.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tailored.console.rendering import engine_of
+from tailored.demo.storefront.common import (
+    CART,
+    MAX_QUANTITY,
+    current_shopper,
+    event,
+    local,
+    money,
+    orderable,
+    redirect,
+    store_page,
+    to_door,
+)
+from tailored.domain.catalog import Item
+from tailored.domain.orders import SavedOrder
+from tailored.engine import Engine
+from tailored.errors import Conflict, InvalidInput, NotFound
+
+router = APIRouter()
+ItemId = Annotated[str, Form(max_length=256)]
+Next = Annotated[str, Form()]
+
+
+# --- favorites -------------------------------------------------------------------------
+
+
+@router.get("/favorites", response_class=HTMLResponse, response_model=None)
+def favorites(request: Request) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    saved = engine_of(request).lists.favorites(who.id)
+    return store_page(request, "store/favorites.html", who, entries=saved.entries)
+
+
+@router.post("/favorites", response_model=None)
+def save_favorite(request: Request, item_id: ItemId, next: Next = "/store/favorites") -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    try:
+        saved = engine_of(request).lists.save(who.id, item_id)
+    except (InvalidInput, Conflict) as error:
+        return redirect(local(next), str(error), error=True)
+    title = saved.entry.title or item_id
+    done = "Saved to your favorites" if saved.added else "Already in your favorites"
+    return redirect(local(next), f"{done}: {title}.")
+
+
+@router.post("/favorites/remove", response_model=None)
+def remove_favorite(request: Request, item_id: ItemId, next: Next = "/store/favorites") -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    removed = engine_of(request).lists.unsave(who.id, item_id)
+    message = "Removed from your favorites." if removed else "That item was not a favorite."
+    return redirect(local(next, "/store/favorites"), message)
+
+
+# --- saved orders ----------------------------------------------------------------------
+
+
+@router.get("/orders", response_class=HTMLResponse, response_model=None)
+def orders(request: Request) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    saved = [o for o in engine.orders.list(who.id) if o.name != CART]
+    designs = engine.configurators.list_designs(who.id, limit=20).items
+    # A fresh id per order shown: sending the same form twice orders once.
+    placed_ids = {order.id: uuid.uuid4().hex for order in saved}
+    return store_page(
+        request, "store/orders.html", who, orders=saved, designs=designs, placed_ids=placed_ids
+    )
+
+
+@router.post("/orders/{order_id}/reorder", response_model=None)
+def reorder(request: Request, order_id: int, placed_id: Annotated[str, Form()] = "") -> Response:
+    """Order a saved order again: one purchase per line, all or nothing."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    try:
+        receipt = engine_of(request).orders.reorder(who.id, order_id, placed_id=placed_id or None)
+    except (NotFound, Conflict, InvalidInput) as error:
+        return redirect("/store/orders", str(error), error=True)
+    count = sum(line.quantity for line in receipt.lines)
+    if receipt.recorded == 0 and receipt.duplicates:
+        return redirect("/store/orders", "That order was already placed.")
+    return redirect(
+        "/store/orders", f"Ordered again: {count} items, {money(receipt.total)} in total."
+    )
+
+
+@router.post("/orders/{order_id}/delete", response_model=None)
+def delete_order(request: Request, order_id: int) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    try:
+        engine_of(request).orders.delete(who.id, order_id)
+    except NotFound as error:
+        return redirect("/store/orders", str(error), error=True)
+    return redirect("/store/orders", "The saved order is gone.")
+
+
+# --- the cart --------------------------------------------------------------------------
+
+
+@router.get("/cart", response_class=HTMLResponse, response_model=None)
+def cart(request: Request) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    held = cart_of(engine_of(request), who.id)
+    return store_page(request, "store/cart.html", who, cart=held, checkout_id=uuid.uuid4().hex)
+
+
+@router.post("/cart/add", response_model=None)
+def add_to_cart(
+    request: Request,
+    item_id: ItemId,
+    quantity: Annotated[int, Form()] = 1,
+    size: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    back = f"/store/items/{item_id}"
+    item = orderable(engine, item_id, missing_to="/store/cart")
+    if not isinstance(item, Item):
+        return item
+    lines = _lines(cart_of(engine, who.id))
+    total = lines.get(item.id, 0) + quantity
+    if quantity < 1 or total > MAX_QUANTITY:
+        return redirect(back, f"Quantity: at most {MAX_QUANTITY} of one item.", error=True)
+    lines[item.id] = total
+    _set_cart(engine, who.id, lines)
+    details = {"page": "item", "quantity": quantity} | ({"size": size} if size else {})
+    engine.events.record(event(who.id, "add_to_cart", item.id, value=quantity, **details))
+    return redirect("/store/cart", f"Added to your cart: {item.title}.")
+
+
+@router.post("/cart/remove", response_model=None)
+def remove_from_cart(request: Request, item_id: ItemId) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    lines = _lines(cart_of(engine, who.id))
+    if lines.pop(item_id, None) is None:
+        return redirect("/store/cart", "That item was not in your cart.", error=True)
+    _set_cart(engine, who.id, lines)
+    engine.events.record(event(who.id, "remove_from_cart", item_id, page="cart"))
+    return redirect("/store/cart", "Removed from your cart.")
+
+
+@router.post("/cart/checkout", response_model=None)
+def checkout(request: Request, checkout_id: Annotated[str, Form(max_length=64)] = "") -> Response:
+    """Buy what is in the cart: one `purchase` per line; sending the form twice (the
+    same checkout id) buys once."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    held = cart_of(engine, who.id)
+    if held is None:
+        return redirect("/store/cart", "Your cart is empty.", error=True)
+    try:
+        receipt = engine.orders.reorder(who.id, held.id, placed_id=checkout_id or None)
+    except (Conflict, InvalidInput) as error:
+        return redirect("/store/cart", str(error), error=True)
+    engine.orders.delete(who.id, held.id)
+    count = sum(line.quantity for line in receipt.lines)
+    return redirect("/store/orders", f"Thank you! {count} items, {money(receipt.total)}.")
+
+
+@router.post("/cart/save", response_model=None)
+def save_cart(request: Request, name: Annotated[str, Form()] = "") -> Response:
+    """Keep the cart as a named order to order again later (the cart stays as it is)."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    held = cart_of(engine, who.id)
+    if held is None:
+        return redirect("/store/cart", "Your cart is empty: nothing to save.", error=True)
+    if name.strip().lower() == CART:
+        return redirect("/store/cart", "Name: 'cart' is your cart; choose another.", error=True)
+    try:
+        saved = engine.orders.create(
+            who.id, name, [(line.item_id, line.quantity) for line in held.lines]
+        )
+    except (Conflict, InvalidInput) as error:
+        return redirect("/store/cart", _named(str(error)), error=True)
+    return redirect("/store/orders", f"Saved as {saved.name!r}: reorder it here any time.")
+
+
+def cart_of(engine: Engine, user_id: str) -> SavedOrder | None:
+    return next((o for o in engine.orders.list(user_id) if o.name == CART), None)
+
+
+def _lines(held: SavedOrder | None) -> dict[str, int]:
+    return {line.item_id: line.quantity for line in held.lines} if held else {}
+
+
+def _set_cart(engine: Engine, user_id: str, lines: dict[str, int]) -> None:
+    held = cart_of(engine, user_id)
+    if not lines:
+        if held is not None:
+            engine.orders.delete(user_id, held.id)
+    elif held is None:
+        engine.orders.create(user_id, CART, list(lines.items()))
+    else:
+        engine.orders.update(user_id, held.id, name=CART, lines=list(lines.items()))
+
+
+def _named(problem: str) -> str:
+    """The engine's 'name: ...' as a form label reads ('Name: ...')."""
+    return problem[:1].upper() + problem[1:]
+
+
+__all__ = ["cart_of", "router"]

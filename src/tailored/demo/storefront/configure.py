@@ -1,0 +1,240 @@
+"""The configurators in the store: build your own sneaker or coffee drink.
+
+The page is a form of the template's option groups (radio buttons for one choice,
+checkboxes for several, a text input for text) that works without JavaScript: "Check
+price" sends it back and the page answers with the price and every rule the design
+breaks. With JavaScript (`/store/static/store.js`), each click asks `.../price` (JSON, from
+`engine.configurators.validate`) and the price and messages change as you go.
+"Save design" keeps it for the shopper; "Order" saves it and orders it at once.
+
+>>> coffee_link(Item("coffee-iced-latte", "Iced Latte", categories=("coffee",),
+...             attributes={"temperature": "iced", "milk": True, "caffeine_mg": 130}))
+'/store/configure/coffee?temperature=iced&milk=whole&shots=2'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.datastructures import FormData
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.datastructures import ImmutableMultiDict
+
+from tailored.console.rendering import engine_of
+from tailored.demo.storefront.common import (
+    Shopper,
+    current_shopper,
+    form_data,
+    local,
+    money,
+    redirect,
+    store_page,
+    to_door,
+)
+from tailored.domain.catalog import Item
+from tailored.domain.configurator import InvalidDesign, Template, Validation, Violation
+from tailored.domain.designs import SavedDesign
+from tailored.engine import Engine
+from tailored.errors import InvalidInput, NotFound
+
+router = APIRouter()
+FormBody = Annotated[FormData, Depends(form_data)]
+SHOT_MG = 65  # caffeine of one espresso shot, to preset the shots of a menu drink
+
+
+def coffee_link(item: Item) -> str:
+    """The coffee configurator preset like a drink of the menu."""
+    attributes = item.attributes
+    preset: dict[str, str] = {}
+    if attributes.get("temperature") in ("hot", "iced"):
+        preset["temperature"] = str(attributes["temperature"])
+    if isinstance(attributes.get("milk"), bool):
+        preset["milk"] = "whole" if attributes["milk"] else "none"
+    mg = attributes.get("caffeine_mg")
+    if isinstance(mg, int | float) and mg >= SHOT_MG:
+        preset["shots"] = str(max(1, min(4, round(mg / SHOT_MG))))
+    return "/store/configure/coffee" + (f"?{urlencode(preset)}" if preset else "")
+
+
+def choices_from(
+    template: Template, form: FormData | ImmutableMultiDict[str, Any], *, submitted: bool
+) -> dict[str, Any]:
+    """The design a form (or a link's query) describes. In a submitted form a group of
+    checkboxes with none ticked means "none"; in a link, a group left out keeps its
+    defaults."""
+    choices: dict[str, Any] = {}
+    for group in template.groups:
+        if group.kind == "multi":
+            picked = [str(v) for v in form.getlist(group.id) if isinstance(v, str) and v]
+            if picked or submitted:
+                choices[group.id] = picked
+            continue
+        value = form.get(group.id)
+        if isinstance(value, str) and value.strip():
+            choices[group.id] = value.strip() if group.kind == "single" else value
+    return choices
+
+
+def as_json(check: Validation) -> dict[str, Any]:
+    """What the page's script shows: the price, its lines, and the rules broken."""
+    return {
+        "valid": check.valid,
+        "total": str(check.total),
+        "total_text": money(float(check.total), check.currency),
+        "currency": check.currency,
+        "lines": [
+            {"label": line.label, "amount": money(float(line.amount), check.currency)}
+            for line in check.lines
+        ],
+        "violations": [_violation(v) for v in check.violations],
+    }
+
+
+def _violation(violation: Violation) -> dict[str, Any]:
+    return {"name": violation.name, "message": violation.message, "groups": violation.groups}
+
+
+@router.get("/configure/{template_id}", response_class=HTMLResponse, response_model=None)
+def configure(request: Request, template_id: str) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    try:
+        template = engine.configurators.get(template_id).template
+        choices = choices_from(template, request.query_params, submitted=False)
+        check = engine.configurators.validate(template_id, choices)
+    except NotFound:
+        what = f"configurator {template_id!r}"
+        return store_page(request, "store/missing.html", who, status_code=404, what=what)
+    except InvalidInput:  # a hand-made link: start from the defaults instead
+        check = engine.configurators.validate(template_id, {})
+    return _page(request, who, engine, template, check)
+
+
+@router.post("/configure/{template_id}", response_model=None)
+def check_design(request: Request, template_id: str, form: FormBody) -> Response:
+    """The form sent without JavaScript: the same page with its price and problems."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    template, check = _validated(engine, template_id, form)
+    return _page(request, who, engine, template, check, name=str(form.get("name") or ""))
+
+
+@router.post("/configure/{template_id}/price", response_model=None)
+def price(request: Request, template_id: str, form: FormBody) -> JSONResponse:
+    """The live price: the form's design validated (JSON for the page's script)."""
+    try:
+        _, check = _validated(engine_of(request), template_id, form)
+    except NotFound as error:
+        return JSONResponse({"error": str(error)}, status_code=404)
+    return JSONResponse(as_json(check))
+
+
+@router.post("/configure/{template_id}/save", response_model=None)
+def save(request: Request, template_id: str, form: FormBody) -> Response:
+    return _keep(request, template_id, form, order=False)
+
+
+@router.post("/configure/{template_id}/order", response_model=None)
+def order(request: Request, template_id: str, form: FormBody) -> Response:
+    return _keep(request, template_id, form, order=True)
+
+
+@router.post("/configure/{template_id}/designs/{design_id}/order", response_model=None)
+def order_again(
+    request: Request, template_id: str, design_id: int, next: Annotated[str, Form()] = ""
+) -> Response:
+    """Order a saved design again, at today's price."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    back = local(next, f"/store/configure/{template_id}")
+    try:
+        done = engine_of(request).configurators.reorder(who.id, design_id)
+    except (NotFound, InvalidInput) as error:
+        return redirect(back, str(error), error=True)
+    total = money(float(done.price), done.currency)
+    return redirect(back, f"Ordered {done.design.name!r} again for {total}.")
+
+
+def _keep(request: Request, template_id: str, form: FormBody, *, order: bool) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    template, check = _validated(engine, template_id, form)
+    typed = str(form.get("name") or "").strip()
+    name = typed or (f"My {template.name.lower()}" if order else "")
+    try:
+        saved = engine.configurators.save_design(who.id, template_id, name, check.choices())
+        if not order:
+            return redirect(
+                f"/store/configure/{template_id}", f"Saved {saved.name!r} for {_price(saved)}."
+            )
+        done = engine.configurators.reorder(who.id, saved.id)
+    except InvalidInput as error:  # InvalidDesign too: the page names every rule broken
+        alerts = [] if isinstance(error, InvalidDesign) else [_labelled(error)]
+        return _page(request, who, engine, template, check, name=typed, alerts=alerts, status=422)
+    total = money(float(done.price), done.currency)
+    return redirect(
+        f"/store/configure/{template_id}", f"Thank you! {saved.name!r} is ordered for {total}."
+    )
+
+
+def _validated(engine: Engine, template_id: str, form: FormData) -> tuple[Template, Validation]:
+    template = engine.configurators.get(template_id).template
+    choices = choices_from(template, form, submitted=True)
+    return template, engine.configurators.validate(template_id, choices)
+
+
+def _page(
+    request: Request,
+    who: Shopper,
+    engine: Engine,
+    template: Template,
+    check: Validation,
+    *,
+    name: str = "",
+    alerts: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    designs = engine.configurators.list_designs(who.id, template_id=template.id, limit=10).items
+    return store_page(
+        request,
+        "store/configure.html",
+        who,
+        status_code=status,
+        product=template,
+        check=check,
+        result=as_json(check),
+        broken=_broken_groups(check),
+        name=name,
+        designs=designs,
+        alerts=alerts or [],
+    )
+
+
+def _broken_groups(check: Validation) -> Mapping[str, list[str]]:
+    """Each group's messages, to show next to it."""
+    broken: dict[str, list[str]] = {}
+    for violation in check.violations:
+        for group in violation.groups:
+            broken.setdefault(group, []).append(violation.message)
+    return broken
+
+
+def _price(saved: SavedDesign) -> str:
+    return money(float(saved.price), saved.currency)
+
+
+def _labelled(error: InvalidInput) -> str:
+    return f"Design name: {error.problem}" if error.field == "name" else str(error)
+
+
+__all__ = ["as_json", "choices_from", "coffee_link", "router"]

@@ -1,0 +1,286 @@
+"""The demo storefront: pick a shopper, then a store that tailors itself to them.
+
+The home page shows three placements ("Top picks for you", "Because you viewed ...",
+"Trending now") and the coffee bar; an item page shows the item and two more ("Customers
+who bought this also bought", "Similar items"). Every page records what it showed and
+what the shopper did, so the next page already reflects it. The account pages
+(favorites, orders, cart), the preference center and onboarding, the configurators and
+the pictures live in the other modules of this package and are included here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tailored.console.rendering import engine_of
+from tailored.demo.storefront import account as store_account
+from tailored.demo.storefront import configure as store_configure
+from tailored.demo.storefront import images as store_images
+from tailored.demo.storefront import preferences as store_preferences
+from tailored.demo.storefront.common import (
+    CART,
+    MAX_QUANTITY,
+    Row,
+    current_shopper,
+    event,
+    impressions,
+    orderable,
+    redirect,
+    row_of,
+    store_page,
+    to_door,
+)
+from tailored.demo.storefront.rendering import page
+from tailored.demo.storefront.shopper import new_visitor_id, remember_shopper, shopper, store_guard
+from tailored.domain.catalog import Item
+from tailored.domain.identifiers import check_identifier
+from tailored.domain.preference_effects import preference_filters
+from tailored.domain.recommendations import Context
+from tailored.engine import Engine
+from tailored.errors import Conflict, InvalidInput, NotFound
+
+# Every page checks that a form comes from the store's own page (CSRF).
+router = APIRouter(prefix="/store", dependencies=[Depends(store_guard)])
+SHOPPERS_SHOWN = 12
+ROW_SIZE = 8
+ITEM_ROW_SIZE = 6
+LATEST_VIEWS = 20  # arrivals searched for the latest view
+# The placements of the rows, as the console's click-through reports name them.
+TOP_PICKS, BECAUSE_VIEWED, TRENDING = "home_top_picks", "because_viewed", "trending"
+BOUGHT_TOGETHER, SIMILAR = "bought_together", "similar_items"
+PLACEMENTS = (TOP_PICKS, BECAUSE_VIEWED, TRENDING, BOUGHT_TOGETHER, SIMILAR)
+ItemId = Annotated[str, Form(max_length=256)]
+
+
+@router.get("", response_class=HTMLResponse)
+def choose_shopper(request: Request) -> HTMLResponse:
+    """Who to shop as: a few known shoppers, or a new anonymous visitor."""
+    return _door(request)
+
+
+@router.post("/as", response_model=None)
+def shop_as(request: Request, user_id: Annotated[str, Form()] = "") -> Response:
+    wanted = user_id.strip()
+    if wanted:
+        try:
+            wanted = check_identifier("user_id", wanted)  # the engine's one id rule
+        except InvalidInput as invalid:
+            return _door(request, error=str(invalid), status_code=422)
+    response = RedirectResponse("/store/home", status_code=303)
+    remember_shopper(response, wanted or new_visitor_id())
+    return response
+
+
+def _door(request: Request, *, error: str | None = None, status_code: int = 200) -> HTMLResponse:
+    users = engine_of(request).users.list(limit=SHOPPERS_SHOWN).items
+    return page(
+        request,
+        "store/choose.html",
+        users=users,
+        current=shopper(request),
+        error=error,
+        status_code=status_code,
+    )
+
+
+@router.get("/home", response_class=HTMLResponse, response_model=None)
+def home(request: Request) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    cart = _cart_items(engine, who.id)
+    rows = [
+        row_of(
+            engine,
+            "Top picks for you",
+            TOP_PICKS,
+            engine.recommendations.for_user(
+                who.id, n=ROW_SIZE, placement=TOP_PICKS, context=Context(cart_items=cart)
+            ),
+        )
+    ]
+    # Built from what the shopper viewed: only with their consent, as the engine rules.
+    viewed = _latest_viewed(engine, who.id) if engine.recommendations.personalizes(who.id) else None
+    if viewed is not None:
+        similar = engine.recommendations.similar(
+            viewed.id, n=ROW_SIZE, placement=BECAUSE_VIEWED, user_id=who.id
+        )
+        rows.append(row_of(engine, f"Because you viewed {viewed.title}", BECAUSE_VIEWED, similar))
+    # Trending is the same for everyone, except what this shopper said never to show.
+    own = preference_filters(engine.preferences.schema(), engine.preferences.get(who.id))
+    trending = engine.recommendations.for_user(None, n=ROW_SIZE, placement=TRENDING, filters=own)
+    rows.append(row_of(engine, "Trending now", TRENDING, trending))
+    _record(engine, impressions(who.id, rows, page_name="home"))
+    questions = engine.preferences.onboarding(who.id)
+    answered = bool(engine.preferences.get(who.id))
+    menu = engine.items.list(categories=["coffee"], limit=24).items
+    coffee = [(item, store_configure.coffee_link(item)) for item in menu if item.available]
+    return store_page(
+        request,
+        "store/home.html",
+        who,
+        rows=rows,
+        ask_onboarding=bool(questions) and not answered,
+        coffee=coffee,
+    )
+
+
+@router.get("/items/{item_id}", response_class=HTMLResponse, response_model=None)
+def item_page(
+    request: Request, item_id: str, from_: Annotated[str | None, Query(alias="from")] = None
+) -> Response:
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    try:
+        item = engine.items.get(item_id)
+    except NotFound:
+        return store_page(
+            request, "store/missing.html", who, status_code=404, what=f"item {item_id!r}"
+        )
+    came_from = from_ if from_ in PLACEMENTS else None
+    rows: list[Row] = [
+        row_of(
+            engine,
+            "Customers who bought this also bought",
+            BOUGHT_TOGETHER,
+            engine.recommendations.bought_together(
+                item.id, n=ITEM_ROW_SIZE, placement=BOUGHT_TOGETHER, user_id=who.id
+            ),
+        ),
+        row_of(
+            engine,
+            "Similar items",
+            SIMILAR,
+            engine.recommendations.similar(
+                item.id, n=ITEM_ROW_SIZE, placement=SIMILAR, user_id=who.id
+            ),
+        ),
+    ]
+    context: dict[str, Any] = {"page": "item"}
+    if came_from is not None:
+        context["placement"] = came_from
+    events = [event(who.id, "view", item.id, **context)]
+    if came_from is not None:
+        events.append(event(who.id, "click", item.id, **context))
+    _record(engine, events + impressions(who.id, rows, page_name="item"))
+    favorite = item.id in engine.lists.favorites(who.id).item_ids
+    alerted = any(
+        s.item_id == item.id and s.kind == "back_in_stock" and s.active
+        for s in engine.subscriptions.list(who.id)
+    )
+    return store_page(
+        request,
+        "store/item.html",
+        who,
+        item=item,
+        rows=rows,
+        favorite=favorite,
+        alerted=alerted,
+        configurator=_configurator_link(item),
+        sizes=_listed(item.attributes.get("sizes") or item.attributes.get("size")),
+        colours=_listed(item.attributes.get("colours") or item.attributes.get("colour")),
+    )
+
+
+@router.post("/items/{item_id}/buy", response_model=None)
+def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1) -> Response:
+    """Buy one item at once: a `purchase` worth its price, without going through the cart."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    engine = engine_of(request)
+    back = f"/store/items/{item_id}"
+    item = orderable(engine, item_id, missing_to="/store/home")
+    if not isinstance(item, Item):
+        return item
+    if not 1 <= quantity <= MAX_QUANTITY:
+        return redirect(back, f"Quantity: choose 1 to {MAX_QUANTITY}.", error=True)
+    price = item.attributes.get("price")
+    amount = round(float(price) * quantity, 2) if isinstance(price, int | float) else None
+    order_id = uuid.uuid4().hex
+    engine.events.record(
+        event(
+            who.id,
+            "purchase",
+            item.id,
+            value=amount if amount is not None else float(quantity),
+            page="item",
+            order_id=order_id,
+            quantity=quantity,
+        )
+    )
+    return redirect(back, f"Thank you! You bought {quantity} x {item.title}.")
+
+
+@router.post("/items/{item_id}/notify", response_model=None)
+def notify_me(request: Request, item_id: str) -> Response:
+    """Alert the shopper when a sold-out item is back."""
+    who = current_shopper(request)
+    if who is None:
+        return to_door()
+    back = f"/store/items/{item_id}"
+    try:
+        engine_of(request).subscriptions.subscribe(who.id, item_id, "back_in_stock")
+    except (InvalidInput, Conflict) as error:
+        return redirect(back, str(error), error=True)
+    return redirect(back, "We will let you know when it is back in stock.")
+
+
+def _latest_viewed(engine: Engine, user_id: str) -> Item | None:
+    """The item the shopper viewed last (None before their first view). Events are
+    listed in arrival order, and imported history may arrive in any order: the latest
+    arrivals are sorted by when they happened."""
+    arrived = engine.events.query(user_id=user_id, types=["view"], limit=LATEST_VIEWS).items
+    for seen in sorted(arrived, key=lambda e: e.timestamp, reverse=True):
+        if seen.item_id is None:
+            continue
+        try:
+            return engine.items.get(seen.item_id)
+        except NotFound:  # deleted since: try the one before
+            continue
+    return None
+
+
+def _cart_items(engine: Engine, user_id: str) -> tuple[str, ...]:
+    cart = next((o for o in engine.orders.list(user_id) if o.name == CART), None)
+    return tuple(line.item_id for line in cart.lines) if cart else ()
+
+
+def _configurator_link(item: Item) -> str | None:
+    """Where to make this item your own: the coffee or sneaker configurator, preset."""
+    if "coffee" in item.categories:
+        return store_configure.coffee_link(item)
+    if "sneakers" in item.categories:
+        return "/store/configure/sneaker"
+    return None
+
+
+def _listed(value: object) -> list[str]:
+    """An attribute that may hold one value or a list, as texts to show."""
+    if value is None or value == "":
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _record(engine: Engine, rows: list[dict[str, Any]]) -> None:
+    """What a page showed and what the shopper did, in one write."""
+    if rows:
+        result = engine.events.record_many(rows)
+        if result.rejected:  # built here from checked values: a bug, say so loudly
+            first = result.rejected[0]
+            raise InvalidInput(first.field, first.reason)
+
+
+router.include_router(store_images.router)
+router.include_router(store_account.router)
+router.include_router(store_preferences.router)
+router.include_router(store_configure.router)
+
+__all__ = ["PLACEMENTS", "router"]
