@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from tailored.demo.configurators import EXAMPLES, example
-from tailored.domain.configurator import Design, InvalidDesign, Template, Validation
-from tailored.domain.configurator_definition import template_from_dict, template_to_dict
-from tailored.domain.configurator_rules import validate
+from tailored.domain.configurator.definition import template_from_dict, template_to_dict
+from tailored.domain.configurator.rules import validate
+from tailored.domain.configurator.template import Design, InvalidDesign, Template, Validation
 from tailored.errors import InvalidInput
 
 DRINK: dict[str, Any] = {

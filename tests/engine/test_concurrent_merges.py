@@ -18,7 +18,7 @@ from sqlalchemy import insert, select
 
 from tailored import Conflict, Engine, NotFound, TailoredError
 from tailored.demo.configurators import install_examples
-from tailored.domain.designs import SavedDesign
+from tailored.domain.configurator.designs import SavedDesign
 from tailored.domain.profiles import MergeResult
 from tailored.storage import tables
 from tailored.testing.concurrency import at_once, meanwhile

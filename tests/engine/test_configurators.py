@@ -11,7 +11,7 @@ import pytest
 
 from tailored import Engine
 from tailored.demo.configurators import EXAMPLES, example, install_examples
-from tailored.domain.configurator import InvalidDesign
+from tailored.domain.configurator.template import InvalidDesign
 from tailored.errors import InvalidInput, NotFound
 
 LATTE = {"temperature": "iced", "milk": "oat", "syrups": ["vanilla"]}  # 3.30 + 0.50

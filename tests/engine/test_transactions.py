@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event
 
 from tailored import Engine
-from tailored.engine.preference_inputs import schema_document
+from tailored.engine.preferences.inputs import schema_document
 
 
 def test_recommendations_for_a_user_with_preferences_after_the_schema_changes_in_memory() -> None:

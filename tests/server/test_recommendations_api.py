@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
-from tailored.server.recommendation_schemas import RecommendationsOut
+from tailored.server.schemas.recommendations import RecommendationsOut
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
 from tailored.demo.configurators import install_examples
-from tailored.domain.configurator import Validation
-from tailored.domain.designs import SavedDesign, TemplateVersion
+from tailored.domain.configurator.designs import SavedDesign, TemplateVersion
+from tailored.domain.configurator.template import Validation
 
 app = typer.Typer(
     help="Product configurators: build-your-own templates, prices, designs.",

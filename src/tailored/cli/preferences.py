@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
-from tailored.engine.preference_inputs import read_schema_file
+from tailored.engine.preferences.inputs import read_schema_file
 from tailored.errors import InvalidInput
 
 app = typer.Typer(help="Preference fields and users' choices.", no_args_is_help=True)

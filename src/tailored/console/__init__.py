@@ -20,11 +20,11 @@ from tailored.console.paths import STATIC
 def mount(app: FastAPI) -> None:
     """Add the console and its assets to `app` (the pages stay out of the OpenAPI
     schema)."""
-    from tailored.console import console_pages
+    from tailored.console.pages import home
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(Refused, _refused)
-    app.include_router(console_pages.router, include_in_schema=False)
+    app.include_router(home.router, include_in_schema=False)
 
 
 def _refused(_request: Request, exc: Exception) -> Response:

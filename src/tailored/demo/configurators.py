@@ -11,7 +11,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from tailored.domain.designs import TemplateVersion
+from tailored.domain.configurator.designs import TemplateVersion
 from tailored.engine import Engine
 from tailored.errors import NotFound
 

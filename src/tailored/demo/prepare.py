@@ -11,7 +11,7 @@ from tailored.demo.configurators import install_examples
 from tailored.demo.data import generate_store
 from tailored.domain.preferences import default_schema
 from tailored.engine.engine import Engine
-from tailored.engine.preference_inputs import schema_document
+from tailored.engine.preferences.inputs import schema_document
 from tailored.workflows.imports import Kind, import_rows
 
 # The default recommender serves users; the others serve item pages.

@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from tailored.domain.configurator import Design, InvalidDesign, Template, Validation
-from tailored.domain.configurator_analytics import ConfiguratorAnalytics, summarize
-from tailored.domain.configurator_definition import template_from_dict, template_to_dict
-from tailored.domain.configurator_rules import validate
-from tailored.domain.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.analytics import ConfiguratorAnalytics, summarize
+from tailored.domain.configurator.definition import template_from_dict, template_to_dict
+from tailored.domain.configurator.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.rules import validate
+from tailored.domain.configurator.template import Design, InvalidDesign, Template, Validation
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor

@@ -17,8 +17,8 @@ from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
 from tailored.engine.lists import Lists
 from tailored.engine.orders import Orders
-from tailored.engine.preference_schemas import PreferenceSchemas
-from tailored.engine.preferences import Preferences
+from tailored.engine.preferences.schemas import PreferenceSchemas
+from tailored.engine.preferences.service import Preferences
 from tailored.engine.profiles import Consents, Users
 from tailored.engine.recommend import Recommendations
 from tailored.engine.subscriptions import Subscriptions

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, and_, delete, func, insert, or_, select, update
 
-from tailored.domain.designs import SavedDesign
+from tailored.domain.configurator.designs import SavedDesign
 from tailored.storage.tables import configurator_versions, configurators, design_picks, designs
 from tailored.storage.upsert import insert_new
 from tailored.types import JSONObject

@@ -35,8 +35,8 @@ from tailored.demo.storefront.common import (
     to_door,
 )
 from tailored.domain.catalog import Item
-from tailored.domain.configurator import InvalidDesign, Template, Validation, Violation
-from tailored.domain.designs import SavedDesign
+from tailored.domain.configurator.designs import SavedDesign
+from tailored.domain.configurator.template import InvalidDesign, Template, Validation, Violation
 from tailored.engine import Engine
 from tailored.errors import InvalidInput, NotFound
 

@@ -33,7 +33,7 @@ from tailored.domain.recommendations import (
     Strategy,
 )
 from tailored.engine.model_params import model_kind
-from tailored.engine.preference_schemas import PreferenceSchemas
+from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.recommend.answer import Answer
 from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
 from tailored.errors import ConfigurationError, InvalidInput

@@ -9,7 +9,8 @@ from fastapi import Query, Response
 
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
-from tailored.server.list_schemas import (
+from tailored.server.params import RecordId, UserId
+from tailored.server.schemas.lists import (
     DeliveredBody,
     DeliveredOut,
     NotificationOut,
@@ -17,7 +18,6 @@ from tailored.server.list_schemas import (
     SubscriptionBody,
     SubscriptionOut,
 )
-from tailored.server.params import RecordId, UserId
 
 router = api_router(tags=["alerts"])
 USER = "/v1/users/{user_id}"

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import Query, Response
 from fastapi.responses import JSONResponse
 
-from tailored.domain.configurator import InvalidDesign
+from tailored.domain.configurator.template import InvalidDesign
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
-from tailored.server.configurator_schemas import (
+from tailored.server.input_checks import api_router
+from tailored.server.params import ConfiguratorId, RecordId, UserId
+from tailored.server.schemas.configurators import (
     AnalyticsOut,
     ChoicesBody,
     DesignBody,
@@ -22,8 +24,6 @@ from tailored.server.configurator_schemas import (
     ValidationOut,
     ViolationOut,
 )
-from tailored.server.input_checks import api_router
-from tailored.server.params import ConfiguratorId, RecordId, UserId
 
 router = api_router(tags=["configurators"])
 

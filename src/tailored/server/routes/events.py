@@ -13,13 +13,8 @@ from tailored.engine.inputs import EventIn
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.body import parse_batch, require_json
 from tailored.server.input_checks import api_router
-from tailored.server.schemas import (
-    BatchResultOut,
-    EventOut,
-    EventPage,
-    EventTypeBody,
-    EventTypeOut,
-)
+from tailored.server.schemas.common import BatchResultOut
+from tailored.server.schemas.events import EventOut, EventPage, EventTypeBody, EventTypeOut
 
 router = api_router(tags=["events"])
 

@@ -12,7 +12,8 @@ from tailored.server.body import parse_batch, require_json
 from tailored.server.input_checks import api_router
 from tailored.server.params import ItemId
 from tailored.server.query import attribute_filters
-from tailored.server.schemas import BatchResultOut, ItemBody, ItemOut, ItemPage
+from tailored.server.schemas.common import BatchResultOut
+from tailored.server.schemas.items import ItemBody, ItemOut, ItemPage
 
 router = api_router(prefix="/v1/items", tags=["items"])
 

@@ -8,7 +8,8 @@ from fastapi import Response
 
 from tailored.server.auth import EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
-from tailored.server.list_schemas import (
+from tailored.server.params import ItemId, RecordId, UserId
+from tailored.server.schemas.lists import (
     EntryBody,
     ListBody,
     ListOut,
@@ -18,7 +19,6 @@ from tailored.server.list_schemas import (
     SharedListOut,
     ShareOut,
 )
-from tailored.server.params import ItemId, RecordId, UserId
 
 router = api_router(tags=["lists"])
 USER = "/v1/users/{user_id}"

@@ -8,8 +8,8 @@ from fastapi import Response
 
 from tailored.server.auth import EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
-from tailored.server.list_schemas import OrderBody, OrderOut, ReceiptOut, ReorderBody
 from tailored.server.params import RecordId, UserId
+from tailored.server.schemas.lists import OrderBody, OrderOut, ReceiptOut, ReorderBody
 
 router = api_router(prefix="/v1/users/{user_id}/orders", tags=["saved orders"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {

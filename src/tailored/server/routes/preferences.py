@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import Body, Query
 
-from tailored.engine.preference_inputs import PreferenceFieldIn, schema_document
+from tailored.engine.preferences.inputs import PreferenceFieldIn, schema_document
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
 from tailored.server.params import UserId
-from tailored.server.preference_schemas import (
+from tailored.server.schemas.preferences import (
     ChangeOut,
     OnboardingOut,
     PreferencesOut,

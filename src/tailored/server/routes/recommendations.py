@@ -15,7 +15,7 @@ from tailored.server.auth import EngineDep, Serve
 from tailored.server.input_checks import api_router
 from tailored.server.params import IdText, ItemId, UserId
 from tailored.server.query import attribute_filters
-from tailored.server.recommendation_schemas import (
+from tailored.server.schemas.recommendations import (
     RecommendationBody,
     RecommendationsOut,
     answer_json,

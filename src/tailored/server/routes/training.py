@@ -9,7 +9,7 @@ from fastapi import Query, Response
 from tailored.server.auth import Admin, EngineDep
 from tailored.server.input_checks import api_router
 from tailored.server.params import RecordId
-from tailored.server.schemas import ModelVersionOut, TrainingBody, TrainingJobOut
+from tailored.server.schemas.training import ModelVersionOut, TrainingBody, TrainingJobOut
 
 router = api_router(prefix="/v1/admin", tags=["training"])
 

@@ -9,7 +9,7 @@ from fastapi import Query
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
 from tailored.server.params import UserId
-from tailored.server.schemas import (
+from tailored.server.schemas.users import (
     ConsentOut,
     ConsentsBody,
     MergeBody,

@@ -3,7 +3,7 @@
 Shares are of all designs saved from the template. Choices a newer version removed still
 count (labelled by their id); text groups are personal and not counted.
 
->>> from tailored.domain.configurator_definition import template_from_dict
+>>> from tailored.domain.configurator.definition import template_from_dict
 >>> mug = template_from_dict({"id": "mug", "groups": [
 ...     {"id": "colour", "kind": "single", "choices": [{"id": "red"}, {"id": "blue"}]},
 ...     {"id": "size", "kind": "single", "choices": [{"id": "s"}, {"id": "l"}]}]})
@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tailored.domain.configurator import Template, ref
+from tailored.domain.configurator.template import Template, ref
 
 
 @dataclass(frozen=True, slots=True)

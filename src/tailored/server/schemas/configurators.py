@@ -13,10 +13,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from tailored.domain.configurator import GroupKind, PriceLineKind, Validation, Violation
-from tailored.domain.configurator_analytics import ConfiguratorAnalytics
-from tailored.domain.configurator_definition import template_to_dict
-from tailored.domain.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.analytics import ConfiguratorAnalytics
+from tailored.domain.configurator.definition import template_to_dict
+from tailored.domain.configurator.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.template import GroupKind, PriceLineKind, Validation, Violation
 
 Scalar = str | int | float | bool | None
 Selection = str | list[str]

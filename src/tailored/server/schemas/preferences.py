@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tailored.domain.preferences import FieldKind, PreferenceChange, Question
-from tailored.engine.preference_inputs import PreferenceFieldIn
+from tailored.engine.preferences.inputs import PreferenceFieldIn
 
 
 class SchemaBody(BaseModel):

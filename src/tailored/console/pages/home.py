@@ -11,13 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tailored.console import (
-    console_catalog,
-    console_configurators,
-    console_models,
-    console_users,
-)
-from tailored.console.console_common import choice
 from tailored.console.guards import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -26,6 +19,11 @@ from tailored.console.guards import (
     double_submit_ok,
     double_submit_token,
 )
+from tailored.console.pages import catalog as console_catalog
+from tailored.console.pages import configurators as console_configurators
+from tailored.console.pages import models as console_models
+from tailored.console.pages import users as console_users
+from tailored.console.pages.common import choice
 from tailored.console.rendering import engine_of, page
 from tailored.console.sessions import end_session, remember_session
 from tailored.domain.analytics import Overview

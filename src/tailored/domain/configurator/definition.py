@@ -32,7 +32,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, cast
 
-from tailored.domain.configurator import (
+from tailored.domain.configurator.fields import Fields, money, unique
+from tailored.domain.configurator.template import (
     CONSTRAINT_KINDS,
     GROUP_KINDS,
     ONE,
@@ -44,7 +45,6 @@ from tailored.domain.configurator import (
     Template,
     TextInput,
 )
-from tailored.domain.configurator_fields import Fields, money, unique
 from tailored.domain.identifiers import check_identifier
 from tailored.errors import InvalidInput
 from tailored.types import JSONObject, JSONScalar

@@ -14,7 +14,7 @@ Attributes: each picked choice's attributes and each text's attribute, in templa
 order; an attribute set to one value is that value, set to several different values is
 the list of them.
 
->>> from tailored.domain.configurator_definition import template_from_dict
+>>> from tailored.domain.configurator.definition import template_from_dict
 >>> coffee = template_from_dict({"id": "coffee", "name": "Coffee", "groups": [
 ...     {"id": "size", "label": "Size", "kind": "single", "required": True, "defaults": ["M"],
 ...      "choices": [{"id": "M", "label": "Medium", "price": 3}, {"id": "L", "label": "Large",
@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from tailored.domain.configurator import (
+from tailored.domain.configurator.template import (
     ZERO,
     Choice,
     Constraint,

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tailored.console.console_common import problem
+from tailored.console.pages.common import problem
 from tailored.console.rendering import engine_of, page
 from tailored.errors import InvalidInput, NotFound
 

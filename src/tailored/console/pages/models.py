@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tailored.console.console_common import problem, stored_id
+from tailored.console.pages.common import problem, stored_id
 from tailored.console.rendering import engine_of, page
 from tailored.engine.model_params import MODEL_NAMES
 from tailored.errors import InvalidInput, NotFound

@@ -21,7 +21,7 @@ from tailored.domain.preferences import (
     Question,
     changes,
 )
-from tailored.engine.preference_schemas import PreferenceSchemas
+from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.errors import InvalidInput
 from tailored.storage import preferences as store
 from tailored.storage.database import Database

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from tailored.domain.configurator import Template, Validation, Violation
+from tailored.domain.configurator.template import Template, Validation, Violation
 from tailored.types import JSONObject
 
 

@@ -13,7 +13,7 @@ from tailored.domain.results import Page
 from tailored.domain.subscriptions import Notification, Subscription
 
 
-class _Out(BaseModel):
+class OutBase(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
@@ -35,7 +35,7 @@ class EntryBody(_Body):
     )
 
 
-class EntryOut(_Out):
+class EntryOut(OutBase):
     item_id: str
     position: int
     note: str
@@ -75,7 +75,7 @@ class ListPatch(_Body):
     description: str | None = Field(None, max_length=1000)
 
 
-class ListSummaryOut(_Out):
+class ListSummaryOut(OutBase):
     id: int = Field(description="0: favorites not made yet (nothing saved)")
     kind: Literal["favorites", "list"]
     name: str
@@ -123,7 +123,7 @@ class SharedListOut(BaseModel):
         )
 
 
-class ShareOut(_Out):
+class ShareOut(OutBase):
     token: str = Field(description="unguessable; whoever has it can read the list")
     path: str = Field(description="GET it with a `serve` key: /v1/shared-lists/{token}")
 
@@ -148,7 +148,7 @@ class OrderBody(_Body):
         return [line.model_dump() for line in self.lines]
 
 
-class OrderLineOut(_Out):
+class OrderLineOut(OutBase):
     item_id: str
     quantity: int
     in_catalog: bool
@@ -158,7 +158,7 @@ class OrderLineOut(_Out):
     line_total: float | None
 
 
-class OrderOut(_Out):
+class OrderOut(OutBase):
     id: int
     name: str
     lines: list[OrderLineOut]
@@ -182,7 +182,7 @@ class ReorderBody(_Body):
     )
 
 
-class ReceiptOut(_Out):
+class ReceiptOut(OutBase):
     order_id: str
     saved_order_id: int
     ordered_at: datetime
@@ -208,7 +208,7 @@ class SubscriptionBody(_Body):
     )
 
 
-class SubscriptionOut(_Out):
+class SubscriptionOut(OutBase):
     id: int
     item_id: str
     kind: str
@@ -222,7 +222,7 @@ class SubscriptionOut(_Out):
         return cls.model_validate(subscription)
 
 
-class NotificationOut(_Out):
+class NotificationOut(OutBase):
     id: int
     user_id: str
     kind: str

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tailored.domain.preferences import PreferenceSchema, default_schema
-from tailored.engine.preference_inputs import parse_schema, read_schema_file, schema_document
+from tailored.engine.preferences.inputs import parse_schema, read_schema_file, schema_document
 from tailored.errors import Conflict
 from tailored.storage import preferences as store
 from tailored.storage.database import Database

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
-from tailored.domain.configurator import ZERO
+from tailored.domain.configurator.template import ZERO
 from tailored.domain.json_values import storable_text
 from tailored.errors import InvalidInput
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tailored.console.console_common import problem
+from tailored.console.pages.common import problem
 from tailored.console.rendering import engine_of, page
 from tailored.errors import NotFound
 

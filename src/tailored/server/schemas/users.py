@@ -1,0 +1,95 @@
+"""Users: profiles, traits, consents and identity merges."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from tailored.domain.profiles import ActivitySummary, Consent, MergeResult, UserProfile
+from tailored.server.params import IdText
+from tailored.server.schemas.common import OutBase
+
+
+class ConsentOut(OutBase):
+    purpose: str
+    granted: bool
+    source: str
+    updated_at: datetime | None
+
+    @classmethod
+    def of(cls, consent: Consent) -> ConsentOut:
+        return cls.model_validate(consent)
+
+
+class ActivityOut(OutBase):
+    events_total: int
+    by_type: dict[str, int]
+    first_event_at: datetime | None
+    last_event_at: datetime | None
+    recent_items: list[str]
+
+    @classmethod
+    def of(cls, activity: ActivitySummary) -> ActivityOut:
+        return cls.model_validate(activity)
+
+
+class UserOut(OutBase):
+    id: str
+    traits: dict[str, Any]
+    preferences: dict[str, Any]
+    created_at: datetime | None
+    updated_at: datetime | None
+    consents: list[ConsentOut]
+    activity: ActivityOut | None = None
+
+    @classmethod
+    def of(cls, profile: UserProfile) -> UserOut:
+        return cls.model_validate(profile)
+
+
+class UserPage(BaseModel):
+    users: list[UserOut]
+    next_cursor: str | None
+
+
+class TraitsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    traits: dict[str, Any] = Field(
+        description="e.g. name, email, city, age_band; PATCH: null removes a trait"
+    )
+
+
+class ConsentsBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    consents: dict[str, StrictBool] = Field(description='e.g. {"personalization": true}')
+    source: str = Field("api", max_length=256, description="where the decision was made")
+
+
+class MergeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    anonymous_id: IdText = Field(description="the visitor's id, merged into this user")
+
+
+class MergeOut(OutBase):
+    anonymous_id: str
+    user_id: str
+    events_moved: int
+    merged_at: datetime
+
+    @classmethod
+    def of(cls, merge: MergeResult) -> MergeOut:
+        return cls.model_validate(merge)
+
+
+__all__ = [
+    "ActivityOut",
+    "ConsentOut",
+    "ConsentsBody",
+    "MergeBody",
+    "MergeOut",
+    "TraitsBody",
+    "UserOut",
+    "UserPage",
+]
