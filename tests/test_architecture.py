@@ -139,3 +139,42 @@ def test_relative_imports_resolve() -> None:
     module = PACKAGE / "engine" / "recommend" / "state.py"
     source = "from ..catalog import Items\nfrom . import answer\n"
     assert _resolve(source, module) == {"tailored.engine.catalog", "tailored.engine.recommend"}
+
+
+def test_engine_modules_import_no_cycle() -> None:
+    # Services are wired in dependency order; a cycle between their modules would mean two
+    # services that need each other, the shape that once crashed serving.
+    graph = {
+        _module_name(path): {
+            name
+            for name in _imports(path)
+            if name.startswith("tailored.engine.") and name != _module_name(path)
+        }
+        for path in _modules("engine")
+        if path.name != "__init__.py"
+    }
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, " -> ".join((*trail, module))
+        if module in done:
+            return
+        for target in graph.get(module, ()):
+            visit(target, (*trail, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+    assert len(graph) >= 15
+
+
+def test_the_engine_wires_services_without_late_binding() -> None:
+    # No lambda in the facade's constructor: a service gets the services it uses, built
+    # before it, or a bound method of one; never a closure over the half-built facade.
+    source = (PACKAGE / "engine" / "engine.py").read_text()
+    init = next(
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and node.name == "__init__"
+    )
+    assert not [node for node in ast.walk(init) if isinstance(node, ast.Lambda)]
