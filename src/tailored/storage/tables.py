@@ -202,7 +202,7 @@ preference_schemas = Table(
 )
 
 # Every change of a user's preferences, field by field: who, when, old -> new. A merge
-# drops the visitor's (its values that fill gaps are written for the known user).
+# drops the visitor's (the values it carries over fill the known user's gaps unlogged).
 preference_changes = Table(
     "preference_changes",
     metadata,
