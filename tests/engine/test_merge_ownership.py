@@ -14,6 +14,11 @@ from tailored.storage import tables
 from tailored.storage.ownership import Merge, Owned, registry
 
 VISITOR, KNOWN, EARLIER = "visitor", "known", "earlier-device"
+CUP = {
+    "id": "cup", "name": "A cup", "currency": "EUR", "base_price": 2,
+    "groups": [{"id": "size", "label": "Size", "kind": "single", "required": True,
+                "choices": [{"id": "S", "label": "Small"}, {"id": "M", "label": "Medium"}]}],
+}  # fmt: skip
 ENTRIES = registry(tables.metadata)
 MERGED = [entry for entry in ENTRIES if entry.merge is not Merge.KEEP]  # KEEP: left as is
 
@@ -30,7 +35,7 @@ def _customize(engine: Engine, user_id: str) -> None:
     engine.orders.create(user_id, "usual", [("mug", 2)])  # the same name: renamed
     engine.subscriptions.subscribe(user_id, "tent", "back_in_stock")  # the same alert
     engine.subscriptions.subscribe(user_id, "mug", "price_below", threshold=5)
-    engine.configurators.save_design(user_id, "coffee", "mine", {"size": "M"})
+    engine.configurators.save_design(user_id, "cup", "mine", {"size": "M"})
 
 
 @pytest.fixture
@@ -40,7 +45,7 @@ def seeded(engine: Engine) -> Engine:
         {"id": "lamp", "title": "Lamp"},
         {"id": "tent", "title": "Tent", "available": False},
     ])  # fmt: skip
-    engine.configurators.install_examples()
+    engine.configurators.define(CUP)
     _customize(engine, KNOWN)
     _customize(engine, VISITOR)
     engine.items.upsert({"id": "tent", "title": "Tent", "available": True})  # notifies both
