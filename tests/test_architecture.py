@@ -73,3 +73,22 @@ def test_the_checks_see_the_code() -> None:
     # Guard against the checks above passing because they found nothing to check.
     assert len(_modules("domain")) >= 5 and len(_modules("storage")) >= 5
     assert "sqlalchemy" in _imports(PACKAGE / "storage" / "tables.py")
+
+
+def test_the_client_needs_only_httpx_and_the_pure_modules() -> None:
+    """`tailored.client` is a light dependency for integrators: the standard library,
+    httpx, and of ours only errors, types, the domain values and itself."""
+    import sys
+
+    ours = ("tailored.errors", "tailored.types", "tailored.domain", "tailored.client")
+    offences = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("client")
+        for name in _imports(path)
+        if not (
+            name == "httpx"
+            or name.split(".")[0] in sys.stdlib_module_names
+            or any(name == mine or name.startswith(mine + ".") for mine in ours)
+        )
+    ]
+    assert len(_modules("client")) >= 10 and offences == []
