@@ -174,3 +174,31 @@ def test_settings_that_cannot_work_are_refused_by_name(
     with pytest.raises(InvalidInput) as refused:
         Client(base_url, **options)  # type: ignore[arg-type]
     assert refused.value.field == field
+
+
+def test_ids_with_quotes_and_unicode_come_back_intact(client_as: Callable[[Scope], Client]) -> None:
+    admin = client_as("admin")
+    for odd in ("it's", 'say "cheese"', "caf\u00e9 \u2615", "100% wool?#"):
+        with pytest.raises(NotFound) as missing:
+            admin.items.get(odd)
+        assert (missing.value.kind, missing.value.identifier) == ("item", odd)
+        assert admin.items.upsert({"id": odd, "title": odd}).id == odd
+        assert admin.items.get(odd).title == odd
+
+
+def test_a_value_json_cannot_carry_sinks_only_its_row(client_as: Callable[[Scope], Client]) -> None:
+    """NaN travels as the token Python writes, so the server rejects that row by field
+    and stores the others, as it does for any bad row."""
+    result = client_as("ingest").events.record_many(
+        [
+            {"user_id": "ann", "type": "rate", "item_id": "mug", "value": float("nan")},
+            {"user_id": "ann", "type": "view", "item_id": "mug"},
+        ]
+    )
+    assert result.accepted == 1 and [(r.index, r.field) for r in result.rejected] == [(0, "value")]
+
+
+def test_a_body_that_is_not_json_is_refused_before_sending(client: Client) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        client.users.upsert("ann", {"avatar": object()})
+    assert refused.value.field == "body" and "object is not JSON" in refused.value.problem

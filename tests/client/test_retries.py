@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import httpx
 import pytest
 
 from tailored.client import AsyncClient, Client, senders
-from tailored.client.retrying import MAX_WAIT
+from tailored.client.retrying import MAX_WAIT, RetryPolicy
 from tailored.errors import Unavailable
 
 ITEM = {
@@ -186,3 +188,12 @@ def test_every_request_carries_the_key_and_asks_for_json(waits: list[float]) -> 
     assert headers("Accept") == "application/json"
     assert (headers("User-Agent") or "").startswith("tailored-client/")
     assert str(server.requests[0].url) == "http://shop.test/v1/items/mug"
+
+
+def test_retry_after_as_an_http_date_is_read() -> None:
+    policy = RetryPolicy()
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=5), usegmt=True)
+    assert 0.0 < policy.wait(attempt=0, retry_after=soon) <= 5.0
+    past = format_datetime(datetime.now(UTC) - timedelta(minutes=5), usegmt=True)
+    assert policy.wait(attempt=0, retry_after=past) == 0.0
+    assert policy.wait(attempt=2, retry_after="soon, please") == 2.0  # unreadable: backoff

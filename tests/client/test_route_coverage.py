@@ -4,6 +4,7 @@ the server without a client operation fails here."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
@@ -16,16 +17,17 @@ from tailored.server import create_app
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-def _app_operations() -> set[str]:
+@functools.cache
+def _app_operations() -> frozenset[str]:
     """``METHOD /path/{template}`` of every operation in the app's OpenAPI description:
     the REST API (`/v1`) and the probes, not the console's or docs' pages."""
     paths = create_app().openapi()["paths"]
-    return {
+    return frozenset(
         f"{method.upper()} {path}"
         for path, methods in paths.items()
         for method in methods
         if method in HTTP_METHODS
-    }
+    )
 
 
 def _declared() -> dict[str, list[str]]:

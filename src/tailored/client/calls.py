@@ -64,7 +64,13 @@ class Route:
 @dataclass(frozen=True, slots=True)
 class Call(Generic[T]):
     """A request ready to send. `answers` names statuses besides 2xx whose body is a
-    result rather than an error (a readiness probe's 503)."""
+    result rather than an error (a readiness probe's 503).
+
+    >>> call = Route("PUT", "/v1/users/{user_id}", idempotent=True).call(
+    ...     dict, path={"user_id": "u42"}, body={"traits": {"city": "Oslo"}})
+    >>> call.describe(), call.body
+    ('PUT /v1/users/u42', b'{"traits":{"city":"Oslo"}}')
+    """
 
     route: Route
     path: str

@@ -34,11 +34,21 @@ T = TypeVar("T")
 
 
 class Sync:
-    """Marks resources of the blocking `Client`: operations return results."""
+    """Marks resources of the blocking `Client`: operations return results.
+
+    >>> from tailored.client.catalog import Items
+    >>> Items[Sync].__name__
+    'Items'
+    """
 
 
 class Async:
-    """Marks resources of the `AsyncClient`: operations return awaitables."""
+    """Marks resources of the `AsyncClient`: operations return awaitables.
+
+    >>> from tailored.client.catalog import Items
+    >>> Items[Async].__name__
+    'Items'
+    """
 
 
 Mode = TypeVar("Mode", Sync, Async)
@@ -60,7 +70,13 @@ Build = Callable[Concatenate[Any, P], Call[T]]
 
 
 class Operation(Generic[P, T]):
-    """The descriptor `operation` makes of a call-building method."""
+    """The descriptor `operation` makes of a call-building method: its `routes`, its
+    parameters without the resource (`signature`), and whether it answers pages.
+
+    >>> from tailored.client.catalog import Items
+    >>> Items.list.paged, Items.get.paged, str(Items.get.signature)
+    (True, False, "(item_id: 'str') -> 'Call[Item]'")
+    """
 
     def __init__(self, build: Build[P, T], routes: tuple[Route, ...]) -> None:
         self.build = build

@@ -35,7 +35,11 @@ FIRST_BACKOFF = 0.5
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How often (`retries`, after the first attempt) and how long to wait between."""
+    """How often (`retries`, after the first attempt) and how long to wait between.
+
+    >>> RetryPolicy(retries=0).allows(attempt=0, idempotent=True)
+    False
+    """
 
     retries: int = 2
     max_wait: float = MAX_WAIT

@@ -44,7 +44,12 @@ def _version() -> str:
 @dataclass(frozen=True, slots=True)
 class Connection:
     """Where the server is and how to talk to it: the base URL, the headers of every
-    request (the API key among them), the timeout and the retry policy."""
+    request (the API key among them), the timeout and the retry policy.
+
+    >>> connection = Connection.of("https://shop.test/tailored/", api_key="tk_x", retries=1)
+    >>> connection.url("/v1/items"), connection.policy.retries
+    ('https://shop.test/tailored/v1/items', 1)
+    """
 
     base_url: str
     headers: tuple[tuple[str, str], ...]
@@ -147,7 +152,11 @@ def answer(call: Call[T], response: httpx.Response) -> T:
 class SyncSender:
     """Sends calls with a blocking `httpx.Client`: its own (with the connection's
     timeout), or `http` as given, whose settings stay as they are and which its owner
-    closes."""
+    closes.
+
+    >>> send = SyncSender(Connection.of("http://shop.test", api_key=None))
+    >>> send.close()
+    """
 
     def __init__(self, connection: Connection, http: httpx.Client | None = None) -> None:
         self.connection = connection
@@ -176,7 +185,18 @@ class SyncSender:
 
 
 class AsyncSender:
-    """Sends calls with an `httpx.AsyncClient` (its own, or `http` as given)."""
+    """Sends calls with an `httpx.AsyncClient` (its own, or `http` as given).
+
+    >>> import asyncio, httpx
+    >>> from tailored.client.calls import Route
+    >>> async def main():
+    ...     transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    ...     async with httpx.AsyncClient(transport=transport) as http:
+    ...         send = AsyncSender(Connection.of("http://shop.test", api_key=None), http)
+    ...         return await send(Route("DELETE", "/v1/x", idempotent=True).call(repr))
+    >>> asyncio.run(main())    # 204 No Content: the reader gets None
+    'None'
+    """
 
     def __init__(self, connection: Connection, http: httpx.AsyncClient | None = None) -> None:
         self.connection = connection
