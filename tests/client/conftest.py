@@ -8,9 +8,11 @@ schemas and error mapping, exactly as over a socket.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -22,6 +24,7 @@ from tailored.server import create_app
 from tailored.types import Scope
 
 BASE_URL = "http://testserver"
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -71,15 +74,35 @@ def client_for(engine: Engine) -> Iterator[Callable[..., Client]]:
         yield make
 
 
-@pytest.fixture
-async def async_client(engine: Engine, keys: dict[Scope, str]) -> AsyncIterator[AsyncClient]:
-    """An admin `AsyncClient` over `httpx.ASGITransport` (the app is not started: no job
-    runner, which these tests do not need)."""
-    transport = httpx.ASGITransport(app=create_app(engine))
-    async with httpx.AsyncClient(transport=transport) as http:
-        yield AsyncClient(BASE_URL, api_key=keys["admin"], http=http)
+RunAsync = Callable[[Callable[[], Coroutine[Any, Any, Any]]], Any]
+WithAsyncClient = Callable[[Callable[[AsyncClient], Awaitable[Any]]], Any]
+
+
+def _run_async(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """`work()` run to completion on an event loop of its own, in a thread of its own:
+    the test session may hold a loop running in this thread (the browser tests'
+    session-wide Playwright does), where `asyncio.run` refuses to start."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(work())).result()
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
+def run_async() -> RunAsync:
+    return _run_async
+
+
+@pytest.fixture
+def with_async_client(engine: Engine, keys: dict[Scope, str]) -> WithAsyncClient:
+    """`with_async_client(scenario)`: await `scenario(client)` with an admin `AsyncClient`
+    over `httpx.ASGITransport` (the app is not started: no job runner, which these tests
+    do not need) and answer its result."""
+
+    def run(scenario: Callable[[AsyncClient], Awaitable[T]]) -> T:
+        async def main() -> T:
+            transport = httpx.ASGITransport(app=create_app(engine))
+            async with httpx.AsyncClient(transport=transport) as http:
+                return await scenario(AsyncClient(BASE_URL, api_key=keys["admin"], http=http))
+
+        return _run_async(main)
+
+    return run

@@ -3,6 +3,9 @@ same operations as `Client`, awaited, with the same results and errors."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 import pytest
 
 from tailored import Engine
@@ -10,11 +13,14 @@ from tailored.client import AsyncClient, aiterate
 from tailored.domain.recommendations import Context
 from tailored.errors import InvalidInput, NotFound
 
-pytestmark = pytest.mark.anyio
+WithAsyncClient = Callable[[Callable[[AsyncClient], Awaitable[Any]]], Any]
 
 
-async def test_a_shop_session_end_to_end(async_client: AsyncClient, engine: Engine) -> None:
-    client = async_client
+def test_a_shop_session_end_to_end(with_async_client: WithAsyncClient, engine: Engine) -> None:
+    with_async_client(lambda client: _shop_session(client, engine))
+
+
+async def _shop_session(client: AsyncClient, engine: Engine) -> None:
     assert (await client.health.live()).status == "ok"
     stored = await client.items.upsert_many(
         [
@@ -47,7 +53,11 @@ async def test_a_shop_session_end_to_end(async_client: AsyncClient, engine: Engi
     assert sorted(e.type for e in events) == ["like", "purchase", "view", "view"]  # saving: a like
 
 
-async def test_errors_are_the_engines_classes(async_client: AsyncClient) -> None:
+def test_errors_are_the_engines_classes(with_async_client: WithAsyncClient) -> None:
+    with_async_client(_errors)
+
+
+async def _errors(async_client: AsyncClient) -> None:
     with pytest.raises(NotFound) as missing:
         await async_client.items.get("nothing")
     assert missing.value.kind == "item"

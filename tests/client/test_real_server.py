@@ -4,8 +4,8 @@ then the server stops and the client says it cannot reach it."""
 
 from __future__ import annotations
 
-import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,9 @@ CATALOG = [
 ]
 
 
-def test_a_storefront_session_against_tailored_serve(fresh_url: str) -> None:
+def test_a_storefront_session_against_tailored_serve(
+    fresh_url: str, run_async: Callable[[Callable[[], Awaitable[str]]], str]
+) -> None:
     key = create_admin_key(fresh_url, name="client-e2e")
     with ServerProcess(fresh_url) as server, Client(server.base_url, api_key=key) as client:
         assert client.health.ready().ready
@@ -55,7 +57,7 @@ def test_a_storefront_session_against_tailored_serve(fresh_url: str) -> None:
             async with AsyncClient(server.base_url, api_key=key) as remote:
                 return (await remote.items.get("sku-3")).title
 
-        assert asyncio.run(from_asyncio()) == "Item 3"
+        assert run_async(from_asyncio) == "Item 3"
         base_url = server.base_url
         server.stop()
 

@@ -7,7 +7,7 @@ A mock transport plays the server; the waits are recorded instead of slept."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -167,15 +167,20 @@ def test_readiness_503_is_an_answer_and_not_retried(waits: list[float]) -> None:
     assert len(server.requests) == 1 and waits == []
 
 
-@pytest.mark.anyio
-async def test_the_async_client_retries_alike(waits: list[float]) -> None:
+def test_the_async_client_retries_alike(
+    waits: list[float], run_async: Callable[[Callable[[], Awaitable[None]]], None]
+) -> None:
     server = Server([busy("2"), httpx.Response(200, json=BATCH), busy("1")])
-    async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
-        client = AsyncClient("http://shop.test", api_key="tk_x", http=http)
-        result = await client.events.record_many([{"user_id": "ann", "type": "page_view"}])
-        assert result.accepted == 2
-        with pytest.raises(Unavailable):
-            await client.lists.create("ann", "Birthday")
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(server)) as http:
+            client = AsyncClient("http://shop.test", api_key="tk_x", http=http)
+            result = await client.events.record_many([{"user_id": "ann", "type": "page_view"}])
+            assert result.accepted == 2
+            with pytest.raises(Unavailable):
+                await client.lists.create("ann", "Birthday")
+
+    run_async(scenario)
     assert waits == [2.0] and len(server.requests) == 3
     assert server.requests[0].content == server.requests[1].content
 

@@ -71,8 +71,8 @@ class Client(_Resources[Sync]):
     a failed connection: reads, replacing writes, deletes, events (the client gives each
     an `event_id`) and reorders (it gives each an order id); creating lists, orders,
     designs and training jobs is never repeated. `http` is an `httpx.Client` of your own
-    (proxies, TLS, a test app's `TestClient`): the client sends through it and leaves
-    closing it to you.
+    (proxies, TLS, a test app's `TestClient`): the client sends through it, keeps its
+    settings (its timeout instead of `timeout`) and leaves closing it to you.
 
     Errors are the engine's: `InvalidInput` (with `.field`), `NotFound`, `Conflict`,
     `AuthenticationError`, `PermissionDenied`, `PayloadTooLarge`, `UnsupportedMediaType`,
@@ -141,6 +141,7 @@ class AsyncClient(_Resources[Async]):
     an `httpx.AsyncClient` of your own (e.g. over `httpx.ASGITransport` in tests).
 
     >>> import asyncio, httpx
+    >>> from concurrent.futures import ThreadPoolExecutor
     >>> from tailored import Engine
     >>> from tailored.server import create_app
     >>> async def main(engine):
@@ -150,8 +151,9 @@ class AsyncClient(_Resources[Async]):
     ...         client = AsyncClient("http://testserver", api_key=key, http=http)
     ...         item = await client.items.upsert({"id": "beans", "title": "Beans"})
     ...         return (await client.items.get(item.id)).title
-    >>> with Engine.open("sqlite://") as engine:
-    ...     asyncio.run(main(engine))
+    >>> with Engine.open("sqlite://") as engine, ThreadPoolExecutor(1) as thread:
+    ...     # asyncio.run in a thread of its own: a loop may run in this one already
+    ...     thread.submit(asyncio.run, main(engine)).result()
     'Beans'
     """
 

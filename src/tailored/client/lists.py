@@ -110,6 +110,8 @@ def _entry(data: Any) -> ListEntry:
 
 
 def _info(user_id: str, data: Any) -> ListInfo:
+    """The domain's `ListInfo`: the owner is the user in the request's path, the token
+    the end of the share path the API sends."""
     path = data["share_path"]
     prefix = SHARED_PATH.removesuffix("{token}")
     return ListInfo(
