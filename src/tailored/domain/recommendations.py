@@ -1,7 +1,7 @@
 """What a recommendation request asks for and what it answers, as plain values.
 
 A request names who is asking (a user, or only a session), which slot it fills (the
-placement, whose strategy says how to rank: `tailored.domain.strategy`), which items may
+placement, whose strategy says how to rank: `tailored.domain.placements`), which items may
 appear (`Filters`) and the situation (`Context`). The answer is a ranked list where every
 item carries a `Reason` a person can read, and names the strategy that ranked it
 (`StrategySource`).
