@@ -43,7 +43,8 @@ class BoostSettings(BaseModel):
 
 
 class PlacementSettings(BaseModel):
-    """How one placement (a slot such as 'home' or 'item_page') re-ranks."""
+    """How one placement (a slot such as 'home' or 'item_page') ranks, in the short form
+    of the settings: the seed for a placement not stored yet (see engine.placements)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -170,9 +171,10 @@ class Settings(BaseSettings):
     )
     placements: dict[str, PlacementSettings] = Field(
         {},
-        description="Re-ranking per placement name, as JSON, e.g. "
+        description="Strategies of placements not stored yet (a stored version wins: "
+        "engine.placements), as JSON, e.g. "
         '{"home": {"diversity": 0.3, "boosts": [{"category": "sale", "factor": 1.5}]}}; '
-        "other placements use 'default' if given, else no re-ranking.",
+        "placements without one use 'default' if given, else the built-in strategy.",
     )
 
     console_session_idle_minutes: float = Field(

@@ -59,6 +59,10 @@ EXPECTED = {
     "/v1/users/{user_id}/notifications/{notification_id}/read": {"post"},
     "/v1/admin/notifications/outbox": {"get"},
     "/v1/admin/notifications/delivered": {"post"},
+    "/v1/placements": {"get"},
+    "/v1/placements/{placement_id}": {"get", "put"},
+    "/v1/placements/{placement_id}/versions": {"get"},
+    "/v1/placements/{placement_id}/versions/{version}/activate": {"post"},
 }
 
 

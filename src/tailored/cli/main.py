@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from tailored.cli import configurators, db, imports, keys, lists, models, preferences
+from tailored.cli import (
+    configurators,
+    db,
+    imports,
+    keys,
+    lists,
+    models,
+    placements,
+    preferences,
+)
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
 from tailored.cli.evaluate import evaluate
@@ -24,6 +33,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(models.app, name="models")
 app.add_typer(configurators.app, name="configurators")
 app.add_typer(preferences.app, name="preferences")
+app.add_typer(placements.app, name="placements")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")

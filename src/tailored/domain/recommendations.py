@@ -1,9 +1,10 @@
 """What a recommendation request asks for and what it answers, as plain values.
 
 A request names who is asking (a user, or only a session), which slot it fills (the
-placement, whose `Strategy` says how to re-rank), which items may appear (`Filters`)
-and the situation (`Context`). The answer is a ranked list where every item carries a
-`Reason` a person can read.
+placement, whose strategy says how to rank: `tailored.domain.placements`), which items may
+appear (`Filters`) and the situation (`Context`). The answer is a ranked list where every
+item carries a `Reason` a person can read, and names the strategy that ranked it
+(`StrategySource`).
 
 >>> Filters(categories=("shoes",)).is_empty
 False
@@ -52,6 +53,29 @@ class Recommended:
     boosted: bool = False
 
 
+StrategyOrigin = Literal[
+    "stored",  # a version stored in the database (engine.placements)
+    "settings",  # TAILORED_PLACEMENTS, for a placement not stored
+    "built_in",  # no strategy given for the placement, nor a 'default' one
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StrategySource:
+    """Which strategy ranked a list: the placement it belongs to (the one asked for, or
+    'default' when that has none), its stored version, and where it came from.
+
+    >>> StrategySource("home", 3, "stored").version
+    3
+    >>> StrategySource()
+    StrategySource(placement=None, version=None, origin='built_in')
+    """
+
+    placement: str | None = None
+    version: int | None = None
+    origin: StrategyOrigin = "built_in"
+
+
 @dataclass(frozen=True, slots=True)
 class RecommendationList:
     """A ranked answer. `personalized` is false when it came from a fallback (no
@@ -63,6 +87,7 @@ class RecommendationList:
     model_version: int | None = None
     placement: str | None = None
     notice: str | None = None
+    strategy: StrategySource = StrategySource()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,19 +180,6 @@ class Boost:
 
 
 @dataclass(frozen=True, slots=True)
-class Strategy:
-    """How a placement re-ranks: category diversity (0 = none; 0.5 halves the score of
-    each further item from an already shown category), business boosts, and which
-    of the user's own items to leave out."""
-
-    diversity: float = 0.0
-    boosts: tuple[Boost, ...] = ()
-    exclude_seen: bool = True
-    exclude_purchased: bool = True
-    preference_weight: float = 1.0  # what users chose: a boost of 1 + this (0: none)
-
-
-@dataclass(frozen=True, slots=True)
 class Context:
     """The situation of a request: items of the current session (oldest first) and in
     the cart, and free-form facts such as device or location. `time` (default: now)
@@ -217,5 +229,6 @@ __all__ = [
     "ReasonKind",
     "RecommendationList",
     "Recommended",
-    "Strategy",
+    "StrategyOrigin",
+    "StrategySource",
 ]

@@ -17,6 +17,7 @@ from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
 from tailored.engine.lists import Lists
 from tailored.engine.orders import Orders
+from tailored.engine.placements import Placements
 from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.preferences.service import Preferences
 from tailored.engine.profiles import Consents, Users
@@ -90,6 +91,10 @@ class Engine:
         )
         self.preferences = Preferences(
             db, schemas, now=clock, popularity=self.recommendations.popular_values
+        )
+        # A placement change asks serving to re-read its state, after the commit.
+        self.placements = Placements(
+            db, settings.placements, now=clock, changed=self.recommendations.refresh
         )
         self.jobs = Jobs(db, self.training, now=clock)
         self.configurators = Configurators(db, self.events, now=clock)

@@ -27,6 +27,7 @@ from tailored.server.routes import (
     items,
     lists,
     orders,
+    placements,
     preferences,
     recommendations,
     training,
@@ -82,6 +83,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         alerts.router,
         training.router,
         configurators.router,
+        placements.router,
     ):
         app.include_router(router)
     console.mount(app)

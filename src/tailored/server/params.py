@@ -16,6 +16,7 @@ _RULE = "1-256 characters, no '/' or control characters, not '.' or '..'"
 UserId = Annotated[IdText, Path(description=f"The user's id ({_RULE}).")]
 ItemId = Annotated[IdText, Path(description=f"The item's id ({_RULE}).")]
 ConfiguratorId = Annotated[IdText, Path(description="The configurator template's id.")]
+PlacementId = Annotated[IdText, Path(description="The placement's id, e.g. home.")]
 RecordId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A record's number.")]
 
-__all__ = ["ConfiguratorId", "IdText", "ItemId", "RecordId", "UserId"]
+__all__ = ["ConfiguratorId", "IdText", "ItemId", "PlacementId", "RecordId", "UserId"]

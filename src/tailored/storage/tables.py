@@ -384,3 +384,32 @@ design_picks = Table(
     Index(None, "configurator_id", "group_id", "choice_id"),
     info=user_data(PartOf("design_id", export="design_choices")),
 )
+
+# Placements (slots such as 'home'): one row each, naming the version in force ('version',
+# which a rollback moves back) and the newest one ('latest').
+placements = Table(
+    "placements",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("latest", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Every version of every placement's strategy (never changed once written), so a
+# rollback restores exactly what served, and an answer's version says what ranked it.
+placement_versions = Table(
+    "placement_versions",
+    metadata,
+    Column(
+        "placement_id",
+        String(ID),
+        ForeignKey("placements.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("strategy", JSONColumn, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

@@ -1,10 +1,12 @@
 """One request's answer: picked positions become items with titles, scores and reasons,
-and slots a model could not fill are filled with what is trending."""
+and slots a model could not fill are filled with what is trending (`ranking.chain`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+
+import numpy as np
 
 from tailored.config import Settings
 from tailored.domain.recommendations import (
@@ -12,12 +14,13 @@ from tailored.domain.recommendations import (
     Reason,
     RecommendationList,
     Recommended,
-    Strategy,
+    StrategySource,
 )
 from tailored.engine.recommend.state import ServedModel, ServingState
 from tailored.ranking import explain
 from tailored.ranking.catalog_index import Mask
-from tailored.ranking.chain import CANDIDATES_PER_SLOT, MIN_CANDIDATES, Picked, pick
+from tailored.ranking.chain import filled
+from tailored.ranking.pipeline import Picked, Pipeline
 
 
 class Answer:
@@ -26,7 +29,8 @@ class Answer:
     def __init__(
         self,
         state: ServingState,
-        strategy: Strategy,
+        pipeline: Pipeline,
+        source: StrategySource,
         facts: Mapping[str, str],
         placement: str | None,
         filters: Filters,
@@ -35,7 +39,8 @@ class Answer:
         category: str | None = None,
     ) -> None:
         self.state = state
-        self.strategy = strategy
+        self.pipeline = pipeline
+        self.source = source
         self.facts = facts
         self.placement = placement
         self.window_days = settings.trending_window_days
@@ -59,8 +64,8 @@ class Answer:
         """Why an item is there when nothing the user did raised it: their own choice
         if one boosted it, else its popularity."""
         boost = int(picked.boosted_by[column])
-        if boost >= 0 and self.strategy.boosts[boost].chosen is not None:
-            return explain.chosen(self.strategy.boosts[boost])
+        if boost >= 0 and self.pipeline.boosts.rules[boost].chosen is not None:
+            return explain.chosen(self.pipeline.boosts.rules[boost])
         return self.popular_reason(int(picked.positions[column]))
 
     def items(self, picked: Picked, reasons: Sequence[Reason]) -> list[Recommended]:
@@ -89,8 +94,7 @@ class Answer:
     ) -> RecommendationList:
         """The trending answer; with `say_why`, every reason carries the notice too.
         Items in `first` (e.g. what the user chose) come before the rest."""
-        items = self._fill([], allowed & first if first is not None else allowed, n)
-        items = self._fill(items, allowed, n)
+        items = self._fill([], allowed, n, first)
         if say_why and notice:
             items = [replace(i, reason=explain.not_personalized(i.reason, notice)) for i in items]
         return RecommendationList(
@@ -99,6 +103,7 @@ class Answer:
             source="trending",
             placement=self.placement,
             notice=notice,
+            strategy=self.source,
         )
 
     def finish(
@@ -113,41 +118,31 @@ class Answer:
     ) -> RecommendationList:
         """Fill the slots a model left empty (items it never saw) with trending ones,
         those in `first` (e.g. the item's category) before the rest."""
-        if first is not None:
-            items = self._fill(items, allowed & first, n)
         return RecommendationList(
-            tuple(self._fill(items, allowed, n)),
+            tuple(self._fill(items, allowed, n, first)),
             personalized=personalized,
             source=model.version.model,
             model_version=model.version.id,
             placement=self.placement,
+            strategy=self.source,
         )
 
-    def _fill(self, items: list[Recommended], allowed: Mask, n: int) -> list[Recommended]:
-        """`items`, then the most popular of `allowed` not among them, up to `n`."""
-        if len(items) >= n:
-            return items
-        rest = allowed
-        if items:
-            rest = allowed.copy()
-            rest[self.state.catalog.items.index([i.item_id for i in items])] = False
-        picked = self._pick_popular(rest, n - len(items))
-        reasons = [self.fallback_reason(picked, c) for c in range(len(picked.positions))]
-        return items + self.items(picked, reasons)
-
-    def _pick_popular(self, allowed: Mask, n: int) -> Picked:
-        trending = self.state.trending
-        ranked = trending.order[allowed[trending.order]]  # best first, filters applied
-        depth = max(n * CANDIDATES_PER_SLOT, MIN_CANDIDATES)
-        best = ranked[:depth]
-        return pick(
-            best,
-            trending.scores()[best],
-            n,
-            catalog=self.state.catalog,
-            strategy=self.strategy,
-            facts=self.facts,
-        )
+    def _fill(
+        self, items: list[Recommended], allowed: Mask, n: int, first: Mask | None
+    ) -> list[Recommended]:
+        """`items`, then the most popular of `allowed & first`, then of `allowed`."""
+        catalog = self.state.catalog
+        positions = catalog.items.index([i.item_id for i in items])
+        taken = Picked(positions, np.zeros(len(items)), np.full(len(items), -1, dtype=np.int64))
+        masks = [allowed] if first is None else [allowed & first, allowed]
+        picked = filled(
+            taken, masks, n,
+            pipeline=self.pipeline, trending=self.state.trending, catalog=catalog, facts=self.facts,
+        )  # fmt: skip
+        rest = slice(len(items), None)
+        more = Picked(picked.positions[rest], picked.scores[rest], picked.boosted_by[rest])
+        reasons = [self.fallback_reason(more, c) for c in range(len(more))]
+        return items + self.items(more, reasons)
 
 
 __all__ = ["Answer"]

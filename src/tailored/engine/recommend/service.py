@@ -1,38 +1,39 @@
-"""`engine.recommendations`: one ranking chain behind every recommendation endpoint.
+"""`engine.recommendations`: one ranking pipeline behind every recommendation endpoint.
 
 candidates (a model's scores, or trending) -> filters (unavailable items, the request's
-filters, the user's own hard filters, items already seen or bought) -> re-ranking
-(boosts, category diversity) -> top n, each with the reason that produced it. A user
-is scored from their *current* history, read at request time, so an event recorded a
-second ago already counts; when there is no consent, no history or no model, the
-answer falls back to what is popular and says so.
+filters, the user's own hard filters, items already seen or bought) -> boosts ->
+category diversity -> top n, each with the reason that produced it; the placement's
+strategy (`engine.placements`) sets up each step (`ranking.pipeline`). A user is scored
+from their *current* history, read at request time, so an event recorded a second ago
+already counts; when there is no consent, no history or no model, the answer falls back
+to what is popular and says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 import numpy as np
 import orjson
 
-from tailored.config import PlacementSettings, Settings
+from tailored.config import Settings
 from tailored.data import Histories, Interactions, Vocabulary
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.models import ModelVersion
 from tailored.domain.preference_effects import preference_boosts, preference_filters
 from tailored.domain.preferences import PreferenceSchema
 from tailored.domain.recommendations import (
-    Boost,
     Context,
     Filters,
     Reason,
     RecommendationList,
-    Strategy,
+    StrategySource,
 )
 from tailored.engine.model_params import model_kind
+from tailored.engine.placements import seeded
 from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.recommend.answer import Answer
 from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
@@ -40,7 +41,7 @@ from tailored.errors import ConfigurationError, InvalidInput
 from tailored.models.decay import decay_weights
 from tailored.ranking import explain
 from tailored.ranking.catalog_index import Mask
-from tailored.ranking.chain import Picked, pick
+from tailored.ranking.pipeline import Picked, Pipeline
 from tailored.storage import serving as store
 from tailored.storage.database import Database
 from tailored.storage.users import get_consents
@@ -106,13 +107,14 @@ class Recommendations:
             weights=self._weights,
             window_days=settings.trending_window_days,
             trending_every=TRENDING_EVERY_REFRESHES * settings.serving_refresh_seconds,
+            seeds={name: seeded(name, p) for name, p in settings.placements.items()},
             cache_size=settings.answer_cache_size,
         )
         self._state = Refreshing(loader.load, every=settings.serving_refresh_seconds)
-        self._strategies = {name: _strategy(p) for name, p in settings.placements.items()}
 
     def refresh(self) -> None:
-        """Re-read catalog, trending and active models soon (e.g. after activating one)."""
+        """Re-read catalog, trending, placements and active models soon (e.g. after
+        activating a model or changing a placement)."""
         self._state.invalidate()
 
     # --- the endpoints ---------------------------------------------------------------
@@ -186,10 +188,12 @@ class Recommendations:
         now: datetime,
         facts: Mapping[str, str],
     ) -> RecommendationList:
-        """The ranking chain, once the reads are done. What the user chose is a hard
+        """The ranking pipeline, once the reads are done. What the user chose is a hard
         filter ('block', 'range') always, and a boost when personalizing."""
-        strategy = self._strategy(placement)
-        allowed = state.catalog.mask(filters.merged(preference_filters(schema, user.preferences)))
+        pipeline, source = self._pipeline(state, placement)
+        n = pipeline.top_n.size(n)
+        chosen_filters = filters.merged(preference_filters(schema, user.preferences))
+        allowed = pipeline.filters.allowed(state.catalog, chosen_filters)
         _hide(allowed, state, context.cart_items)  # already in the cart: never offered
         if not self._may_personalize(user.granted):
             notice = (
@@ -197,18 +201,16 @@ class Recommendations:
                 if user.granted is False
                 else "not personalized: no consent to personalization"
             )
-            answer = Answer(state, strategy, facts, placement, filters, self._settings)
+            answer = Answer(state, pipeline, source, facts, placement, filters, self._settings)
             return answer.popular(allowed, n, notice=notice, say_why=True)
-        weight = strategy.preference_weight
+        weight = pipeline.boosts.preference_weight
         chosen = preference_boosts(schema, user.preferences, weight=weight)
-        strategy = replace(strategy, boosts=(*strategy.boosts, *chosen))
-        answer = Answer(state, strategy, facts, placement, filters, self._settings)
+        pipeline = pipeline.with_boosts(chosen)
+        answer = Answer(state, pipeline, source, facts, placement, filters, self._settings)
         seen = self._seen(rows, context, now)
-        if strategy.exclude_seen:
-            _hide(allowed, state, [s.item_id for s in seen])
-        if strategy.exclude_purchased:
-            _hide(allowed, state, [s.item_id for s in seen if s.event_type == "purchase"])
-        served = state.models.get("recommend")
+        bought = [s.item_id for s in seen if s.event_type == "purchase"]
+        _hide(allowed, state, pipeline.filters.hidden([s.item_id for s in seen], bought))
+        served = state.model("recommend", pipeline.candidates.model)
         if not seen and chosen:  # the cold start: popular within what they chose
             first = np.zeros(len(state.catalog), dtype=np.bool_)
             for boost in chosen:
@@ -225,9 +227,7 @@ class Recommendations:
         when = now.timestamp()
         positions, scores = served.on_catalog(*served.model.candidates(history, now=when))
         keep = allowed[positions]
-        picked = pick(
-            positions[keep], scores[keep], n, catalog=state.catalog, strategy=strategy, facts=facts
-        )
+        picked = pipeline.pick(positions[keep], scores[keep], n, catalog=state.catalog, facts=facts)
         reasons = self._because(served, history, latest, picked, when, answer)
         items = answer.items(picked, reasons)
         return answer.finish(items, allowed, n, personalized=True, model=served)
@@ -316,12 +316,13 @@ class Recommendations:
             return self._settings.personalization_consent == "opt_out"
         return granted
 
-    def _strategy(self, placement: str | None) -> Strategy:
+    def _pipeline(
+        self, state: ServingState, placement: str | None
+    ) -> tuple[Pipeline, StrategySource]:
+        """The placement's pipeline: its own strategy, else 'default''s, else built in."""
         if placement is not None:
             check_identifier("placement", placement)
-            if placement in self._strategies:
-                return self._strategies[placement]
-        return self._strategies.get("default", Strategy())
+        return state.pipelines.find(placement)
 
     def _seen(
         self, rows: Sequence[tuple[str, str, float]], context: Context, now: datetime
@@ -428,13 +429,14 @@ class Recommendations:
         filters: Filters,
         facts: Mapping[str, str],
     ) -> RecommendationList:
-        strategy = self._strategy(placement)
-        allowed = state.catalog.mask(filters)
+        pipeline, source = self._pipeline(state, placement)
+        n = pipeline.top_n.size(n)
+        allowed = pipeline.filters.allowed(state.catalog, filters)
         _hide(allowed, state, [item_id])
         position = state.catalog.items.position(item_id)
         categories = state.catalog.categories_of(position) if position >= 0 else ()
         answer = Answer(
-            state, strategy, facts, placement, filters, self._settings,
+            state, pipeline, source, facts, placement, filters, self._settings,
             category=categories[0] if categories else None,
         )  # fmt: skip
         if position < 0:
@@ -442,16 +444,16 @@ class Recommendations:
             return answer.popular(allowed, n, notice=notice)
         # Slots the models leave empty: what is popular in the item's category first.
         in_category = state.catalog.in_categories(categories) if categories else None
-        for served, reason in self._related_models(state, role, item_id, answer.title_of(item_id)):
+        title = answer.title_of(item_id)
+        for served, reason in self._related_models(state, role, pipeline, item_id, title):
             index = served.model.items_.position(item_id)
             if index < 0:
                 continue
             positions, scores = served.on_catalog(*served.model.related(index))
             keep = allowed[positions]
-            picked = pick(
-                positions[keep], scores[keep], n,
-                catalog=state.catalog, strategy=strategy, facts=facts,
-            )  # fmt: skip
+            picked = pipeline.pick(
+                positions[keep], scores[keep], n, catalog=state.catalog, facts=facts
+            )
             items = answer.items(picked, [reason] * len(picked.positions))
             return answer.finish(
                 items, allowed, n, personalized=False, model=served, first=in_category
@@ -459,18 +461,19 @@ class Recommendations:
         return answer.popular(allowed, n, first=in_category)
 
     def _related_models(
-        self, state: ServingState, role: Role, item_id: str, title: str
+        self, state: ServingState, role: Role, pipeline: Pipeline, item_id: str, title: str
     ) -> list[tuple[ServedModel, Reason]]:
-        """The models to ask, in order, with the reason each one gives."""
+        """The models to ask, in order, with the reason each one gives: the endpoint's
+        own (or the one the placement names instead), then the more general ones."""
         similar = explain.similar_to(item_id, title)
+        named = pipeline.candidates.model
         chain: list[tuple[ServedModel | None, Reason]] = [
-            (state.models.get("similar"), similar),
-            (state.models.get("recommend"), similar),
+            (state.model("similar", named if role == "similar" else None), similar),
+            (state.model("recommend"), similar),
         ]
         if role == "bought_together":
-            chain.insert(
-                0, (state.models.get("bought_together"), explain.bought_with(item_id, title))
-            )
+            own = state.model("bought_together", named)
+            chain.insert(0, (own, explain.bought_with(item_id, title)))
         return [(served, reason) for served, reason in chain if served is not None]
 
 
@@ -478,26 +481,6 @@ def _hide(allowed: Mask, state: ServingState, item_ids: Sequence[str]) -> None:
     if item_ids:
         found = state.catalog.items.index(list(item_ids))
         allowed[found[found >= 0]] = False
-
-
-def _strategy(placement: PlacementSettings) -> Strategy:
-    return Strategy(
-        diversity=placement.diversity,
-        boosts=tuple(
-            Boost(
-                factor=b.factor,
-                category=b.category,
-                attribute=b.attribute,
-                value=b.value,
-                items=tuple(b.items),
-                when=dict(b.when),
-            )
-            for b in placement.boosts
-        ),
-        exclude_seen=placement.exclude_seen,
-        exclude_purchased=placement.exclude_purchased,
-        preference_weight=placement.preference_weight,
-    )
 
 
 def _check_n(n: int) -> None:

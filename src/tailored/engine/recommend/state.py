@@ -1,8 +1,9 @@
 """What serving keeps in memory, and how it stays fresh without making requests wait.
 
-The catalog as arrays, trending counts and the active models, aligned to each other by
-item position. It is rebuilt in a background thread every `serving_refresh_seconds`
-(0: on every request, for tests); a request always uses a complete state, old or new.
+The catalog as arrays, trending counts, the active models aligned to the catalog by item
+position, and the ranking pipeline of every placement (`engine.placements`). It is
+rebuilt in a background thread every `serving_refresh_seconds` (0: on every request, for
+tests); a request always uses a complete state, old or new.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -19,10 +20,14 @@ import numpy as np
 import numpy.typing as npt
 
 from tailored.domain.models import ModelVersion
+from tailored.domain.placements.placement import Placement
+from tailored.engine.placements import in_force
 from tailored.engine.recommend.answer_cache import AnswerCache
 from tailored.models import Recommender, load_model
 from tailored.ranking.catalog_index import CatalogIndex
+from tailored.ranking.pipeline import Pipelines
 from tailored.ranking.trending import Trending
+from tailored.storage import placements as placement_store
 from tailored.storage import serving as store
 from tailored.storage.database import Database
 
@@ -67,21 +72,31 @@ class ServingState:
     catalog_stamp: tuple[int, str | None]
     trending: Trending
     trending_at: float  # monotonic time of the trending counts
-    models: Mapping[str, ServedModel] = field(default_factory=dict)  # by role
+    # By role, and by name ("model:<name>") for every model loaded, placements' too.
+    models: Mapping[str, ServedModel] = field(default_factory=dict)
+    pipelines: Pipelines = field(default_factory=lambda: Pipelines({}))
+    placements: Sequence[placement_store.StoredPlacement] = ()  # as read: reused unchanged
     answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, created=0.0))
 
+    def model(self, role: str, name: str | None = None) -> ServedModel | None:
+        """The model a list asks first: `name` (a placement's choice), else the role's."""
+        return self.models.get(role if name is None else f"model:{name}")
+
     def same_parts(self, other: ServingState) -> bool:
-        """The same catalog, trending and models: answers given on one hold on the other."""
+        """The same catalog, trending, models and placements: answers given on one hold
+        on the other."""
         return (
             self.catalog is other.catalog
             and self.trending is other.trending
+            and self.pipelines is other.pipelines
             and self.models.keys() == other.models.keys()
             and all(served is other.models[role] for role, served in self.models.items())
         )
 
 
 class StateLoader:
-    """Reads the catalog, the activity counts and the active model of each role."""
+    """Reads the catalog, the activity counts, the placements in force and the active
+    model of each role and of each model a placement names."""
 
     def __init__(
         self,
@@ -92,10 +107,12 @@ class StateLoader:
         weights: Mapping[str, float],
         window_days: float,
         trending_every: float,
+        seeds: Mapping[str, Placement] | None = None,
         cache_size: int = 0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._db = db
+        self._seeds = dict(seeds or {})  # placements of the settings
         self._cache_size = cache_size
         self._trending_every = trending_every
         self._clock = clock
@@ -112,16 +129,31 @@ class StateLoader:
             else:
                 catalog = CatalogIndex.build(store.catalog_rows(conn))
             trending, trending_at = self._trending(conn, catalog, previous)
+            stored = placement_store.all_current(conn)  # a few small rows
+        pipelines = self._pipelines(stored, previous)
         models: dict[str, ServedModel] = {}
-        for role, name in self._roles.items():
+        wanted = [*self._roles.items()]
+        named = sorted({*self._roles.values(), *pipelines.models()})
+        wanted += [(f"model:{name}", name) for name in named]
+        for role, name in wanted:
             served = self._model(role, name, catalog, previous, models.values())
             if served is not None:
                 models[role] = served
-        state = ServingState(catalog, stamp, trending, trending_at, models)
+        state = ServingState(catalog, stamp, trending, trending_at, models, pipelines, stored)
         now = self._clock()
         if previous is not None and state.same_parts(previous) and previous.answers.fresh(now):
             return replace(state, answers=previous.answers)
         return replace(state, answers=AnswerCache(self._cache_size, created=now))
+
+    def _pipelines(
+        self, stored: Sequence[placement_store.StoredPlacement], previous: ServingState | None
+    ) -> Pipelines:
+        """The pipeline of every placement; the previous ones while nothing changed, so
+        that answers given on them still hold."""
+        if previous is not None and list(previous.placements) == list(stored):
+            return previous.pipelines
+        placements = in_force(stored, self._seeds)
+        return Pipelines({name: (p.strategy, p.source) for name, p in placements.items()})
 
     def _trending(
         self, conn: Connection, catalog: CatalogIndex, previous: ServingState | None

@@ -13,6 +13,7 @@ from tailored.domain.recommendations import (
     Filters,
     ReasonKind,
     RecommendationList,
+    StrategyOrigin,
 )
 from tailored.engine.inputs import Identifier
 
@@ -106,6 +107,18 @@ class RecommendedOut(BaseModel):
     boosted: bool = Field(description="a placement boost raised it")
 
 
+class StrategyOut(BaseModel):
+    """The placement strategy that ranked the list."""
+
+    placement: str | None = Field(
+        description="the placement it belongs to: the one asked for, or 'default'"
+    )
+    version: int | None = Field(description="its stored version (null: not stored)")
+    origin: StrategyOrigin = Field(
+        description="stored, settings (TAILORED_PLACEMENTS) or built_in (no strategy given)"
+    )
+
+
 class RecommendationsOut(BaseModel):
     items: list[RecommendedOut]
     personalized: bool = Field(description="built from this user's own activity")
@@ -113,6 +126,7 @@ class RecommendationsOut(BaseModel):
     model_version: int | None
     placement: str | None
     notice: str | None = Field(description="why the list is not personalized, if it is not")
+    strategy: StrategyOut
 
 
 def answer_json(answer: RecommendationList) -> bytes:
@@ -141,6 +155,11 @@ def answer_json(answer: RecommendationList) -> bytes:
             "model_version": answer.model_version,
             "placement": answer.placement,
             "notice": answer.notice,
+            "strategy": {
+                "placement": answer.strategy.placement,
+                "version": answer.strategy.version,
+                "origin": answer.strategy.origin,
+            },
         }
     )
 
@@ -150,5 +169,6 @@ __all__ = [
     "FiltersIn",
     "RecommendationBody",
     "RecommendationsOut",
+    "StrategyOut",
     "answer_json",
 ]
