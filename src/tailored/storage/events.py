@@ -206,11 +206,9 @@ def move_events(conn: Connection, from_user: str, to_user: str) -> int:
 
 
 def list_event_types(conn: Connection) -> list[EventType]:
+    """The custom (registered) event types, by name."""
     query = select(event_types).order_by(event_types.c.name)
-    return [
-        EventType(row["name"], row["requires_item"], row["requires_value"], row["description"])
-        for row in conn.execute(query).mappings()
-    ]
+    return [_event_type(row) for row in conn.execute(query).mappings()]
 
 
 def insert_event_type(conn: Connection, event_type: EventType, *, now: datetime) -> bool:
@@ -220,8 +218,39 @@ def insert_event_type(conn: Connection, event_type: EventType, *, now: datetime)
         "requires_value": event_type.requires_value,
         "description": event_type.description,
         "created_at": now,
+        **_meaning(event_type),
     }
     return insert_new(conn, event_types, [row], keys=("name",)) == 1
+
+
+def update_event_type(conn: Connection, event_type: EventType) -> bool:
+    """Store a custom type's new meaning and description (its rules never change)."""
+    result = conn.execute(
+        update(event_types)
+        .where(event_types.c.name == event_type.name)
+        .values(description=event_type.description, **_meaning(event_type))
+    )
+    return bool(result.rowcount)
+
+
+def _meaning(event_type: EventType) -> dict[str, Any]:
+    return {
+        "weight": event_type.weight,
+        "meaning": event_type.meaning,
+        "phrase": event_type.phrase,
+    }
+
+
+def _event_type(row: RowMapping) -> EventType:
+    return EventType(
+        row["name"],
+        requires_item=row["requires_item"],
+        requires_value=row["requires_value"],
+        description=row["description"],
+        weight=float(row["weight"]),
+        meaning=row["meaning"],
+        phrase=row["phrase"],
+    )
 
 
 def _event(row: RowMapping) -> Event:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from tailored.data import Weighting
+from tailored.domain.events import EventMeanings
 from tailored.domain.models import ModelVersion
 from tailored.engine.recommend.answer_cache import AnswerCache
 from tailored.models import Recommender, load_model
@@ -67,14 +69,18 @@ class ServingState:
     catalog_stamp: tuple[int, str | None]
     trending: Trending
     trending_at: float  # monotonic time of the trending counts
+    meanings: EventMeanings  # what the event types mean, as of this state
+    weighting: Weighting  # how much each event counts (the one rule training uses too)
     models: Mapping[str, ServedModel] = field(default_factory=dict)  # by role
     answers: AnswerCache = field(default_factory=lambda: AnswerCache(0, created=0.0))
 
     def same_parts(self, other: ServingState) -> bool:
-        """The same catalog, trending and models: answers given on one hold on the other."""
+        """The same catalog, trending, event meanings and models: answers given on one
+        hold on the other."""
         return (
             self.catalog is other.catalog
             and self.trending is other.trending
+            and self.meanings == other.meanings
             and self.models.keys() == other.models.keys()
             and all(served is other.models[role] for role, served in self.models.items())
         )
@@ -89,7 +95,8 @@ class StateLoader:
         *,
         roles: Mapping[str, str],
         active: Callable[[str], ModelVersion | None],
-        weights: Mapping[str, float],
+        meanings: Callable[[], EventMeanings],
+        half_life_days: float | None,
         window_days: float,
         trending_every: float,
         cache_size: int = 0,
@@ -101,48 +108,59 @@ class StateLoader:
         self._clock = clock
         self._roles = dict(roles)  # role -> model name
         self._active = active
-        self._weights = dict(weights)
+        self._meanings = meanings
+        self._half_life_days = half_life_days
         self._window = timedelta(days=window_days)
 
     def load(self, previous: ServingState | None) -> ServingState:
+        meanings = self._meanings()  # before the read below: it may read too
+        if previous is not None and previous.meanings == meanings:
+            meanings, weighting = previous.meanings, previous.weighting
+        else:
+            weighting = Weighting(meanings.weights, half_life_days=self._half_life_days)
         with self._db.reading() as conn:
             stamp = store.catalog_stamp(conn)
             if previous is not None and previous.catalog_stamp == stamp:
                 catalog = previous.catalog
             else:
                 catalog = CatalogIndex.build(store.catalog_rows(conn))
-            trending, trending_at = self._trending(conn, catalog, previous)
+            trending, trending_at = self._trending(conn, catalog, weighting, previous)
         models: dict[str, ServedModel] = {}
         for role, name in self._roles.items():
             served = self._model(role, name, catalog, previous, models.values())
             if served is not None:
                 models[role] = served
-        state = ServingState(catalog, stamp, trending, trending_at, models)
+        state = ServingState(catalog, stamp, trending, trending_at, meanings, weighting, models)
         now = self._clock()
         if previous is not None and state.same_parts(previous) and previous.answers.fresh(now):
             return replace(state, answers=previous.answers)
         return replace(state, answers=AnswerCache(self._cache_size, created=now))
 
     def _trending(
-        self, conn: Connection, catalog: CatalogIndex, previous: ServingState | None
+        self,
+        conn: Connection,
+        catalog: CatalogIndex,
+        weighting: Weighting,
+        previous: ServingState | None,
     ) -> tuple[Trending, float]:
         """Counting trending reads every event, so it is redone less often than the
-        rest (`trending_every` seconds), unless the catalog changed."""
+        rest (`trending_every` seconds), unless the catalog or the weights changed."""
         now = self._clock()
         if (
             previous is not None
             and previous.catalog is catalog
+            and previous.weighting is weighting
             and now - previous.trending_at < self._trending_every
         ):
             return previous.trending, previous.trending_at
-        types = list(self._weights)
+        types = weighting.types
         newest = store.newest_event_time(conn, types)
         rows = (
             store.item_activity(conn, types, recent_since=newest - self._window)
             if newest is not None
             else iter(())
         )
-        trending = Trending.build(catalog.items, rows, self._weights)
+        trending = Trending.build(catalog.items, rows, weighting)
         if previous is not None and previous.catalog is catalog and trending == previous.trending:
             return previous.trending, now  # the same counts: answers given on them still hold
         return trending, now
