@@ -9,6 +9,7 @@ Nothing is read at import time; call `Settings()` (or `load_settings()`) where n
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -110,23 +111,18 @@ class Settings(BaseSettings):
         True, description="Scheduled retraining chooses hyper-parameters again."
     )
     event_weights: dict[str, float] = Field(
-        {
-            "purchase": 5.0,
-            "add_to_cart": 3.0,
-            "like": 2.0,
-            "share": 2.0,
-            "rate": 1.0,
-            "click": 1.0,
-            "view": 1.0,
-        },
-        description="How much one event of each type counts when training; types not "
-        "listed (dismiss, remove_from_cart, search, ...) are not interactions.",
+        {},
+        description="Overrides of built-in event types' interaction weights, e.g. "
+        '{"view": 0.5, "share": 0} (0: not an interaction). Without one, a built-in type '
+        "keeps its own (purchase 5, add_to_cart 3, like and share 2, view, click and rate "
+        "1, the others 0); a custom type's weight is the one it was registered with.",
     )
     interaction_half_life_days: float | None = Field(
         None,
         gt=0,
-        description="Older events count less when training: weights halve every this many "
-        "days before the newest event (None: no decay).",
+        description="Older events count less, in training and serving alike: weights "
+        "halve every this many days of age, measured back from when they are used "
+        "(training: when it runs; serving: the request's time). None: no decay.",
     )
 
     personalization_consent: Literal["opt_in", "opt_out"] = Field(
@@ -199,10 +195,12 @@ class Settings(BaseSettings):
 
     @field_validator("event_weights")
     @classmethod
-    def _positive_weights(cls, weights: dict[str, float]) -> dict[str, float]:
+    def _weights_are_finite(cls, weights: dict[str, float]) -> dict[str, float]:
+        # Which names are allowed (the built-in types) is checked by the engine, which
+        # knows them.
         for name, weight in weights.items():
-            if not weight > 0:
-                raise ValueError(f"weight of {name!r} must be positive (leave a type out instead)")
+            if not (math.isfinite(weight) and weight >= 0):
+                raise ValueError(f"weight of {name!r} must be a finite number, 0 or more")
         return weights
 
     @field_validator("database_url")

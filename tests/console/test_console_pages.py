@@ -155,7 +155,7 @@ def test_the_dashboard_counts_the_events_just_recorded(console: TestClient, shop
     ]
     text = _text(response)
     assert "home 4 1 25.0 %" in text  # the table beside the chart
-    assert "Most bought" in text and "Stove" in text  # every shopper bought their second item
+    assert "Most converted" in text and "Stove" in text  # every shopper bought their second item
     assert '<script src="/static/vendor/uPlot.iife.min.js"' in response.text
 
 

@@ -77,14 +77,15 @@ def test_click_through_is_clicks_over_impressions_of_the_same_placement(clocked:
     ]
 
 
-def test_top_items_by_views_and_by_purchases(clocked: Engine) -> None:
+def test_top_items_by_views_and_by_conversions(clocked: Engine) -> None:
     overview = clocked.analytics.overview(days=7)
-    assert [(i.item_id, i.title, i.views, i.purchases) for i in overview.top_viewed] == [
+    assert overview.conversions == 4  # the window's purchases
+    assert [(i.item_id, i.title, i.views, i.conversions) for i in overview.top_viewed] == [
         ("mug", "Mug", 3, 1),
         ("pan", "Pan", 2, 2),  # ties on views: more purchases first
         ("tent", "Tent", 2, 0),
     ]
-    assert [(i.item_id, i.title, i.views, i.purchases) for i in overview.top_purchased] == [
+    assert [(i.item_id, i.title, i.views, i.conversions) for i in overview.top_converted] == [
         ("pan", "Pan", 2, 2),
         ("mug", "Mug", 3, 1),
         ("gone", None, 0, 1),  # deleted from the catalog: no title

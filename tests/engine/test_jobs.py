@@ -61,11 +61,7 @@ def clock() -> Clock:
 @pytest.fixture
 def jobs(engine: Engine, tmp_path: Path, clock: Clock) -> Jobs:
     training = Training(
-        engine.db,
-        now=clock,
-        models_dir=tmp_path,
-        event_weights=engine.settings.event_weights,
-        half_life_days=None,
+        engine.db, engine.event_types, now=clock, models_dir=tmp_path, half_life_days=None
     )
     return Jobs(engine.db, training, now=clock)
 

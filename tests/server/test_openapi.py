@@ -21,6 +21,7 @@ EXPECTED = {
     "/v1/users/{user_id}/merge": {"post"},
     "/v1/events": {"get", "post"},
     "/v1/event-types": {"get", "post"},
+    "/v1/event-types/{name}": {"patch"},
     "/healthz": {"get"},
     "/readyz": {"get"},
     "/v1/admin/training": {"get", "post"},

@@ -56,3 +56,26 @@ def test_cli_upgrade_then_engine_open_is_idempotent(fresh_url: str) -> None:
             engine.items.upsert({"id": "kept", "title": "still here"})
     with Engine.open(fresh_url) as engine:
         assert engine.items.get("kept").title == "still here"
+
+
+def test_types_registered_before_meaning_was_data_keep_working(fresh_url: str) -> None:
+    db = Database(fresh_url)
+    try:
+        schema.upgrade(db, "0007")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO event_types (name, requires_item, requires_value, description,"
+                    " created_at) VALUES ('wishlist_add', true, false, 'Saved.', :at)"
+                ),
+                {"at": "2026-01-01 00:00:00"},
+            )
+        schema.upgrade(db)
+    finally:
+        db.dispose()
+    with Engine.open(fresh_url) as engine:
+        found = engine.event_types.known()["wishlist_add"]
+        assert (found.requires_item, found.description) == (True, "Saved.")
+        assert (found.weight, found.meaning, found.phrase) == (0.0, None, "interacted with {item}")
+        engine.event_types.update("wishlist_add", {"weight": 2.0})
+        assert engine.event_types.meanings().weights["wishlist_add"] == 2.0

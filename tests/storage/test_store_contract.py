@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from tailored import Engine
@@ -156,6 +157,20 @@ def test_users_consents_and_merge_aliases(engine: Engine) -> None:
             "older-anon": "u1",
         }
         assert [u.id for u in users.list_users(conn, after="anon", limit=5)] == ["u1"]
+
+
+def test_an_event_types_meaning_round_trips(engine: Engine) -> None:
+    wish = EventType("wish", True, weight=2.5, meaning="conversion", phrase="wished for {item}")
+    with engine.db.writing() as conn:
+        assert events.insert_event_type(conn, wish, now=T0) is True
+    with engine.db.reading() as conn:
+        assert events.list_event_types(conn) == [wish]
+    changed = replace(wish, weight=0.0, meaning=None, description="Gone off it.")
+    with engine.db.writing() as conn:
+        assert events.update_event_type(conn, changed) is True
+        assert events.update_event_type(conn, replace(changed, name="nope")) is False
+    with engine.db.reading() as conn:
+        assert events.list_event_types(conn) == [changed]
 
 
 def test_event_types_and_keys(engine: Engine) -> None:

@@ -37,7 +37,7 @@ def test_the_dashboard_shows_the_events_just_made(page: Any, demo: Demo, shot: S
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/console?days=7")
     page.locator("#events-chart canvas").first.wait_for()  # uPlot drew the chart
-    today, purchases = _stat(page, "today"), _stat(page, "purchases")
+    today, conversions = _stat(page, "today"), _stat(page, "conversions")
     placement = f"console-test-{secrets.token_hex(3)}"
     shown = [{"user_id": SHOPPER, "type": "impression", "context": {"placement": placement}}] * 5
     with demo.engine() as engine:
@@ -50,7 +50,7 @@ def test_the_dashboard_shows_the_events_just_made(page: Any, demo: Demo, shot: S
     assert result.accepted == 8
     page.reload()
     assert _stat(page, "today") == today + 8
-    assert _stat(page, "purchases") == purchases + 1
+    assert _stat(page, "conversions") == conversions + 1
     table = page.get_by_role("table", name="Click-through per placement")
     row = table.get_by_role("row", name=re.compile(placement))
     assert row.get_by_role("cell").all_inner_texts()[:2] == ["5", "2"]

@@ -4,5 +4,6 @@ from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.data.splits import temporal_split
 from tailored.data.vocabulary import Vocabulary
+from tailored.data.weighting import Weighting
 
-__all__ = ["Histories", "Interactions", "Vocabulary", "temporal_split"]
+__all__ = ["Histories", "Interactions", "Vocabulary", "Weighting", "temporal_split"]

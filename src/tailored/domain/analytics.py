@@ -1,26 +1,26 @@
 """Engagement over a window of days, as plain values: events per day and type,
-click-through per placement, the most viewed and most bought items.
+click-through per placement, the most viewed and most converted items.
 
 The storage layer hands over counts; the functions here shape them (every day of the
-window present, click-through as clicks over impressions of the same placement).
+window present, click-through as clicks over exposures of the same placement). Which
+event types are exposures, clicks, views and conversions is what the types mean
+(`tailored.domain.events.EventMeanings`), given by the caller.
 
 >>> from datetime import date
 >>> days = daily_counts([("2026-03-02", "view", 4)], first=date(2026, 3, 1), days=2)
 >>> [(d.day.isoformat(), d.total) for d in days]
 [('2026-03-01', 0), ('2026-03-02', 4)]
 >>> [(p.placement, p.ctr) for p in click_through([("home", "impression", 4),
-...                                                ("home", "click", 1)])]
+...                                                ("home", "click", 1)],
+...                                               exposures={"impression"}, clicks={"click"})]
 [('home', 0.25)]
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-
-IMPRESSION = "impression"
-CLICK = "click"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,8 @@ class DayCount:
 
 @dataclass(frozen=True, slots=True)
 class PlacementClicks:
-    """A placement's impressions (times it was shown) and the clicks that came from it.
+    """A placement's impressions (times it was shown: exposure events) and the clicks
+    that came from it (click events).
 
     >>> PlacementClicks("home", impressions=8, clicks=2).ctr
     0.25
@@ -62,30 +63,33 @@ class PlacementClicks:
 
 @dataclass(frozen=True, slots=True)
 class ItemActivity:
-    """How often an item was viewed and bought in the window; `title` is None for an
-    item no longer in the catalog.
+    """How often an item was viewed (view events) and converted (conversion events:
+    bought, or whatever the business counts as one) in the window; `title` is None for
+    an item no longer in the catalog.
 
-    >>> ItemActivity("sku-1", "Mug", views=10, purchases=2).item_id
+    >>> ItemActivity("sku-1", "Mug", views=10, conversions=2).item_id
     'sku-1'
     """
 
     item_id: str
     title: str | None
     views: int
-    purchases: int
+    conversions: int
 
 
 @dataclass(frozen=True, slots=True)
 class Overview:
     """What the console's dashboard shows: the window [since, until) in UTC, its events
-    per day and type, click-through per placement, top items, and totals (`events` and
-    `active_users` within the window; `catalog_items`, `users`, `all_events` overall).
+    per day and type, click-through per placement, top items, and totals (`events`,
+    `conversions` and `active_users` within the window; `catalog_items`, `users`,
+    `all_events` overall). `conversion_types` are the types that count as conversions.
 
     >>> start = datetime(2026, 3, 1)
     >>> overview = Overview(since=start, until=start + timedelta(days=1),
-    ...                     days=(DayCount(start.date(), {"view": 3, "click": 1}),))
-    >>> overview.by_type, overview.types
-    ({'view': 3, 'click': 1}, ('click', 'view'))
+    ...                     days=(DayCount(start.date(), {"view": 3, "purchase": 1}),),
+    ...                     conversion_types=("purchase", "subscription_start"))
+    >>> overview.by_type, overview.types, overview.conversions
+    ({'view': 3, 'purchase': 1}, ('purchase', 'view'), 1)
     """
 
     since: datetime
@@ -93,7 +97,8 @@ class Overview:
     days: tuple[DayCount, ...] = ()
     placements: tuple[PlacementClicks, ...] = ()
     top_viewed: tuple[ItemActivity, ...] = ()
-    top_purchased: tuple[ItemActivity, ...] = ()
+    top_converted: tuple[ItemActivity, ...] = ()
+    conversion_types: tuple[str, ...] = ()
     events: int = 0
     active_users: int = 0
     catalog_items: int = 0
@@ -113,6 +118,12 @@ class Overview:
     def types(self) -> tuple[str, ...]:
         """The event types seen in the window, by name."""
         return tuple(sorted(self.by_type))
+
+    @property
+    def conversions(self) -> int:
+        """Events in the window of a type that counts as a conversion."""
+        by_type = self.by_type
+        return sum(by_type.get(kind, 0) for kind in self.conversion_types)
 
 
 def daily_counts(
@@ -135,28 +146,33 @@ def daily_counts(
     return tuple(DayCount(day, dict(sorted(counted.get(day, {}).items()))) for day in window)
 
 
-def click_through(rows: Iterable[tuple[str, str, int]]) -> tuple[PlacementClicks, ...]:
+def click_through(
+    rows: Iterable[tuple[str, str, int]],
+    *,
+    exposures: Collection[str],
+    clicks: Collection[str],
+) -> tuple[PlacementClicks, ...]:
     """(placement, event type, count) rows as click-through per placement, the most
-    shown first (then by name); other event types are ignored.
+    shown first (then by name): events of the `exposures` types count as impressions,
+    those of the `clicks` types as clicks; other event types are ignored.
 
     >>> [(p.placement, p.impressions, p.clicks) for p in click_through(
-    ...     [("item", "impression", 2), ("home", "impression", 5), ("email", "click", 1)])]
+    ...     [("item", "impression", 2), ("home", "impression", 5), ("email", "tap", 1)],
+    ...     exposures={"impression"}, clicks={"click", "tap"})]
     [('home', 5, 0), ('item', 2, 0), ('email', 0, 1)]
     """
     shown: dict[str, int] = {}
     clicked: dict[str, int] = {}
     for placement, kind, count in rows:
-        if kind == IMPRESSION:
+        if kind in exposures:
             shown[placement] = shown.get(placement, 0) + int(count)
-        elif kind == CLICK:
+        elif kind in clicks:
             clicked[placement] = clicked.get(placement, 0) + int(count)
     names = sorted(shown.keys() | clicked.keys(), key=lambda name: (-shown.get(name, 0), name))
     return tuple(PlacementClicks(name, shown.get(name, 0), clicked.get(name, 0)) for name in names)
 
 
 __all__ = [
-    "CLICK",
-    "IMPRESSION",
     "DayCount",
     "ItemActivity",
     "Overview",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 
 from tailored.domain.analytics import ItemActivity, Overview, click_through, daily_counts
+from tailored.engine.events import EventTypes
 from tailored.errors import InvalidInput
 from tailored.storage import analytics as store
 from tailored.storage import events as event_store
@@ -34,13 +35,14 @@ class Analytics:
     (3, {'click': 1, 'impression': 1, 'purchase': 1})
     >>> [(p.placement, p.ctr) for p in overview.placements]
     [('home', 1.0)]
-    >>> [(i.item_id, i.purchases) for i in overview.top_purchased]
+    >>> [(i.item_id, i.conversions) for i in overview.top_converted]
     [('mug', 1)]
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(self, db: Database, types: EventTypes, *, now: Callable[[], datetime]) -> None:
         self._db = db
+        self._types = types
         self._now = now
 
     def overview(self, *, days: int = 14, top: int = 10) -> Overview:
@@ -54,16 +56,20 @@ class Analytics:
         since = datetime.combine(first, time(), tzinfo=UTC)
         until = datetime.combine(today + timedelta(days=1), time(), tzinfo=UTC)
         window = (since, until)
+        meanings = self._types.meanings()  # before the read below: it may read too
+        exposures, clicks = meanings.named("exposure"), meanings.named("click")
+        views, conversions = meanings.named("view"), meanings.named("conversion")
         with self._db.reading() as conn:
             per_day = store.counts_per_day(conn, window)
-            per_placement = store.counts_per_placement(conn, window)
-            viewed = store.top_items(conn, window, by="view", limit=top)
-            bought = store.top_items(conn, window, by="purchase", limit=top)
+            per_placement = store.counts_per_placement(conn, window, types=exposures + clicks)
+            meant = {"views": views, "conversions": conversions}
+            viewed = store.top_items(conn, window, **meant, by="views", limit=top)
+            converted = store.top_items(conn, window, **meant, by="conversions", limit=top)
             events, active_users = store.window_totals(conn, window)
             titles = {
                 item.id: item.title
                 for item in item_store.get_items(
-                    conn, list({row[0] for row in (*viewed, *bought)})
+                    conn, list({row[0] for row in (*viewed, *converted)})
                 ).values()
             }
             catalog_items = item_store.count_items(conn)
@@ -77,9 +83,10 @@ class Analytics:
             since=since,
             until=until,
             days=daily_counts(per_day, first=first, days=days),
-            placements=click_through(per_placement),
+            placements=click_through(per_placement, exposures=exposures, clicks=clicks),
             top_viewed=activity(viewed),
-            top_purchased=activity(bought),
+            top_converted=activity(converted),
+            conversion_types=conversions,
             events=events,
             active_users=active_users,
             catalog_items=catalog_items,

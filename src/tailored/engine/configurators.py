@@ -16,6 +16,7 @@ from tailored.domain.configurator.definition import template_from_dict, template
 from tailored.domain.configurator.designs import Reorder, SavedDesign, TemplateVersion
 from tailored.domain.configurator.rules import validate
 from tailored.domain.configurator.template import Design, InvalidDesign, Template, Validation
+from tailored.domain.events import PURCHASE
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
@@ -244,7 +245,7 @@ class Configurators:
             {
                 "event_id": event_id,
                 "user_id": user_id,
-                "type": "purchase",
+                "type": PURCHASE,
                 "item_id": item_id,
                 "value": float(design.price_now),
                 "context": {

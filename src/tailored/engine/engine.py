@@ -51,7 +51,12 @@ class Engine:
         self.items = Items(db, now=clock, max_batch=settings.max_batch_items)
         self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
         self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
-        self.event_types = EventTypes(db, now=clock)
+        self.event_types = EventTypes(
+            db,
+            now=clock,
+            weight_overrides=settings.event_weights,
+            cache_seconds=settings.serving_refresh_seconds,
+        )
         self.events = Events(
             db,
             self.event_types,
@@ -73,9 +78,9 @@ class Engine:
         self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
         self.training = Training(
             db,
+            self.event_types,
             now=clock,
             models_dir=settings.models_dir,
-            event_weights=settings.event_weights,
             half_life_days=settings.interaction_half_life_days,
         )
         # Wired in dependency order: both services read the schema from one component,
@@ -87,7 +92,12 @@ class Engine:
             cache_seconds=settings.serving_refresh_seconds,
         )
         self.recommendations = Recommendations(
-            db, settings, schemas, now=clock, active=self.training.active
+            db,
+            settings,
+            schemas,
+            now=clock,
+            active=self.training.active,
+            meanings=self.event_types.meanings_now,
         )
         self.preferences = Preferences(
             db, schemas, now=clock, popularity=self.recommendations.popular_values
@@ -98,7 +108,7 @@ class Engine:
         )
         self.jobs = Jobs(db, self.training, now=clock)
         self.configurators = Configurators(db, self.events, now=clock)
-        self.analytics = Analytics(db, now=clock)  # the console's dashboard
+        self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
 
     @classmethod
     def open(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -11,47 +13,91 @@ from sqlalchemy import Connection
 
 from tailored.domain.events import (
     BUILTIN_EVENT_TYPES,
+    DEFAULT_PHRASE,
     Event,
+    EventMeanings,
     EventType,
+    Meaning,
     check_event,
-    check_event_type_name,
+    check_event_type,
 )
 from tailored.domain.results import BatchResult, Page, Rejection
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_rows
-from tailored.errors import Conflict, InvalidInput, PayloadTooLarge
+from tailored.errors import ConfigurationError, Conflict, InvalidInput, NotFound, PayloadTooLarge
 from tailored.storage import events as store
 from tailored.storage import users as user_store
 from tailored.storage.database import Database
 
+CHANGEABLE = frozenset({"weight", "meaning", "phrase", "description"})
+
 
 class EventTypes:
-    """`engine.event_types`: the built-in types plus those an admin registers.
+    """`engine.event_types`: the built-in types plus those an admin registers, and what
+    each means (`meanings()`: weights, conversions, exposures, ... for code that asks).
+
+    A built-in type's weight can be overridden by `Settings.event_weights` (its meaning
+    and phrase are fixed); a custom type's meaning is what it was registered with, until
+    `update` changes it. Custom types are re-read every `cache_seconds` (another worker
+    may have registered or changed one), or at once with `refresh=True`.
 
     >>> from tailored import Engine
     >>> engine = Engine.open("sqlite://")
-    >>> engine.event_types.register("wishlist_add", requires_item=True).name
-    'wishlist_add'
-    >>> "wishlist_add" in engine.event_types.known()
-    True
+    >>> engine.event_types.register("wishlist_add", requires_item=True, weight=2.0).weight
+    2.0
+    >>> engine.event_types.update("wishlist_add", {"meaning": "conversion"}).meaning
+    'conversion'
+    >>> engine.event_types.meanings().named("conversion")
+    ('purchase', 'wishlist_add')
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        weight_overrides: Mapping[str, float] | None = None,
+        cache_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._db = db
         self._now = now
+        self._builtin = _builtins(weight_overrides or {})
+        self._cache_seconds = cache_seconds
+        self._clock = clock
         self._custom: dict[str, EventType] | None = None
+        self._read_at = 0.0
 
     def known(self, *, refresh: bool = False) -> Mapping[str, EventType]:
-        """All usable types. Custom ones are cached; pass refresh=True after a miss, since
-        another worker may have registered the type since."""
-        if self._custom is None or refresh:
+        """All usable types, with the weights in force. Custom ones are cached for
+        `cache_seconds`; pass refresh=True after a miss, since another worker may have
+        registered the type since."""
+        stale = self._clock() - self._read_at >= self._cache_seconds
+        if self._custom is None or refresh or stale:
             with self._db.reading() as conn:
-                self._custom = {t.name: t for t in store.list_event_types(conn)}
-        return {**BUILTIN_EVENT_TYPES, **self._custom}
+                custom = {t.name: t for t in store.list_event_types(conn)}
+            self._custom, self._read_at = custom, self._clock()
+        return {**self._builtin, **self._custom}
+
+    def meanings(self, *, refresh: bool = False) -> EventMeanings:
+        """What the known types mean: the one place code asks which are interactions
+        (and their weights), conversions, exposures, clicks, views and negatives."""
+        return EventMeanings(self.known(refresh=refresh))
+
+    def meanings_now(self) -> EventMeanings:
+        """The meanings as stored this moment: what training and each refresh of the
+        serving state read, so a change reaches them without waiting for the cache."""
+        return self.meanings(refresh=True)
 
     def list(self) -> list[EventType]:
         return sorted(self.known(refresh=True).values(), key=lambda t: t.name)
+
+    def get(self, name: str) -> EventType:
+        found = self.known(refresh=True).get(name)
+        if found is None:
+            raise NotFound("event type", name)
+        return found
 
     def register(
         self,
@@ -60,21 +106,93 @@ class EventTypes:
         requires_item: bool = False,
         requires_value: bool = False,
         description: str = "",
+        weight: float = 0.0,
+        meaning: Meaning | None = None,
+        phrase: str = DEFAULT_PHRASE,
     ) -> EventType:
-        """Add a custom type; registering the same definition again is a no-op."""
-        check_event_type_name(name)
+        """Add a custom type; registering the same definition again is a no-op (the
+        description aside). Its rules (requires_item, requires_value) never change;
+        change its meaning with `update`."""
+        event_type = EventType(
+            name,
+            requires_item=requires_item,
+            requires_value=requires_value,
+            description=description,
+            weight=weight,
+            meaning=meaning,
+            phrase=phrase,
+        )
+        check_event_type(event_type)
         if name in BUILTIN_EVENT_TYPES:
             raise Conflict(f"event type {name!r} is built in and cannot be redefined")
-        event_type = EventType(name, requires_item, requires_value, description)
         with self._db.writing() as conn:
             inserted = store.insert_event_type(conn, event_type, now=self._now())
         existing = self.known(refresh=True)[name]
-        if not inserted and (existing.requires_item, existing.requires_value) != (
-            requires_item,
-            requires_value,
-        ):
+        if inserted:
+            return existing
+        if (existing.requires_item, existing.requires_value) != (requires_item, requires_value):
             raise Conflict(f"event type {name!r} is already registered with other rules")
+        if _meaning(existing) != _meaning(event_type):
+            raise Conflict(
+                f"event type {name!r} is already registered with another meaning "
+                f"(weight {existing.weight:g}, meaning {existing.meaning}, phrase "
+                f"{existing.phrase!r}); change it with PATCH /v1/event-types/{name}"
+            )
         return existing
+
+    def update(self, name: str, changes: Mapping[str, Any]) -> EventType:
+        """Change what a custom type means: `changes` holds any of `weight`, `meaning`
+        (None removes it), `phrase` and `description`; what is left out stays. Training
+        uses the change from its next run, serving from its next refresh.
+
+        >>> from tailored import Engine
+        >>> engine = Engine.open("sqlite://")
+        >>> _ = engine.event_types.register("return", meaning="negative", phrase="returned {item}")
+        >>> changed = engine.event_types.update("return", {"meaning": None})
+        >>> changed.meaning, changed.phrase
+        (None, 'returned {item}')
+        >>> engine.close()
+        """
+        unknown = sorted(set(changes) - CHANGEABLE)
+        if unknown:
+            raise InvalidInput(
+                unknown[0], f"cannot be changed; change {', '.join(sorted(CHANGEABLE))}"
+            )
+        current = self.get(name)
+        if current.builtin:
+            raise Conflict(
+                f"event type {name!r} is built in: its meaning is fixed (its weight can be "
+                "overridden with the event_weights setting, TAILORED_EVENT_WEIGHTS)"
+            )
+        changed = replace(current, **dict(changes))
+        check_event_type(changed)
+        with self._db.writing() as conn:
+            if not store.update_event_type(conn, changed):
+                raise NotFound("event type", name)
+        return self.get(name)
+
+
+def _meaning(event_type: EventType) -> tuple[float, str | None, str]:
+    return event_type.weight, event_type.meaning, event_type.phrase
+
+
+def _builtins(overrides: Mapping[str, float]) -> dict[str, EventType]:
+    """The built-in types with the weights the settings give them."""
+    for name, weight in overrides.items():
+        if name not in BUILTIN_EVENT_TYPES:
+            raise ConfigurationError(
+                f"event_weights: {name!r} is not a built-in event type (built in: "
+                f"{', '.join(sorted(BUILTIN_EVENT_TYPES))}); give a custom type its weight "
+                "when registering it, or with PATCH /v1/event-types/{name}"
+            )
+        try:
+            check_event_type(replace(BUILTIN_EVENT_TYPES[name], weight=weight))
+        except InvalidInput as error:
+            raise ConfigurationError(f"event_weights: {name!r}: {error.problem}") from None
+    return {
+        name: replace(t, weight=overrides[name]) if name in overrides else t
+        for name, t in BUILTIN_EVENT_TYPES.items()
+    }
 
 
 def _insert(

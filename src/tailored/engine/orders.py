@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from tailored.domain.events import PURCHASE
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.lists import MAX_NAME, check_text, is_record_id
 from tailored.domain.orders import (
@@ -117,7 +118,7 @@ class Orders:
                 "event_id": purchase_event_id(placed_id, line.item_id),
                 "user_id": order.user_id,
                 "item_id": line.item_id,
-                "type": "purchase",
+                "type": PURCHASE,
                 "value": purchase_value(line),
                 "context": {
                     "saved_order_id": order.id,

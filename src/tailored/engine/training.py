@@ -9,13 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from tailored.data import Interactions, temporal_split
+from tailored.data import Interactions, Weighting, temporal_split
 from tailored.domain.models import ModelVersion
+from tailored.engine.events import EventTypes
 from tailored.engine.model_params import model_kind
 from tailored.errors import InvalidInput, NotFound
 from tailored.metrics import evaluate, tune
 from tailored.models import Recommender, load_model
-from tailored.models.decay import decay_weights
 from tailored.models.grids import GRIDS
 from tailored.storage import models as store
 from tailored.storage.database import Database
@@ -42,37 +42,39 @@ class Training:
     def __init__(
         self,
         db: Database,
+        types: EventTypes,
         *,
         now: Callable[[], datetime],
         models_dir: Path,
-        event_weights: Mapping[str, float],
         half_life_days: float | None,
     ) -> None:
         self._db = db
+        self._types = types
         self._now = now
         self._models_dir = models_dir
-        self._weights = dict(event_weights)
         self._half_life_days = half_life_days
 
     def interactions(self, *, since: datetime | None = None) -> Interactions:
-        """Every weighted event as one interaction; repeats of (user, item) add up."""
+        """Every event of an interaction type as one interaction, weighed by the rule
+        serving uses too (`tailored.data.weighting`), aged to the clock's now; repeats
+        of (user, item) add up."""
+        weighting = Weighting(
+            self._types.meanings_now().weights, half_life_days=self._half_life_days
+        )
+        now = self._now().timestamp()
         users: list[str] = []
         items: list[str] = []
-        weights: list[float] = []
+        kinds: list[str] = []
         times: list[float] = []
         with self._db.reading() as conn:
-            for chunk in store.interaction_rows(conn, list(self._weights), since=since):
+            for chunk in store.interaction_rows(conn, weighting.types, since=since):
                 for user, item, kind, stamp in chunk:
                     users.append(user)
                     items.append(item)
-                    weights.append(self._weights[kind])
+                    kinds.append(kind)
                     times.append(stamp.timestamp())
         time = np.asarray(times, dtype=np.float64)
-        weight = np.asarray(weights, dtype=np.float64)
-        if len(time):
-            weight *= decay_weights(
-                time, now=float(time.max()), half_life_days=self._half_life_days
-            )
+        weight = weighting.weigh(kinds, time, now=now)
         return Interactions.from_ids(users, items, times=time, weights=weight)
 
     def train(

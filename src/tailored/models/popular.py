@@ -10,8 +10,8 @@ import numpy.typing as npt
 
 from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
+from tailored.data.weighting import decay
 from tailored.models.base import Arrays, FloatArray, Recommender
-from tailored.models.decay import decay_weights
 
 
 class Popular(Recommender):
@@ -32,7 +32,7 @@ class Popular(Recommender):
         return {"half_life_days": self.half_life_days}
 
     def _fit(self, data: Interactions) -> None:
-        weight = data.weight * decay_weights(
+        weight = data.weight * decay(
             data.time, now=self.fitted_at_, half_life_days=self.half_life_days
         )
         self.popularity_ = np.bincount(data.item, weights=weight, minlength=len(self.items_))

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 from tailored.domain.recommendations import Boost, Reason
 
-_DONE = {
-    "view": "viewed",
-    "click": "clicked on",
-    "purchase": "bought",
-    "like": "liked",
-    "rate": "rated",
-    "share": "shared",
-}
 
-
-def because(kind: str, event_type: str, item_id: str, title: str) -> Reason:
+def because(kind: str, did: str, item_id: str, title: str) -> Reason:
     """The reason for an item that a history interaction contributed most to.
 
-    `kind` is "history" (a stored event), "session" (an item the request says is being
+    `kind` is "history" (a stored event, `did` saying what the user did, in the words of
+    its event type: `EventType.says`), "session" (an item the request says is being
     looked at) or "cart" (an item the request says is in the cart).
 
-    >>> because("history", "purchase", "sku-1", "Trail runner").text
+    >>> because("history", "bought Trail runner", "sku-1", "Trail runner").text
     'because you bought Trail runner'
-    >>> because("cart", "add_to_cart", "sku-2", "Socks").text
+    >>> because("cart", "added Socks to your cart", "sku-2", "Socks").text
     'because Socks is in your cart'
     """
     if kind == "session":
         return Reason("session", f"because you are looking at {title}", item_id=item_id)
     if kind == "cart":
         return Reason("session", f"because {title} is in your cart", item_id=item_id)
-    if event_type == "add_to_cart":
-        return Reason("history", f"because you added {title} to your cart", item_id=item_id)
-    verb = _DONE.get(event_type, "interacted with")
-    return Reason("history", f"because you {verb} {title}", item_id=item_id)
+    return Reason("history", f"because you {did}", item_id=item_id)
 
 
 def similar_to(item_id: str, title: str) -> Reason:

@@ -8,12 +8,13 @@ newest event, so a store whose traffic paused (or a demo of old data) still has 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import numpy as np
 import numpy.typing as npt
 
 from tailored.data.vocabulary import Vocabulary
+from tailored.data.weighting import Weighting
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -24,7 +25,7 @@ class Trending:
 
     >>> items = Vocabulary(["a", "b", "c"])
     >>> rows = [("a", "view", 10, 0), ("b", "purchase", 1, 1), ("c", "view", 3, 2)]
-    >>> trending = Trending.build(items, rows, {"view": 1.0, "purchase": 5.0})
+    >>> trending = Trending.build(items, rows, Weighting({"view": 1.0, "purchase": 5.0}))
     >>> trending.scores().argsort()[::-1].tolist()
     [1, 2, 0]
     >>> trending.recent.tolist()
@@ -50,19 +51,18 @@ class Trending:
         cls,
         items: Vocabulary,
         rows: Iterable[tuple[str, str, int, int]],
-        weights: Mapping[str, float],
+        weighting: Weighting,
     ) -> Trending:
-        """From (item, event type, all events, recent events) rows; items outside
-        `items` are skipped."""
-        recent = np.zeros(len(items))
-        total = np.zeros(len(items))
-        for item_id, kind, count, count_recent in rows:
-            position = items.position(item_id)
-            if position >= 0:
-                weight = weights.get(kind, 0.0)
-                total[position] += weight * count
-                recent[position] += weight * count_recent
-        return cls(recent, total)
+        """From (item, event type, all events, recent events) rows, each event weighed
+        by its type as everywhere else (`Weighting`); items outside `items` are skipped."""
+        found = list(rows)
+        position = items.index([row[0] for row in found])
+        known = position >= 0
+        weight = weighting.weigh([row[1] for row in found])[known]
+        counts = np.array([row[2:] for row in found], dtype=np.float64).reshape(-1, 2)[known]
+        total = np.bincount(position[known], weights=weight * counts[:, 0], minlength=len(items))
+        recent = np.bincount(position[known], weights=weight * counts[:, 1], minlength=len(items))
+        return cls(recent.astype(np.float64), total.astype(np.float64))
 
     @classmethod
     def empty(cls, size: int) -> Trending:

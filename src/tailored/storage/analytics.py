@@ -4,8 +4,9 @@ index, for ingest speed); the engine shapes the counts into `domain.analytics` v
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     select,
 )
 
-from tailored.domain.analytics import CLICK, IMPRESSION
 from tailored.storage.tables import events
 
 Window = tuple[datetime, datetime]  # [since, until), aware UTC
@@ -61,31 +61,43 @@ def counts_per_day(conn: Connection, window: Window) -> list[tuple[str, str, int
     return [(str(d), str(kind), int(n)) for d, kind, n in conn.execute(query)]
 
 
-def counts_per_placement(conn: Connection, window: Window) -> list[tuple[str, str, int]]:
-    """(placement, type, events) for the window's impressions and clicks that name one."""
+def counts_per_placement(
+    conn: Connection, window: Window, *, types: Sequence[str]
+) -> list[tuple[str, str, int]]:
+    """(placement, type, events) for the window's events of `types` (the exposures and
+    clicks) that name one."""
     placement = _placement().label("placement")
     query = (
         select(placement, events.c.type, func.count())
-        .where(_in(window), events.c.type.in_((IMPRESSION, CLICK)), placement.is_not(None))
+        .where(_in(window), events.c.type.in_(list(types)), placement.is_not(None))
         .group_by(*_FIRST_TWO)
     )
     return [(str(p), str(kind), int(n)) for p, kind, n in conn.execute(query)]
 
 
 def top_items(
-    conn: Connection, window: Window, *, by: str, limit: int
+    conn: Connection,
+    window: Window,
+    *,
+    views: Sequence[str],
+    conversions: Sequence[str],
+    by: Literal["views", "conversions"],
+    limit: int,
 ) -> list[tuple[str, int, int]]:
-    """(item id, views, purchases) of the `limit` items with the most `by` ("view" or
-    "purchase") events in the window, ties broken by the other count, then by id."""
-    views = func.sum(case((events.c.type == "view", 1), else_=0)).label("views")
-    purchases = func.sum(case((events.c.type == "purchase", 1), else_=0)).label("purchases")
-    first, second = (views, purchases) if by == "view" else (purchases, views)
+    """(item id, views, conversions) of the `limit` items with the most `by` events in
+    the window, ties broken by the other count, then by id; `views` and `conversions`
+    name the event types that count as each."""
+    viewed = func.sum(case((events.c.type.in_(list(views)), 1), else_=0)).label("views")
+    converted = func.sum(case((events.c.type.in_(list(conversions)), 1), else_=0)).label(
+        "conversions"
+    )
+    first, second = (viewed, converted) if by == "views" else (converted, viewed)
     query = (
-        select(events.c.item_id, views, purchases)
+        select(events.c.item_id, viewed, converted)
         .where(
             _in(window),
             events.c.item_id.is_not(None),
-            events.c.type.in_(("view", "purchase")),
+            events.c.type.in_([*views, *conversions]),
         )
         .group_by(events.c.item_id)
         .having(first > 0)

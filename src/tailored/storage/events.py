@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, RowMapping, func, select
+from sqlalchemy import Connection, RowMapping, func, select, update
 
 from tailored.domain.events import Event, EventType
 from tailored.domain.profiles import ActivitySummary
@@ -200,11 +200,9 @@ def activity_summary(conn: Connection, user_id: str, *, recent: int = 10) -> Act
 
 
 def list_event_types(conn: Connection) -> list[EventType]:
+    """The custom (registered) event types, by name."""
     query = select(event_types).order_by(event_types.c.name)
-    return [
-        EventType(row["name"], row["requires_item"], row["requires_value"], row["description"])
-        for row in conn.execute(query).mappings()
-    ]
+    return [_event_type(row) for row in conn.execute(query).mappings()]
 
 
 def insert_event_type(conn: Connection, event_type: EventType, *, now: datetime) -> bool:
@@ -214,8 +212,39 @@ def insert_event_type(conn: Connection, event_type: EventType, *, now: datetime)
         "requires_value": event_type.requires_value,
         "description": event_type.description,
         "created_at": now,
+        **_meaning(event_type),
     }
     return insert_new(conn, event_types, [row], keys=("name",)) == 1
+
+
+def update_event_type(conn: Connection, event_type: EventType) -> bool:
+    """Store a custom type's new meaning and description (its rules never change)."""
+    result = conn.execute(
+        update(event_types)
+        .where(event_types.c.name == event_type.name)
+        .values(description=event_type.description, **_meaning(event_type))
+    )
+    return bool(result.rowcount)
+
+
+def _meaning(event_type: EventType) -> dict[str, Any]:
+    return {
+        "weight": event_type.weight,
+        "meaning": event_type.meaning,
+        "phrase": event_type.phrase,
+    }
+
+
+def _event_type(row: RowMapping) -> EventType:
+    return EventType(
+        row["name"],
+        requires_item=row["requires_item"],
+        requires_value=row["requires_value"],
+        description=row["description"],
+        weight=float(row["weight"]),
+        meaning=row["meaning"],
+        phrase=row["phrase"],
+    )
 
 
 def _event(row: RowMapping) -> Event:

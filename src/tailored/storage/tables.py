@@ -146,6 +146,11 @@ event_types = Table(
     Column("requires_value", Boolean, nullable=False),
     Column("description", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # What the type means (see tailored.domain.events.EventType): its interaction weight,
+    # what else it stands for, and how a reason names it.
+    Column("weight", Float, nullable=False, server_default="0"),
+    Column("meaning", String(16), nullable=True),
+    Column("phrase", String(80), nullable=False, server_default="interacted with {item}"),
 )
 
 # Trained recommenders: one row per version; the artifact is a file in the models

@@ -17,10 +17,13 @@ from datetime import datetime
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import orjson
+from sqlalchemy import Connection
 
 from tailored.config import Settings
-from tailored.data import Histories, Interactions, Vocabulary
+from tailored.data import Histories, Interactions, Vocabulary, Weighting
+from tailored.domain.events import ADD_TO_CART, VIEW, EventMeanings
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.models import ModelVersion
 from tailored.domain.preference_effects import preference_boosts, preference_filters
@@ -38,7 +41,6 @@ from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.recommend.answer import Answer
 from tailored.engine.recommend.state import Refreshing, ServedModel, ServingState, StateLoader
 from tailored.errors import ConfigurationError, InvalidInput
-from tailored.models.decay import decay_weights
 from tailored.ranking import explain
 from tailored.ranking.catalog_index import Mask
 from tailored.ranking.pipeline import Picked, Pipeline
@@ -51,6 +53,7 @@ TRENDING_EVERY_REFRESHES = 10  # trending counts scan every event: recount less 
 EXPLAIN_DEPTH = 20  # reasons come from the latest this many interactions
 Role = Literal["recommend", "similar", "bought_together"]
 ONE_USER = Vocabulary(["user"])
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ class Recommendations:
         *,
         now: Callable[[], datetime],
         active: Callable[[str], ModelVersion | None],
+        meanings: Callable[[], EventMeanings],
     ) -> None:
         roles: dict[str, str] = {
             "recommend": settings.recommend_model,
@@ -99,12 +103,12 @@ class Recommendations:
         self._now = now
         self._schemas = schemas
         self._settings = settings
-        self._weights = dict(settings.event_weights)
         loader = StateLoader(
             db,
             roles=roles,
             active=active,
-            weights=self._weights,
+            meanings=meanings,
+            half_life_days=settings.interaction_half_life_days,
             window_days=settings.trending_window_days,
             trending_every=TRENDING_EVERY_REFRESHES * settings.serving_refresh_seconds,
             seeds={name: seeded(name, p) for name, p in settings.placements.items()},
@@ -146,9 +150,7 @@ class Recommendations:
                 if (found := state.answers.get(key)) is not None:
                     return found
                 if self._may_personalize(user.granted) and user.events:
-                    rows = store.user_history(
-                        conn, user_id, list(self._weights), limit=self._settings.history_length
-                    )
+                    rows = self._stored_history(conn, state, user_id)
         else:
             key = self._answer_key(request, None, user, schema)
             if (found := state.answers.get(key)) is not None:
@@ -208,8 +210,11 @@ class Recommendations:
         pipeline = pipeline.with_boosts(chosen)
         answer = Answer(state, pipeline, source, facts, placement, filters, self._settings)
         seen = self._seen(rows, context, now)
-        bought = [s.item_id for s in seen if s.event_type == "purchase"]
+        conversions = state.meanings.named("conversion")
+        bought = [s.item_id for s in seen if s.event_type in conversions]
+        # Seen: interacted with, or turned down (a negative event).
         _hide(allowed, state, pipeline.filters.hidden([s.item_id for s in seen], bought))
+        seen = _interactions(state.weighting, seen)
         served = state.model("recommend", pipeline.candidates.model)
         if not seen and chosen:  # the cold start: popular within what they chose
             first = np.zeros(len(state.catalog), dtype=np.bool_)
@@ -221,14 +226,14 @@ class Recommendations:
             return answer.popular(allowed, n, notice="not personalized yet: no activity")
         if served is None:
             return answer.popular(allowed, n, notice="not personalized: no model trained yet")
-        history, latest = self._history(served, seen, now)
+        history, latest = self._history(served, state.weighting, seen, now)
         if len(history.items) == 0:
             return answer.popular(allowed, n, notice="not personalized yet: no known items")
         when = now.timestamp()
         positions, scores = served.on_catalog(*served.model.candidates(history, now=when))
         keep = allowed[positions]
         picked = pipeline.pick(positions[keep], scores[keep], n, catalog=state.catalog, facts=facts)
-        reasons = self._because(served, history, latest, picked, when, answer)
+        reasons = self._because(state, served, history, latest, picked, when, answer)
         items = answer.items(picked, reasons)
         return answer.finish(items, allowed, n, personalized=True, model=served)
 
@@ -260,6 +265,27 @@ class Recommendations:
         With `user_id`, that user's hard filters apply as in `similar`."""
         filters = filters or Filters()
         return self._related("bought_together", item_id, n, placement, filters, user_id)
+
+    def interactions(self, user_id: str) -> Interactions:
+        """What serving scores `user_id` from right now: their latest `history_length`
+        interactions, each weighed as training weighs it (`tailored.data.weighting`, aged
+        to the clock's now), repeats of an item merged; none while they may not be
+        personalized."""
+        check_identifier("user_id", user_id)
+        now = self._now()
+        state = self._state.get()
+        rows: list[tuple[str, str, float]] = []
+        with self._db.reading() as conn:
+            user = store.user_state(conn, user_id, "personalization")
+            if self._may_personalize(user.granted) and user.events:
+                rows = self._stored_history(conn, state, user_id)
+        seen = _interactions(state.weighting, self._seen(rows, Context(), now))
+        return Interactions.from_ids(
+            [user_id] * len(seen),
+            [s.item_id for s in seen],
+            times=np.array([s.time for s in seen]),
+            weights=_weighed(state.weighting, seen, now),
+        )
 
     def personalizes(self, user_id: str) -> bool:
         """Whether what `user_id` does may shape what they are shown, by the consent rule
@@ -324,26 +350,33 @@ class Recommendations:
             check_identifier("placement", placement)
         return state.pipelines.find(placement)
 
+    def _stored_history(
+        self, conn: Connection, state: ServingState, user_id: str
+    ) -> list[tuple[str, str, float]]:
+        """The user's latest events that count: interactions, and signals against items."""
+        limit = self._settings.history_length
+        return store.user_history(conn, user_id, state.meanings.history, limit=limit)
+
     def _seen(
         self, rows: Sequence[tuple[str, str, float]], context: Context, now: datetime
     ) -> list[_Seen]:
         """The stored history, then what the request says the session holds."""
         seen = [_Seen(item, "history", kind, at) for item, kind, at in rows]
         stamp = now.timestamp()
-        seen += [_Seen(i, "session", "view", stamp) for i in context.session_items]
-        seen += [_Seen(i, "cart", "add_to_cart", stamp) for i in context.cart_items]
+        seen += [_Seen(i, "session", VIEW, stamp) for i in context.session_items]
+        seen += [_Seen(i, "cart", ADD_TO_CART, stamp) for i in context.cart_items]
         return seen
 
     def _history(
-        self, served: ServedModel, seen: Sequence[_Seen], now: datetime
+        self, served: ServedModel, weighting: Weighting, seen: Sequence[_Seen], now: datetime
     ) -> tuple[Histories, dict[int, _Seen]]:
-        """The model's history row (repeats merged, weights decayed as in training) and,
-        per model item, the interaction a reason should name."""
+        """The model's history row (repeats merged, weighed by the rule training uses,
+        aged to the request's time) and, per model item, the interaction a reason should
+        name."""
         times = np.array([s.time for s in seen])
-        weights = np.array([self._weights.get(s.event_type, 1.0) for s in seen])
-        weights *= decay_weights(
-            times, now=now.timestamp(), half_life_days=self._settings.interaction_half_life_days
-        )
+        weights = _weighed(weighting, seen, now)
+        types = [s.event_type for s in seen]
+        strength = dict(zip(types, weighting.weigh(types), strict=True))
         index = served.model.items_.index([s.item_id for s in seen])
         known = index >= 0
         data = Interactions.from_indices(
@@ -361,15 +394,16 @@ class Recommendations:
             if position < 0:
                 continue
             current = named.get(position)
-            if current is None or (rank[s.kind], self._weights.get(s.event_type, 0.0)) >= (
+            if current is None or (rank[s.kind], strength[s.event_type]) >= (
                 rank[current.kind],
-                self._weights.get(current.event_type, 0.0),
+                strength[current.event_type],
             ):
                 named[position] = s
         return data.histories(), named
 
     def _because(
         self,
+        state: ServingState,
         served: ServedModel,
         history: Histories,
         named: Mapping[int, _Seen],
@@ -388,7 +422,8 @@ class Recommendations:
             if len(lift) and lift[best[column], column] > 0:
                 cause = named[int(history.items[positions[best[column]]])]
                 title = answer.title_of(cause.item_id)
-                reasons.append(explain.because(cause.kind, cause.event_type, cause.item_id, title))
+                said = state.meanings.says(cause.event_type, title)
+                reasons.append(explain.because(cause.kind, said, cause.item_id, title))
             else:  # nothing the user did raised it: say what did
                 reasons.append(answer.fallback_reason(picked, column))
         return reasons
@@ -475,6 +510,18 @@ class Recommendations:
             own = state.model("bought_together", named)
             chain.insert(0, (own, explain.bought_with(item_id, title)))
         return [(served, reason) for served, reason in chain if served is not None]
+
+
+def _interactions(weighting: Weighting, seen: Sequence[_Seen]) -> list[_Seen]:
+    """What the models score: the events of interaction types (no negative signals)."""
+    weights = weighting.weigh([s.event_type for s in seen])
+    return [s for s, weight in zip(seen, weights, strict=True) if weight > 0]
+
+
+def _weighed(weighting: Weighting, seen: Sequence[_Seen], now: datetime) -> FloatArray:
+    """The weights training would give these events at `now` (the request's time)."""
+    times = np.array([s.time for s in seen], dtype=np.float64)
+    return weighting.weigh([s.event_type for s in seen], times, now=now.timestamp())
 
 
 def _hide(allowed: Mask, state: ServingState, item_ids: Sequence[str]) -> None:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from tailored.data import Weighting
+from tailored.domain.events import EventMeanings
 from tailored.domain.models import ModelVersion
 from tailored.domain.placements.placement import Placement
 from tailored.engine.placements import in_force
@@ -72,6 +74,8 @@ class ServingState:
     catalog_stamp: tuple[int, str | None]
     trending: Trending
     trending_at: float  # monotonic time of the trending counts
+    meanings: EventMeanings  # what the event types mean, as of this state
+    weighting: Weighting  # how much each event counts (the one rule training uses too)
     # By role, and by name ("model:<name>") for every model loaded, placements' too.
     models: Mapping[str, ServedModel] = field(default_factory=dict)
     pipelines: Pipelines = field(default_factory=lambda: Pipelines({}))
@@ -83,11 +87,12 @@ class ServingState:
         return self.models.get(role if name is None else f"model:{name}")
 
     def same_parts(self, other: ServingState) -> bool:
-        """The same catalog, trending, models and placements: answers given on one hold
-        on the other."""
+        """The same catalog, trending, event meanings, models and placements: answers
+        given on one hold on the other."""
         return (
             self.catalog is other.catalog
             and self.trending is other.trending
+            and self.meanings == other.meanings
             and self.pipelines is other.pipelines
             and self.models.keys() == other.models.keys()
             and all(served is other.models[role] for role, served in self.models.items())
@@ -104,7 +109,8 @@ class StateLoader:
         *,
         roles: Mapping[str, str],
         active: Callable[[str], ModelVersion | None],
-        weights: Mapping[str, float],
+        meanings: Callable[[], EventMeanings],
+        half_life_days: float | None,
         window_days: float,
         trending_every: float,
         seeds: Mapping[str, Placement] | None = None,
@@ -118,17 +124,23 @@ class StateLoader:
         self._clock = clock
         self._roles = dict(roles)  # role -> model name
         self._active = active
-        self._weights = dict(weights)
+        self._meanings = meanings
+        self._half_life_days = half_life_days
         self._window = timedelta(days=window_days)
 
     def load(self, previous: ServingState | None) -> ServingState:
+        meanings = self._meanings()  # before the read below: it may read too
+        if previous is not None and previous.meanings == meanings:
+            meanings, weighting = previous.meanings, previous.weighting
+        else:
+            weighting = Weighting(meanings.weights, half_life_days=self._half_life_days)
         with self._db.reading() as conn:
             stamp = store.catalog_stamp(conn)
             if previous is not None and previous.catalog_stamp == stamp:
                 catalog = previous.catalog
             else:
                 catalog = CatalogIndex.build(store.catalog_rows(conn))
-            trending, trending_at = self._trending(conn, catalog, previous)
+            trending, trending_at = self._trending(conn, catalog, weighting, previous)
             stored = placement_store.all_current(conn)  # a few small rows
         pipelines = self._pipelines(stored, previous)
         models: dict[str, ServedModel] = {}
@@ -139,7 +151,9 @@ class StateLoader:
             served = self._model(role, name, catalog, previous, models.values())
             if served is not None:
                 models[role] = served
-        state = ServingState(catalog, stamp, trending, trending_at, models, pipelines, stored)
+        state = ServingState(
+            catalog, stamp, trending, trending_at, meanings, weighting, models, pipelines, stored
+        )
         now = self._clock()
         if previous is not None and state.same_parts(previous) and previous.answers.fresh(now):
             return replace(state, answers=previous.answers)
@@ -156,25 +170,30 @@ class StateLoader:
         return Pipelines({name: (p.strategy, p.source) for name, p in placements.items()})
 
     def _trending(
-        self, conn: Connection, catalog: CatalogIndex, previous: ServingState | None
+        self,
+        conn: Connection,
+        catalog: CatalogIndex,
+        weighting: Weighting,
+        previous: ServingState | None,
     ) -> tuple[Trending, float]:
         """Counting trending reads every event, so it is redone less often than the
-        rest (`trending_every` seconds), unless the catalog changed."""
+        rest (`trending_every` seconds), unless the catalog or the weights changed."""
         now = self._clock()
         if (
             previous is not None
             and previous.catalog is catalog
+            and previous.weighting is weighting
             and now - previous.trending_at < self._trending_every
         ):
             return previous.trending, previous.trending_at
-        types = list(self._weights)
+        types = weighting.types
         newest = store.newest_event_time(conn, types)
         rows = (
             store.item_activity(conn, types, recent_since=newest - self._window)
             if newest is not None
             else iter(())
         )
-        trending = Trending.build(catalog.items, rows, self._weights)
+        trending = Trending.build(catalog.items, rows, weighting)
         if previous is not None and previous.catalog is catalog and trending == previous.trending:
             return previous.trending, now  # the same counts: answers given on them still hold
         return trending, now

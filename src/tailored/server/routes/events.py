@@ -14,7 +14,13 @@ from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.body import parse_batch, require_json
 from tailored.server.input_checks import api_router
 from tailored.server.schemas.common import BatchResultOut
-from tailored.server.schemas.events import EventOut, EventPage, EventTypeBody, EventTypeOut
+from tailored.server.schemas.events import (
+    EventOut,
+    EventPage,
+    EventTypeBody,
+    EventTypeOut,
+    EventTypePatch,
+)
 
 router = api_router(tags=["events"])
 
@@ -123,8 +129,29 @@ def register_event_type(body: EventTypeBody, engine: EngineDep, _key: Admin) -> 
             requires_item=body.requires_item,
             requires_value=body.requires_value,
             description=body.description,
+            weight=body.weight,
+            meaning=body.meaning,
+            phrase=body.phrase,
         )
     )
+
+
+@router.patch(
+    "/v1/event-types/{name}",
+    response_model=EventTypeOut,
+    responses={
+        404: {"description": "no such event type"},
+        409: {"description": "a built-in type (its weight is overridden in settings instead)"},
+    },
+    summary="Change what a custom event type means",
+    description="Its weight, meaning, phrase or description; its rules (requires_item, "
+    "requires_value) never change. Training uses the change from its next run, serving "
+    "within serving_refresh_seconds.",
+)
+def update_event_type(
+    name: str, body: EventTypePatch, engine: EngineDep, _key: Admin
+) -> EventTypeOut:
+    return EventTypeOut.of(engine.event_types.update(name, body.model_dump(exclude_unset=True)))
 
 
 __all__ = ["router"]

@@ -13,7 +13,7 @@ from alembic import op
 from tailored.storage.columns import JSONColumn, UTCDateTime
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
