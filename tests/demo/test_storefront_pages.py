@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
+from tailored.demo.app import demo_app
 from tailored.demo.configurators import install_examples
-from tailored.demo.storefront import demo_app
 from tailored.demo.storefront.shopper import SHOPPER_COOKIE
 
 COFFEE = [
