@@ -124,6 +124,13 @@ def test_only_the_cli_uses_the_demo() -> None:
     assert _offences(outside, _ours("demo")) == []
 
 
+def test_the_demo_store_talks_to_tailored_only_through_the_client() -> None:
+    # The storefront is a reference integration: what it does, a shop's backend can do
+    # with `tailored.client`. Its wiring into the demo's app lives in demo/app.py.
+    assert _offences(("demo/storefront",), _ours("engine", "storage", "server", "models")) == []
+    assert "tailored.client" in _imports(PACKAGE / "demo" / "storefront" / "shop.py")
+
+
 def test_the_checks_see_the_code() -> None:
     # Guard against the checks above passing because they found nothing to check.
     assert len(_modules("domain")) >= 5 and len(_modules("storage")) >= 5

@@ -7,13 +7,16 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
+from tailored.demo.app import demo_app, storefront_for
 from tailored.demo.configurators import install_examples
-from tailored.demo.storefront import demo_app
+from tailored.demo.storefront import mount
 from tailored.demo.storefront.shopper import SHOPPER_COOKIE
+from tailored.server import create_app
 
 COFFEE = [
     {"id": "coffee-latte", "title": "Latte", "categories": ["coffee"],
@@ -322,6 +325,38 @@ def test_item_pictures_are_svg_cached_and_deterministic(store: TestClient) -> No
     assert first.text.startswith("<svg") and 'aria-label="Boots"' in first.text
     assert store.get("/store/images/boots.svg").text == first.text
     assert store.get("/store/images/coffee-latte.svg").text != first.text
+
+
+class Recording(TestClient):
+    """An in-process HTTP client that keeps every request it sends."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.sent: list[httpx.Request] = []
+
+    def send(self, request: httpx.Request, **options: Any) -> httpx.Response:  # type: ignore[override]
+        self.sent.append(request)
+        return super().send(request, **options)
+
+
+def test_the_store_acts_through_the_api_with_its_own_key_that_no_page_shows(shop: Engine) -> None:
+    app = create_app(shop)
+    http = Recording(app)
+    mount(app, storefront_for(shop, "http://testserver", http=http))
+    with Browser(app, follow_redirects=False) as browser:
+        browser.cookies.set(SHOPPER_COOKIE, "camper0")
+        pages = [browser.get(path) for path in ("/store", "/store/home", "/store/items/tent")]
+        bought = browser.post("/store/items/tent/buy", data={"quantity": "1"})
+    assert bought.status_code == 303
+    for response in pages:
+        assert response.status_code == 200 and "tk_" not in response.text
+        assert not any("tk_" in value for value in response.cookies.values())
+    assert http.sent and all(r.url.path.startswith("/v1/") for r in http.sent)
+    (secret,) = {r.headers["authorization"].removeprefix("Bearer ") for r in http.sent}
+    assert shop.keys.authenticate(secret).scopes == ("ingest", "serve")  # never admin
+    sent = {(r.method, r.url.path) for r in http.sent}
+    assert ("POST", "/v1/events") in sent and ("GET", "/v1/users/camper0") in sent
+    assert ("POST", "/v1/recommendations") in sent  # top picks, with the cart as context
 
 
 # --- who may shop as whom, and from where --------------------------------------------

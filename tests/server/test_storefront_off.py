@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tailored import Engine
-from tailored.demo.storefront import demo_app
+from tailored.demo.app import demo_app
 from tailored.server import create_app
 from tailored.server.app import app_from_env
 from tailored.testing.server_process import ServerProcess

@@ -11,7 +11,7 @@ import ipaddress
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import TaskID
@@ -20,6 +20,9 @@ from tailored.cli.common import console, errors, fail, progress_bar
 from tailored.config import Settings
 from tailored.demo.prepare import DemoDataRejected, prepare_demo
 from tailored.engine import Engine
+
+if TYPE_CHECKING:
+    from tailored.demo.storefront import Storefront
 
 DEMO_KEY_NAME = "demo-admin"
 
@@ -58,7 +61,10 @@ def demo(
             console.print(f"reusing the demo store in {directory}/ (--reset starts over)")
         key = _fresh_admin_key(engine)
         summary = (engine.items.count(), engine.events.count())
-    base = f"http://{host}:{port}"
+        base = base_url(host, port)
+        # The store reaches this same server through the Python client, with a key of
+        # its own (ingest + serve): the key stays on the server side, never in a page.
+        store = _storefront(engine, base) if serve else None
     console.print(
         f"\n[bold]tailored demo[/] - {summary[0]} items, {summary[1]} events\n"
         f"  store      {base}/store\n"
@@ -73,11 +79,24 @@ def demo(
         return
     import uvicorn
 
-    from tailored.demo.storefront import demo_app
+    from tailored.demo.app import demo_app
 
     console.print("Ctrl-C stops the demo.")
-    app = demo_app(settings=settings)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    app = demo_app(settings=settings, store=store)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        if store is not None:
+            store.client.close()
+
+
+def base_url(host: str, port: int) -> str:
+    """Where the demo answers: ``http://host:port``, an IPv6 address in brackets.
+
+    >>> base_url("127.0.0.1", 8000), base_url("::1", 8000), base_url("localhost", 80)
+    ('http://127.0.0.1:8000', 'http://[::1]:8000', 'http://localhost:80')
+    """
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def is_loopback(host: str) -> bool:
@@ -109,6 +128,16 @@ def _prepare(engine: Engine, *, shoppers: int) -> None:
             prepare_demo(engine, shoppers=shoppers, now=datetime.now(UTC), progress=report)
         except DemoDataRejected as error:  # generated data must be valid: say so loudly
             fail(f"demo data rejected: {error}")
+
+
+def _storefront(engine: Engine, base: str) -> Storefront:
+    from tailored.demo.app import STORE_KEY_NAME, storefront_for  # the web stack: lazily
+
+    # One live storefront key at a time, as for the admin key.
+    for key in engine.keys.list():
+        if key.name == STORE_KEY_NAME and key.active:
+            engine.keys.revoke(key.id)
+    return storefront_for(engine, base)
 
 
 def _fresh_admin_key(engine: Engine) -> str:

@@ -1,7 +1,9 @@
 """The demo storefront (`/store`): a small shop to try `tailored` as a shopper would.
 
-The shopper is whoever a cookie names, so anyone can act as anyone: only `tailored demo`
-mounts it, on a loopback address (`mount`).
+It is a reference integration: every page reads and writes through the Python client
+(`tailored.client.Client`) with an API key of its own, as a shop's backend would, and
+never touches the engine. The shopper is whoever a cookie names, so anyone can act as
+anyone: only `tailored demo` mounts it, on a loopback address (`tailored.demo.app`).
 """
 
 from __future__ import annotations
@@ -9,25 +11,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tailored.config import Settings
 from tailored.demo.storefront.rendering import STATIC
-from tailored.engine import Engine
-from tailored.server import create_app
+from tailored.demo.storefront.shop import Storefront
 
 
-def demo_app(engine: Engine | None = None, *, settings: Settings | None = None) -> FastAPI:
-    """The app `tailored demo` serves: `create_app`'s API and console, plus the store."""
-    app = create_app(engine, settings=settings)
-    mount(app)
-    return app
-
-
-def mount(app: FastAPI) -> None:
-    """Add the storefront's pages and assets to `app` (built by `create_app`)."""
+def mount(app: FastAPI, store: Storefront) -> None:
+    """Add the storefront's pages and assets to `app`; the pages talk to tailored
+    through `store.client`."""
     from tailored.demo.storefront import pages
 
+    app.state.storefront = store
     app.mount("/store/static", StaticFiles(directory=STATIC), name="store-static")
     app.include_router(pages.router, include_in_schema=False)
 
 
-__all__ = ["demo_app", "mount"]
+__all__ = ["Storefront", "mount"]

@@ -14,12 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tailored.console.rendering import engine_of
+from tailored.client import Client, SavedOrder
 from tailored.demo.storefront.common import (
     CART,
     MAX_QUANTITY,
     current_shopper,
     event,
+    items_of,
     local,
     money,
     orderable,
@@ -27,9 +28,8 @@ from tailored.demo.storefront.common import (
     store_page,
     to_door,
 )
+from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item
-from tailored.domain.orders import SavedOrder
-from tailored.engine import Engine
 from tailored.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter()
@@ -45,8 +45,11 @@ def favorites(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    saved = engine_of(request).lists.favorites(who.id)
-    return store_page(request, "store/favorites.html", who, entries=saved.entries)
+    client = client_of(request)
+    saved = client.lists.favorites(who.id).entries
+    items = items_of(client, [entry.item_id for entry in saved if entry.in_catalog])
+    entries = [(entry, items.get(entry.item_id)) for entry in saved]
+    return store_page(request, "store/favorites.html", who, entries=entries)
 
 
 @router.post("/favorites", response_model=None)
@@ -55,8 +58,8 @@ def save_favorite(request: Request, item_id: ItemId, next: Next = "/store/favori
     if who is None:
         return to_door()
     try:
-        saved = engine_of(request).lists.save(who.id, item_id)
-    except (InvalidInput, Conflict) as error:
+        saved = client_of(request).lists.save(who.id, item_id)
+    except (InvalidInput, NotFound, Conflict) as error:
         return redirect(local(next), str(error), error=True)
     title = saved.entry.title or item_id
     done = "Saved to your favorites" if saved.added else "Already in your favorites"
@@ -68,8 +71,11 @@ def remove_favorite(request: Request, item_id: ItemId, next: Next = "/store/favo
     who = current_shopper(request)
     if who is None:
         return to_door()
-    removed = engine_of(request).lists.unsave(who.id, item_id)
-    message = "Removed from your favorites." if removed else "That item was not a favorite."
+    client = client_of(request)
+    if item_id not in client.lists.favorites(who.id).item_ids:
+        return redirect(local(next, "/store/favorites"), "That item was not a favorite.")
+    client.lists.unsave(who.id, item_id)
+    message = "Removed from your favorites."
     return redirect(local(next, "/store/favorites"), message)
 
 
@@ -81,9 +87,9 @@ def orders(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    saved = [o for o in engine.orders.list(who.id) if o.name != CART]
-    designs = engine.configurators.list_designs(who.id, limit=20).items
+    client = client_of(request)
+    saved = [o for o in client.orders.list(who.id) if o.name != CART]
+    designs = client.configurators.list_designs(who.id, limit=20).items
     # A fresh id per order shown: sending the same form twice orders once.
     placed_ids = {order.id: uuid.uuid4().hex for order in saved}
     return store_page(
@@ -98,7 +104,7 @@ def reorder(request: Request, order_id: int, placed_id: Annotated[str, Form()] =
     if who is None:
         return to_door()
     try:
-        receipt = engine_of(request).orders.reorder(who.id, order_id, placed_id=placed_id or None)
+        receipt = client_of(request).orders.reorder(who.id, order_id, placed_id=placed_id or None)
     except (NotFound, Conflict, InvalidInput) as error:
         return redirect("/store/orders", str(error), error=True)
     count = sum(line.quantity for line in receipt.lines)
@@ -115,7 +121,7 @@ def delete_order(request: Request, order_id: int) -> Response:
     if who is None:
         return to_door()
     try:
-        engine_of(request).orders.delete(who.id, order_id)
+        client_of(request).orders.delete(who.id, order_id)
     except NotFound as error:
         return redirect("/store/orders", str(error), error=True)
     return redirect("/store/orders", "The saved order is gone.")
@@ -129,7 +135,7 @@ def cart(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    held = cart_of(engine_of(request), who.id)
+    held = cart_of(client_of(request), who.id)
     return store_page(request, "store/cart.html", who, cart=held, checkout_id=uuid.uuid4().hex)
 
 
@@ -143,19 +149,19 @@ def add_to_cart(
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
+    client = client_of(request)
     back = f"/store/items/{item_id}"
-    item = orderable(engine, item_id, missing_to="/store/cart")
+    item = orderable(client, item_id, missing_to="/store/cart")
     if not isinstance(item, Item):
         return item
-    lines = _lines(cart_of(engine, who.id))
+    lines = _lines(cart_of(client, who.id))
     total = lines.get(item.id, 0) + quantity
     if quantity < 1 or total > MAX_QUANTITY:
         return redirect(back, f"Quantity: at most {MAX_QUANTITY} of one item.", error=True)
     lines[item.id] = total
-    _set_cart(engine, who.id, lines)
+    _set_cart(client, who.id, lines)
     details = {"page": "item", "quantity": quantity} | ({"size": size} if size else {})
-    engine.events.record(event(who.id, "add_to_cart", item.id, value=quantity, **details))
+    client.events.record(event(who.id, "add_to_cart", item.id, value=quantity, **details))
     return redirect("/store/cart", f"Added to your cart: {item.title}.")
 
 
@@ -164,12 +170,12 @@ def remove_from_cart(request: Request, item_id: ItemId) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    lines = _lines(cart_of(engine, who.id))
+    client = client_of(request)
+    lines = _lines(cart_of(client, who.id))
     if lines.pop(item_id, None) is None:
         return redirect("/store/cart", "That item was not in your cart.", error=True)
-    _set_cart(engine, who.id, lines)
-    engine.events.record(event(who.id, "remove_from_cart", item_id, page="cart"))
+    _set_cart(client, who.id, lines)
+    client.events.record(event(who.id, "remove_from_cart", item_id, page="cart"))
     return redirect("/store/cart", "Removed from your cart.")
 
 
@@ -180,15 +186,15 @@ def checkout(request: Request, checkout_id: Annotated[str, Form(max_length=64)] 
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    held = cart_of(engine, who.id)
+    client = client_of(request)
+    held = cart_of(client, who.id)
     if held is None:
         return redirect("/store/cart", "Your cart is empty.", error=True)
     try:
-        receipt = engine.orders.reorder(who.id, held.id, placed_id=checkout_id or None)
+        receipt = client.orders.reorder(who.id, held.id, placed_id=checkout_id or None)
     except (Conflict, InvalidInput) as error:
         return redirect("/store/cart", str(error), error=True)
-    engine.orders.delete(who.id, held.id)
+    client.orders.delete(who.id, held.id)
     count = sum(line.quantity for line in receipt.lines)
     return redirect("/store/orders", f"Thank you! {count} items, {money(receipt.total)}.")
 
@@ -199,14 +205,14 @@ def save_cart(request: Request, name: Annotated[str, Form()] = "") -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    held = cart_of(engine, who.id)
+    client = client_of(request)
+    held = cart_of(client, who.id)
     if held is None:
         return redirect("/store/cart", "Your cart is empty: nothing to save.", error=True)
     if name.strip().lower() == CART:
         return redirect("/store/cart", "Name: 'cart' is your cart; choose another.", error=True)
     try:
-        saved = engine.orders.create(
+        saved = client.orders.create(
             who.id, name, [(line.item_id, line.quantity) for line in held.lines]
         )
     except (Conflict, InvalidInput) as error:
@@ -214,23 +220,23 @@ def save_cart(request: Request, name: Annotated[str, Form()] = "") -> Response:
     return redirect("/store/orders", f"Saved as {saved.name!r}: reorder it here any time.")
 
 
-def cart_of(engine: Engine, user_id: str) -> SavedOrder | None:
-    return next((o for o in engine.orders.list(user_id) if o.name == CART), None)
+def cart_of(client: Client, user_id: str) -> SavedOrder | None:
+    return next((o for o in client.orders.list(user_id) if o.name == CART), None)
 
 
 def _lines(held: SavedOrder | None) -> dict[str, int]:
     return {line.item_id: line.quantity for line in held.lines} if held else {}
 
 
-def _set_cart(engine: Engine, user_id: str, lines: dict[str, int]) -> None:
-    held = cart_of(engine, user_id)
+def _set_cart(client: Client, user_id: str, lines: dict[str, int]) -> None:
+    held = cart_of(client, user_id)
     if not lines:
         if held is not None:
-            engine.orders.delete(user_id, held.id)
+            client.orders.delete(user_id, held.id)
     elif held is None:
-        engine.orders.create(user_id, CART, list(lines.items()))
+        client.orders.create(user_id, CART, list(lines.items()))
     else:
-        engine.orders.update(user_id, held.id, name=CART, lines=list(lines.items()))
+        client.orders.update(user_id, held.id, name=CART, lines=list(lines.items()))
 
 
 def _named(problem: str) -> str:

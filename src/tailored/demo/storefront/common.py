@@ -16,7 +16,7 @@ console computes click-through per placement from the two.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -24,13 +24,14 @@ from fastapi import Request
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from tailored.console.rendering import engine_of
+from tailored.client import Client
 from tailored.demo.storefront.rendering import page, templates
+from tailored.demo.storefront.shop import client_of, store_of
 from tailored.demo.storefront.shopper import ANONYMOUS_PREFIX, shopper
 from tailored.domain.catalog import Item
+from tailored.domain.profiles import Consent
 from tailored.domain.recommendations import RecommendationList
-from tailored.engine import Engine
-from tailored.errors import NotFound
+from tailored.errors import InvalidInput, NotFound
 
 FLASH_COOKIE = "tailored_store_flash"
 CART = "cart"  # the saved order that holds a shopper's cart
@@ -53,7 +54,9 @@ templates.env.filters["money"] = money
 
 @dataclass(frozen=True, slots=True)
 class Shopper:
-    """The person this browser shops as: a known profile, or a visitor not stored yet.
+    """The person this browser shops as: a known profile, or a visitor not stored yet,
+    with what the profile says of them: the items they touched lately (newest first),
+    their preferences, and whether rows built from their behaviour may be shown.
 
     >>> Shopper("visitor-1a2b", VISITOR, known=False).anonymous
     True
@@ -62,6 +65,9 @@ class Shopper:
     id: str
     name: str
     known: bool
+    recent_items: tuple[str, ...] = ()
+    preferences: Mapping[str, Any] = field(default_factory=dict)
+    personalized: bool = True
 
     @property
     def anonymous(self) -> bool:
@@ -101,13 +107,22 @@ def current_shopper(request: Request) -> Shopper | None:
     user_id = shopper(request)
     if user_id is None:
         return None
+    store = store_of(request)
     try:
-        profile = engine_of(request).users.get(user_id, with_activity=False)
+        profile = store.client.users.get(user_id)
     except NotFound:  # a visitor is stored with their first event
-        return Shopper(user_id, VISITOR, known=False)
+        no_decision: tuple[Consent, ...] = ()
+        return Shopper(user_id, VISITOR, known=False, personalized=store.personalizes(no_decision))
     name = profile.traits.get("name")
     fallback = VISITOR if user_id.startswith(ANONYMOUS_PREFIX) else user_id
-    return Shopper(user_id, str(name) if name else fallback, known=True)
+    return Shopper(
+        user_id,
+        str(name) if name else fallback,
+        known=True,
+        recent_items=profile.activity.recent_items if profile.activity else (),
+        preferences=profile.preferences,
+        personalized=store.personalizes(profile.consents),
+    )
 
 
 def to_door() -> RedirectResponse:
@@ -146,7 +161,7 @@ def store_page(
         view,
         status_code=status_code,
         shopper=who,
-        cart_size=cart_size(engine_of(request), who.id),
+        cart_size=cart_size(client_of(request), who.id),
         messages=shown,
         alerts=problems,
         **context,
@@ -159,11 +174,11 @@ def store_page(
 MAX_QUANTITY = 20  # of one item in one purchase or cart line
 
 
-def orderable(engine: Engine, item_id: str, *, missing_to: str) -> Item | RedirectResponse:
+def orderable(client: Client, item_id: str, *, missing_to: str) -> Item | RedirectResponse:
     """The item if it can be bought now, else a redirect that says why (to `missing_to`
     when there is no such item, back to its page when it is sold out)."""
     try:
-        item = engine.items.get(item_id)
+        item = client.items.get(item_id)
     except NotFound:
         return redirect(missing_to, f"There is no item {item_id!r}.", error=True)
     if not item.available:
@@ -171,8 +186,8 @@ def orderable(engine: Engine, item_id: str, *, missing_to: str) -> Item | Redire
     return item
 
 
-def cart_size(engine: Engine, user_id: str) -> int:
-    cart = next((o for o in engine.orders.list(user_id) if o.name == CART), None)
+def cart_size(client: Client, user_id: str) -> int:
+    cart = next((o for o in client.orders.list(user_id) if o.name == CART), None)
     return sum(line.quantity for line in cart.lines) if cart else 0
 
 
@@ -184,7 +199,7 @@ def event(
     value: float | None = None,
     **context: Any,
 ) -> dict[str, Any]:
-    """An event row as `engine.events.record_many` takes it."""
+    """An event row as `client.events.record_many` takes it."""
     row: dict[str, Any] = {"user_id": user_id, "type": kind, "context": context}
     if item_id is not None:
         row["item_id"] = item_id
@@ -193,15 +208,35 @@ def event(
     return row
 
 
-def row_of(engine: Engine, heading: str, placement: str, answer: RecommendationList) -> Row:
-    """A row from an answer of the engine, with the catalog's items for the cards."""
-    items = engine.items.get_many([r.item_id for r in answer.items])
+def row_of(client: Client, heading: str, placement: str, answer: RecommendationList) -> Row:
+    """A row from a recommendation answer, with the catalog's items for the cards."""
+    items = items_of(client, [r.item_id for r in answer.items])
     cards = tuple(
         Card(items[r.item_id], r.reason.text, r.reason.kind)
         for r in answer.items
         if r.item_id in items
     )
     return Row(heading, placement, cards, answer.notice)
+
+
+def items_of(client: Client, item_ids: Sequence[str]) -> dict[str, Item]:
+    """The catalog's items by id; one deleted meanwhile is left out."""
+    found: dict[str, Item] = {}
+    for item_id in dict.fromkeys(item_ids):
+        try:
+            found[item_id] = client.items.get(item_id)
+        except NotFound:
+            continue
+    return found
+
+
+def record(client: Client, rows: list[dict[str, Any]]) -> None:
+    """What a page showed and what the shopper did, in one write."""
+    if rows:
+        result = client.events.record_many(rows)
+        if result.rejected:  # built here from checked values: a bug, say so loudly
+            first = result.rejected[0]
+            raise InvalidInput(first.field, first.reason)
 
 
 def impressions(user_id: str, rows: Sequence[Row], *, page_name: str) -> list[dict[str, Any]]:
@@ -247,8 +282,10 @@ __all__ = [
     "first_text",
     "form_data",
     "impressions",
+    "items_of",
     "local",
     "money",
+    "record",
     "redirect",
     "row_of",
     "store_page",

@@ -4,7 +4,7 @@ The page is a form of the template's option groups (radio buttons for one choice
 checkboxes for several, a text input for text) that works without JavaScript: "Check
 price" sends it back and the page answers with the price and every rule the design
 breaks. With JavaScript (`/store/static/store.js`), each click asks `.../price` (JSON, from
-`engine.configurators.validate`) and the price and messages change as you go.
+`client.configurators.validate`) and the price and messages change as you go.
 "Save design" keeps it for the shopper; "Order" saves it and orders it at once.
 
 >>> coffee_link(Item("coffee-iced-latte", "Iced Latte", categories=("coffee",),
@@ -23,7 +23,7 @@ from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.datastructures import ImmutableMultiDict
 
-from tailored.console.rendering import engine_of
+from tailored.client import Client, SavedDesign
 from tailored.demo.storefront.common import (
     Shopper,
     current_shopper,
@@ -34,10 +34,9 @@ from tailored.demo.storefront.common import (
     store_page,
     to_door,
 )
+from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item
-from tailored.domain.configurator.designs import SavedDesign
 from tailored.domain.configurator.template import InvalidDesign, Template, Validation, Violation
-from tailored.engine import Engine
 from tailored.errors import InvalidInput, NotFound
 
 router = APIRouter()
@@ -82,7 +81,7 @@ def as_json(check: Validation) -> dict[str, Any]:
     """What the page's script shows: the price, its lines, and the rules broken."""
     return {
         "valid": check.valid,
-        "total": str(check.total),
+        "total": f"{check.total:.2f}",  # the JSON number 2.80 arrives as 2.8
         "total_text": money(float(check.total), check.currency),
         "currency": check.currency,
         "lines": [
@@ -102,17 +101,17 @@ def configure(request: Request, template_id: str) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
+    client = client_of(request)
     try:
-        template = engine.configurators.get(template_id).template
+        template = client.configurators.get(template_id).template
         choices = choices_from(template, request.query_params, submitted=False)
-        check = engine.configurators.validate(template_id, choices)
+        check = client.configurators.validate(template_id, choices)
     except NotFound:
         what = f"configurator {template_id!r}"
         return store_page(request, "store/missing.html", who, status_code=404, what=what)
     except InvalidInput:  # a hand-made link: start from the defaults instead
-        check = engine.configurators.validate(template_id, {})
-    return _page(request, who, engine, template, check)
+        check = client.configurators.validate(template_id, {})
+    return _page(request, who, client, template, check)
 
 
 @router.post("/configure/{template_id}", response_model=None)
@@ -121,16 +120,16 @@ def check_design(request: Request, template_id: str, form: FormBody) -> Response
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    template, check = _validated(engine, template_id, form)
-    return _page(request, who, engine, template, check, name=str(form.get("name") or ""))
+    client = client_of(request)
+    template, check = _validated(client, template_id, form)
+    return _page(request, who, client, template, check, name=str(form.get("name") or ""))
 
 
 @router.post("/configure/{template_id}/price", response_model=None)
 def price(request: Request, template_id: str, form: FormBody) -> JSONResponse:
     """The live price: the form's design validated (JSON for the page's script)."""
     try:
-        _, check = _validated(engine_of(request), template_id, form)
+        _, check = _validated(client_of(request), template_id, form)
     except NotFound as error:
         return JSONResponse({"error": str(error)}, status_code=404)
     return JSONResponse(as_json(check))
@@ -156,7 +155,7 @@ def order_again(
         return to_door()
     back = local(next, f"/store/configure/{template_id}")
     try:
-        done = engine_of(request).configurators.reorder(who.id, design_id)
+        done = client_of(request).configurators.reorder(who.id, design_id)
     except (NotFound, InvalidInput) as error:
         return redirect(back, str(error), error=True)
     total = money(float(done.price), done.currency)
@@ -167,36 +166,41 @@ def _keep(request: Request, template_id: str, form: FormBody, *, order: bool) ->
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    template, check = _validated(engine, template_id, form)
+    client = client_of(request)
+    template, check = _validated(client, template_id, form)
     typed = str(form.get("name") or "").strip()
     name = typed or (f"My {template.name.lower()}" if order else "")
     try:
-        saved = engine.configurators.save_design(who.id, template_id, name, check.choices())
+        saved = client.configurators.save_design(who.id, template_id, name, _design(check))
         if not order:
             return redirect(
                 f"/store/configure/{template_id}", f"Saved {saved.name!r} for {_price(saved)}."
             )
-        done = engine.configurators.reorder(who.id, saved.id)
+        done = client.configurators.reorder(who.id, saved.id)
     except InvalidInput as error:  # InvalidDesign too: the page names every rule broken
         alerts = [] if isinstance(error, InvalidDesign) else [_labelled(error)]
-        return _page(request, who, engine, template, check, name=typed, alerts=alerts, status=422)
+        return _page(request, who, client, template, check, name=typed, alerts=alerts, status=422)
     total = money(float(done.price), done.currency)
     return redirect(
         f"/store/configure/{template_id}", f"Thank you! {saved.name!r} is ordered for {total}."
     )
 
 
-def _validated(engine: Engine, template_id: str, form: FormData) -> tuple[Template, Validation]:
-    template = engine.configurators.get(template_id).template
+def _validated(client: Client, template_id: str, form: FormData) -> tuple[Template, Validation]:
+    template = client.configurators.get(template_id).template
     choices = choices_from(template, form, submitted=True)
-    return template, engine.configurators.validate(template_id, choices)
+    return template, client.configurators.validate(template_id, choices)
+
+
+def _design(check: Validation) -> dict[str, str | list[str]]:
+    """The resolved design (every group's picks, and its texts) to save."""
+    return {group: list(ids) for group, ids in check.picks.items()} | dict(check.texts)
 
 
 def _page(
     request: Request,
     who: Shopper,
-    engine: Engine,
+    client: Client,
     template: Template,
     check: Validation,
     *,
@@ -204,7 +208,7 @@ def _page(
     alerts: list[str] | None = None,
     status: int = 200,
 ) -> Response:
-    designs = engine.configurators.list_designs(who.id, template_id=template.id, limit=10).items
+    designs = client.configurators.list_designs(who.id, template_id=template.id, limit=10).items
     return store_page(
         request,
         "store/configure.html",

@@ -21,9 +21,9 @@ from xml.sax.saxutils import escape
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from tailored.console.rendering import engine_of
+from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item
-from tailored.errors import NotFound
+from tailored.errors import InvalidInput, NotFound
 
 router = APIRouter()
 CACHE_FOR_SECONDS = 86_400
@@ -127,8 +127,8 @@ def draw(item: Item) -> str:
 @router.get("/images/{item_id}.svg")
 def item_image(request: Request, item_id: Annotated[str, Path(max_length=256)]) -> Response:
     try:
-        item = engine_of(request).items.get(item_id)
-    except NotFound:
+        item = client_of(request).items.get(item_id)
+    except (NotFound, InvalidInput):  # not an item id at all is no such item either
         return Response("no such item", status_code=404, media_type="text/plain")
     return Response(
         draw(item),

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tailored.console.rendering import engine_of
+from tailored.client import Client
 from tailored.demo.storefront import account as store_account
 from tailored.demo.storefront import configure as store_configure
 from tailored.demo.storefront import images as store_images
@@ -25,30 +25,31 @@ from tailored.demo.storefront.common import (
     CART,
     MAX_QUANTITY,
     Row,
+    Shopper,
     current_shopper,
     event,
     impressions,
+    items_of,
     orderable,
+    record,
     redirect,
     row_of,
     store_page,
     to_door,
 )
 from tailored.demo.storefront.rendering import page
+from tailored.demo.storefront.shop import client_of, store_of
 from tailored.demo.storefront.shopper import new_visitor_id, remember_shopper, shopper, store_guard
 from tailored.domain.catalog import Item
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.preference_effects import preference_filters
-from tailored.domain.recommendations import Context
-from tailored.engine import Engine
+from tailored.domain.recommendations import Context, Filters
 from tailored.errors import Conflict, InvalidInput, NotFound
 
 # Every page checks that a form comes from the store's own page (CSRF).
 router = APIRouter(prefix="/store", dependencies=[Depends(store_guard)])
-SHOPPERS_SHOWN = 12
 ROW_SIZE = 8
 ITEM_ROW_SIZE = 6
-LATEST_VIEWS = 20  # arrivals searched for the latest view
 # The placements of the rows, as the console's click-through reports name them.
 TOP_PICKS, BECAUSE_VIEWED, TRENDING = "home_top_picks", "because_viewed", "trending"
 BOUGHT_TOGETHER, SIMILAR = "bought_together", "similar_items"
@@ -76,11 +77,10 @@ def shop_as(request: Request, user_id: Annotated[str, Form()] = "") -> Response:
 
 
 def _door(request: Request, *, error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    users = engine_of(request).users.list(limit=SHOPPERS_SHOWN).items
     return page(
         request,
         "store/choose.html",
-        users=users,
+        users=store_of(request).shoppers,
         current=shopper(request),
         error=error,
         status_code=status_code,
@@ -92,33 +92,34 @@ def home(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    cart = _cart_items(engine, who.id)
+    client = client_of(request)
+    cart = _cart_items(client, who.id)
     rows = [
         row_of(
-            engine,
+            client,
             "Top picks for you",
             TOP_PICKS,
-            engine.recommendations.for_user(
+            client.recommendations.for_user(
                 who.id, n=ROW_SIZE, placement=TOP_PICKS, context=Context(cart_items=cart)
             ),
         )
     ]
-    # Built from what the shopper viewed: only with their consent, as the engine rules.
-    viewed = _latest_viewed(engine, who.id) if engine.recommendations.personalizes(who.id) else None
+    # Built from what the shopper did: only with their consent, as the engine rules.
+    viewed = _latest_item(client, who) if who.personalized else None
     if viewed is not None:
-        similar = engine.recommendations.similar(
+        similar = client.recommendations.similar(
             viewed.id, n=ROW_SIZE, placement=BECAUSE_VIEWED, user_id=who.id
         )
-        rows.append(row_of(engine, f"Because you viewed {viewed.title}", BECAUSE_VIEWED, similar))
+        rows.append(row_of(client, f"Because you viewed {viewed.title}", BECAUSE_VIEWED, similar))
     # Trending is the same for everyone, except what this shopper said never to show.
-    own = preference_filters(engine.preferences.schema(), engine.preferences.get(who.id))
-    trending = engine.recommendations.for_user(None, n=ROW_SIZE, placement=TRENDING, filters=own)
-    rows.append(row_of(engine, "Trending now", TRENDING, trending))
-    _record(engine, impressions(who.id, rows, page_name="home"))
-    questions = engine.preferences.onboarding(who.id)
-    answered = bool(engine.preferences.get(who.id))
-    menu = engine.items.list(categories=["coffee"], limit=24).items
+    trending = client.recommendations.for_user(
+        None, n=ROW_SIZE, placement=TRENDING, filters=_never_shown(client, who)
+    )
+    rows.append(row_of(client, "Trending now", TRENDING, trending))
+    record(client, impressions(who.id, rows, page_name="home"))
+    questions = client.preferences.onboarding(who.id)
+    answered = bool(who.preferences)
+    menu = client.items.list(categories=["coffee"], limit=24).items
     coffee = [(item, store_configure.coffee_link(item)) for item in menu if item.available]
     return store_page(
         request,
@@ -137,9 +138,9 @@ def item_page(
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
+    client = client_of(request)
     try:
-        item = engine.items.get(item_id)
+        item = client.items.get(item_id)
     except NotFound:
         return store_page(
             request, "store/missing.html", who, status_code=404, what=f"item {item_id!r}"
@@ -147,18 +148,18 @@ def item_page(
     came_from = from_ if from_ in PLACEMENTS else None
     rows: list[Row] = [
         row_of(
-            engine,
+            client,
             "Customers who bought this also bought",
             BOUGHT_TOGETHER,
-            engine.recommendations.bought_together(
+            client.recommendations.bought_together(
                 item.id, n=ITEM_ROW_SIZE, placement=BOUGHT_TOGETHER, user_id=who.id
             ),
         ),
         row_of(
-            engine,
+            client,
             "Similar items",
             SIMILAR,
-            engine.recommendations.similar(
+            client.recommendations.similar(
                 item.id, n=ITEM_ROW_SIZE, placement=SIMILAR, user_id=who.id
             ),
         ),
@@ -169,11 +170,11 @@ def item_page(
     events = [event(who.id, "view", item.id, **context)]
     if came_from is not None:
         events.append(event(who.id, "click", item.id, **context))
-    _record(engine, events + impressions(who.id, rows, page_name="item"))
-    favorite = item.id in engine.lists.favorites(who.id).item_ids
+    record(client, events + impressions(who.id, rows, page_name="item"))
+    favorite = item.id in client.lists.favorites(who.id).item_ids
     alerted = any(
         s.item_id == item.id and s.kind == "back_in_stock" and s.active
-        for s in engine.subscriptions.list(who.id)
+        for s in client.subscriptions.list(who.id)
     )
     return store_page(
         request,
@@ -195,9 +196,9 @@ def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
+    client = client_of(request)
     back = f"/store/items/{item_id}"
-    item = orderable(engine, item_id, missing_to="/store/home")
+    item = orderable(client, item_id, missing_to="/store/home")
     if not isinstance(item, Item):
         return item
     if not 1 <= quantity <= MAX_QUANTITY:
@@ -205,7 +206,7 @@ def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1
     price = item.attributes.get("price")
     amount = round(float(price) * quantity, 2) if isinstance(price, int | float) else None
     order_id = uuid.uuid4().hex
-    engine.events.record(
+    client.events.record(
         event(
             who.id,
             "purchase",
@@ -227,29 +228,35 @@ def notify_me(request: Request, item_id: str) -> Response:
         return to_door()
     back = f"/store/items/{item_id}"
     try:
-        engine_of(request).subscriptions.subscribe(who.id, item_id, "back_in_stock")
+        client_of(request).subscriptions.subscribe(who.id, item_id, "back_in_stock")
     except (InvalidInput, Conflict) as error:
         return redirect(back, str(error), error=True)
     return redirect(back, "We will let you know when it is back in stock.")
 
 
-def _latest_viewed(engine: Engine, user_id: str) -> Item | None:
-    """The item the shopper viewed last (None before their first view). Events are
-    listed in arrival order, and imported history may arrive in any order: the latest
-    arrivals are sorted by when they happened."""
-    arrived = engine.events.query(user_id=user_id, types=["view"], limit=LATEST_VIEWS).items
-    for seen in sorted(arrived, key=lambda e: e.timestamp, reverse=True):
-        if seen.item_id is None:
-            continue
-        try:
-            return engine.items.get(seen.item_id)
-        except NotFound:  # deleted since: try the one before
-            continue
+def _latest_item(client: Client, who: Shopper) -> Item | None:
+    """The item the shopper looked at last, by their profile's recent items (newest
+    first, whatever arrived in which order); None before their first. One deleted
+    since is skipped."""
+    for item_id in who.recent_items:
+        found = items_of(client, [item_id])
+        if item_id in found:
+            return found[item_id]
     return None
 
 
-def _cart_items(engine: Engine, user_id: str) -> tuple[str, ...]:
-    cart = next((o for o in engine.orders.list(user_id) if o.name == CART), None)
+def _never_shown(client: Client, who: Shopper) -> Filters:
+    """What the shopper said never to show, as the REST API filters it: blocked
+    categories. (Blocked attribute values and price ranges are filters the engine
+    applies to the shopper's own lists; the anonymous list cannot take them.)"""
+    if not who.preferences:
+        return Filters()
+    own = preference_filters(client.preferences.schema(), who.preferences)
+    return Filters(exclude_categories=own.exclude_categories)
+
+
+def _cart_items(client: Client, user_id: str) -> tuple[str, ...]:
+    cart = next((o for o in client.orders.list(user_id) if o.name == CART), None)
     return tuple(line.item_id for line in cart.lines) if cart else ()
 
 
@@ -267,15 +274,6 @@ def _listed(value: object) -> list[str]:
     if value is None or value == "":
         return []
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
-
-
-def _record(engine: Engine, rows: list[dict[str, Any]]) -> None:
-    """What a page showed and what the shopper did, in one write."""
-    if rows:
-        result = engine.events.record_many(rows)
-        if result.rejected:  # built here from checked values: a bug, say so loudly
-            first = result.rejected[0]
-            raise InvalidInput(first.field, first.reason)
 
 
 router.include_router(store_images.router)

@@ -1,7 +1,7 @@
 """The preference center and the onboarding survey, both built from the business's
-preference schema (`engine.preferences.schema()`): checkboxes for a field of several
-choices (the catalog's values for a catalog field), a select or radio buttons for one
-choice, lowest/highest number inputs for a range.
+preference schema (`client.preferences.schema()`): checkboxes for a field of several
+choices (the catalog's values for a catalog field, most common first), a select or radio
+buttons for one choice, lowest/highest number inputs for a range.
 
 A form that breaks rules comes back with every problem next to its field, naming it,
 and with what the shopper typed still in place; nothing is stored until all is right.
@@ -18,7 +18,8 @@ tailored.errors.InvalidInput: preferences.price_range.min: must be a number
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -26,7 +27,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.datastructures import FormData
 from fastapi.responses import HTMLResponse, Response
 
-from tailored.console.rendering import engine_of
+from tailored.client import Client, iterate
 from tailored.demo.storefront.common import (
     Shopper,
     current_shopper,
@@ -37,13 +38,15 @@ from tailored.demo.storefront.common import (
     texts,
     to_door,
 )
-from tailored.domain.preferences import PreferenceField
-from tailored.engine import Engine
+from tailored.demo.storefront.shop import client_of
+from tailored.domain.catalog import Item, facet_values
+from tailored.domain.preferences import CATEGORY, PreferenceField
 from tailored.errors import InvalidInput
 
 router = APIRouter()
 FormBody = Annotated[FormData, Depends(form_data)]
-CHANGED_BY = "storefront"  # who changed the preferences, in their history
+CHANGED_BY = "storefront"  # where a consent decision was made
+CATALOG_PAGE = 1000  # items per page when collecting the catalog's values
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,18 +154,13 @@ def preference_center(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    stored = engine.preferences.get(who.id)
+    stored = who.preferences
     fields = [
         FieldView(spec, spec.label, options, stored.get(spec.name))
-        for spec, options in _shown(engine)
+        for spec, options in _shown(client_of(request))
     ]
     return store_page(
-        request,
-        "store/preferences.html",
-        who,
-        fields=fields,
-        personalized=engine.recommendations.personalizes(who.id),
+        request, "store/preferences.html", who, fields=fields, personalized=who.personalized
     )
 
 
@@ -174,7 +172,7 @@ def save_consent(request: Request, form: FormBody) -> Response:
     if who is None:
         return to_door()
     granted = first_text(form, "personalization") == "true"
-    engine_of(request).consents.set(who.id, {"personalization": granted}, source=CHANGED_BY)
+    client_of(request).consents.set(who.id, {"personalization": granted}, source=CHANGED_BY)
     message = (
         "The store now tailors itself to what you view and buy."
         if granted
@@ -188,14 +186,13 @@ def save_preferences(request: Request, form: FormBody) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    shown = _shown(engine)
-    stored = engine.preferences.get(who.id)
-    allowed = _allowed(shown, stored)
+    client = client_of(request)
+    shown = _shown(client)
+    allowed = _allowed(shown, who.preferences)
     values, errors = check_form([spec for spec, _ in shown], form, allowed)
     if not errors:
-        try:
-            engine.preferences.update(who.id, values, changed_by=CHANGED_BY)
+        try:  # the key's name, "storefront", is who changed them in their history
+            client.preferences.update(who.id, values)
         except InvalidInput as error:  # the engine has the last word (e.g. a value just gone)
             name = _field_of(error)
             spec = next((s for s, _ in shown if s.name == name), None)
@@ -213,8 +210,7 @@ def onboarding(request: Request) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    questions = engine_of(request).preferences.onboarding(who.id)
-    fields = [FieldView(q.field, q.text, q.options, None) for q in questions]
+    fields = [FieldView(spec, text, options, None) for spec, text, options in _asked(request, who)]
     return store_page(request, "store/onboarding.html", who, fields=fields)
 
 
@@ -223,19 +219,18 @@ def answer_onboarding(request: Request, form: FormBody) -> Response:
     who = current_shopper(request)
     if who is None:
         return to_door()
-    engine = engine_of(request)
-    questions = engine.preferences.onboarding(who.id)
-    asked = [(q.field, q.options) for q in questions]
+    questions = _asked(request, who)
+    asked = [(spec, options) for spec, _, options in questions]
     allowed = _allowed(asked, {})
     values, errors = check_form([spec for spec, _ in asked], form, allowed)
     answers = {name: value for name, value in values.items() if value not in (None, False)}
     if not errors and answers:
         try:
-            engine.preferences.answer(who.id, answers)
+            client_of(request).preferences.answer(who.id, answers)
         except InvalidInput as error:
             errors[_field_of(error)] = str(error)
     if errors:
-        texts_of = {q.field.name: q.text for q in questions}
+        texts_of = {spec.name: text for spec, text, _ in questions}
         return _form_again(
             request, who, "store/onboarding.html", asked, form, errors, texts_of=texts_of
         )
@@ -247,19 +242,54 @@ def answer_onboarding(request: Request, form: FormBody) -> Response:
 # --- the parts -------------------------------------------------------------------------
 
 
-def _shown(engine: Engine) -> list[tuple[PreferenceField, tuple[str, ...]]]:
+def _shown(client: Client) -> list[tuple[PreferenceField, tuple[str, ...]]]:
     """The fields a shopper can set, with their options; a choice field whose catalog
     attribute holds no values yet offers nothing and is left out."""
+    specs = client.preferences.schema().fields
+    from_catalog = [s for s in specs if s.kind in ("choice", "choices") and s.from_catalog]
+    offered: dict[str, tuple[str, ...]] = {}
+    if from_catalog:  # the values available items hold now
+        offered = catalog_values(iterate(client.items.list, available=True, limit=CATALOG_PAGE))
     shown = []
-    for spec in engine.preferences.schema().fields:
+    for spec in specs:
         options = spec.choices
-        if spec.kind in ("choice", "choices") and not options and spec.attribute:
-            values = engine.recommendations.popular_values(spec.attribute)
-            options = tuple(value for value, _ in values)
+        if spec in from_catalog:
+            options = offered.get(spec.attribute or "", ())
             if not options:
                 continue
         shown.append((spec, options))
     return shown
+
+
+def catalog_values(items: Iterable[Item]) -> dict[str, tuple[str, ...]]:
+    """Per attribute ("category": the categories), the values items hold, those most
+    items hold first.
+
+    >>> catalog_values([Item("a", categories=("tea",), attributes={"brand": "Zeta"}),
+    ...                 Item("b", categories=("tea", "mugs"), attributes={"brand": "Acme"}),
+    ...                 Item("c", categories=("mugs",), attributes={"brand": "Acme"})])
+    {'category': ('mugs', 'tea'), 'brand': ('Acme', 'Zeta')}
+    """
+    counts: dict[str, Counter[str]] = {}
+    for item in items:
+        pairs = [(CATEGORY, c) for c in item.categories] + list(facet_values(item.attributes))
+        for name, value in pairs:
+            counts.setdefault(name, Counter())[value] += 1
+    return {
+        name: tuple(sorted(found, key=lambda value: (-found[value], value)))
+        for name, found in counts.items()
+    }
+
+
+def _asked(request: Request, who: Shopper) -> list[tuple[PreferenceField, str, tuple[str, ...]]]:
+    """The onboarding questions still open for the shopper, most useful first: the
+    field each fills, its text and its options."""
+    client = client_of(request)
+    questions = client.preferences.onboarding(who.id)
+    if not questions:
+        return []
+    schema = client.preferences.schema()
+    return [(schema.field(q.field), q.text, q.options) for q in questions]
 
 
 def _allowed(
@@ -307,8 +337,8 @@ def _form_again(
         fields=fields,
         alerts=[alert],
         errors=errors,
-        personalized=engine_of(request).recommendations.personalizes(who.id),
+        personalized=who.personalized,
     )
 
 
-__all__ = ["FieldView", "check_form", "parsed_value", "router"]
+__all__ = ["FieldView", "catalog_values", "check_form", "parsed_value", "router"]
