@@ -1,8 +1,9 @@
 """What serving keeps in memory, and how it stays fresh without making requests wait.
 
 The catalog as arrays, trending counts and the active models, aligned to each other by
-item position. It is rebuilt in a background thread every `serving_refresh_seconds`
-(0: on every request, for tests); a request always uses a complete state, old or new.
+item position, and what the event types mean (their weights among it). It is rebuilt in
+a background thread every `serving_refresh_seconds` (0: on every request, for tests); a
+request always uses a complete state, old or new.
 """
 
 from __future__ import annotations
