@@ -1,9 +1,10 @@
 """What serving keeps in memory, and how it stays fresh without making requests wait.
 
 The catalog as arrays, trending counts, the active models aligned to the catalog by item
-position, and the ranking pipeline of every placement (`engine.placements`). It is
-rebuilt in a background thread every `serving_refresh_seconds` (0: on every request, for
-tests); a request always uses a complete state, old or new.
+position, the ranking pipeline of every placement (`engine.placements`), and what the
+event types mean (their weights among it). It is rebuilt in a background thread every
+`serving_refresh_seconds` (0: on every request, for tests); a request always uses a
+complete state, old or new.
 """
 
 from __future__ import annotations
