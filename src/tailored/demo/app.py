@@ -15,6 +15,7 @@ from tailored.client import Client
 from tailored.config import Settings
 from tailored.demo.storefront import Storefront, mount
 from tailored.engine import Engine
+from tailored.errors import InvalidInput
 from tailored.server import create_app
 
 STORE_KEY_NAME = "storefront"  # also who changed a preference, in its history
@@ -35,7 +36,9 @@ def demo_app(
     app = create_app(engine, settings=settings)
     if store is None:
         if engine is None:
-            raise ValueError("demo_app: give the engine, or the storefront's `store`")
+            raise InvalidInput(
+                "store", "give the storefront's store, or an engine to serve it in-process"
+            )
         from fastapi.testclient import TestClient  # in-process only: no port, no server
 
         store = storefront_for(engine, IN_PROCESS_URL, http=TestClient(app))
