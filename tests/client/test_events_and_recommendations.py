@@ -157,10 +157,18 @@ def test_recommendations_with_context_go_as_a_post(trained: Engine, serve: Clien
     assert naive.value.field == "body.context.time"
 
 
-def test_filters_the_api_does_not_apply_are_refused_by_name(client: Client) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        client.recommendations.for_user("ann", filters=Filters(ranges={"price": (0, 50)}))
-    assert refused.value.field == "filters.ranges"
+def test_excluded_values_and_ranges_go_in_a_post(trained: Engine, serve: Client) -> None:
+    # A query string cannot say them: for_user sends them in the body, for a known user
+    # and an anonymous one alike, and answers as the engine does.
+    never = Filters(exclude_attributes={"brand": ("Zeta",)}, ranges={"price": (None, 100.0)})
+    for user in ("camper3", None):
+        answer = serve.recommendations.for_user(user, n=10, filters=never)
+        assert answer == trained.recommendations.for_user(user, n=10, filters=never)
+        assert answer.items
+        assert not {"lamp", "mat", "socks", "tent", "boots"} & {r.item_id for r in answer.items}
+
+
+def test_filters_a_query_string_cannot_say_are_refused_by_name(client: Client) -> None:
     with pytest.raises(InvalidInput) as refused:
         client.recommendations.similar(
             "tent", filters=Filters(exclude_attributes={"brand": ("Acme",)})

@@ -84,6 +84,20 @@ def test_post_with_context_for_an_anonymous_session(api: Any, client: TestClient
     assert answer["items"][0]["reason"]["kind"] == "session"
 
 
+def test_body_filters_exclude_attribute_values_and_keep_ranges(
+    api: Any, client: TestClient
+) -> None:
+    # What a shopper's "never show me" and price range become for an anonymous list.
+    filters = {"exclude_attributes": {"brand": ["Zeta", "Chef"]}, "ranges": {"price": {"max": 150}}}
+    body = {"n": 20, "filters": filters}
+    answer = _ok(client.post("/v1/recommendations", json=body, headers=api.serve))
+    # Acme at 150 or less, and new-lamp, which has neither a brand nor a price
+    assert set(_ids(answer)) == {"stove", "boots", "laces", "new-lamp"}
+    open_below = {"n": 20, "filters": {"ranges": {"price": {"min": 100}}}}
+    answer = _ok(client.post("/v1/recommendations", json=open_below, headers=api.serve))
+    assert set(_ids(answer)) == {"tent", "boots", "new-lamp"}
+
+
 def test_similar_and_bought_together(api: Any, client: TestClient) -> None:
     similar = _ok(client.get("/v1/items/boots/similar?n=2", headers=api.serve))
     assert set(_ids(similar)) == {"socks", "laces"}
@@ -125,6 +139,18 @@ def test_consent_withdrawn_over_the_api(api: Any, client: TestClient) -> None:
         ("post", "/v1/recommendations", {"context": {"time": "yesterday"}}, "body.context.time"),
         ("post", "/v1/recommendations", {"filters": {"categories": "shoes"}}, "body.filters"),
         ("post", "/v1/recommendations", {"user_id": ""}, "body.user_id"),
+        (
+            "post",
+            "/v1/recommendations",
+            {"filters": {"ranges": {"price": {"min": 50, "max": 10}}}},
+            "body.filters.ranges.price",
+        ),
+        (
+            "post",
+            "/v1/recommendations",
+            {"filters": {"ranges": {"price": {"low": 5}}}},
+            "body.filters.ranges.price.low",
+        ),
     ],
 )
 def test_bad_input_is_a_4xx_naming_the_field(

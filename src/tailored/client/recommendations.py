@@ -53,20 +53,21 @@ def read_answer(data: Any) -> RecommendationList:
     )
 
 
-def _supported(filters: Filters) -> Filters:
-    for name in ("exclude_attributes", "ranges"):
-        if getattr(filters, name):
-            raise InvalidInput(
-                f"filters.{name}",
-                "is applied by the engine in-process only; the REST API filters by "
-                "categories, exclude_categories, attributes and exclude_items",
-            )
-    return filters
+def _in_query(filters: Filters) -> bool:
+    """Whether the GET endpoints' query parameters can say all of `filters`."""
+    return not (filters.exclude_attributes or filters.ranges)
 
 
 def filter_query(filters: Filters | None) -> list[tuple[str, QueryValue]]:
     """`filters` as the query parameters of the GET endpoints."""
-    chosen = _supported(filters or Filters())
+    chosen = filters or Filters()
+    for name in ("exclude_attributes", "ranges"):
+        if getattr(chosen, name):
+            raise InvalidInput(
+                f"filters.{name}",
+                "cannot go in a query string; for_user sends it in the body instead "
+                "(POST /v1/recommendations)",
+            )
     attributes = [
         f"{name}:{value}" for name, values in chosen.attributes.items() for value in values
     ]
@@ -79,12 +80,16 @@ def filter_query(filters: Filters | None) -> list[tuple[str, QueryValue]]:
 
 
 def _filters_body(filters: Filters | None) -> dict[str, Any]:
-    chosen = _supported(filters or Filters())
+    chosen = filters or Filters()
     return {
         "categories": list(chosen.categories),
         "exclude_categories": list(chosen.exclude_categories),
         "attributes": {name: list(values) for name, values in chosen.attributes.items()},
         "exclude_items": list(chosen.exclude_items),
+        "exclude_attributes": {
+            name: list(values) for name, values in chosen.exclude_attributes.items()
+        },
+        "ranges": {name: {"min": low, "max": high} for name, (low, high) in chosen.ranges.items()},
     }
 
 
@@ -132,8 +137,9 @@ class Recommendations(Resource[Mode]):
     ) -> Call[RecommendationList]:
         """Top `n` for a user from what they did up to now; `user_id=None` for an
         anonymous session. With a `context` (session and cart items, facts such as
-        device or weather, the time) the request goes as a POST that carries it."""
-        if user_id is not None and context is None:
+        device or weather, the time), or filters a query string cannot say (excluded
+        attribute values, ranges), the request goes as a POST that carries them."""
+        if user_id is not None and context is None and _in_query(filters or Filters()):
             query = [("n", n), ("placement", placement), *filter_query(filters)]
             return FOR_USER.call(read_answer, path={"user_id": user_id}, query=query)
         body = {

@@ -246,13 +246,11 @@ def _latest_item(client: Client, who: Shopper) -> Item | None:
 
 
 def _never_shown(client: Client, who: Shopper) -> Filters:
-    """What the shopper said never to show, as the REST API filters it: blocked
-    categories. (Blocked attribute values and price ranges are filters the engine
-    applies to the shopper's own lists; the anonymous list cannot take them.)"""
+    """What the shopper said never to show, and the ranges they set (blocked categories
+    and attribute values, a price range), as filters of the anonymous list."""
     if not who.preferences:
         return Filters()
-    own = preference_filters(client.preferences.schema(), who.preferences)
-    return Filters(exclude_categories=own.exclude_categories)
+    return preference_filters(client.preferences.schema(), who.preferences)
 
 
 def _cart_items(client: Client, user_id: str) -> tuple[str, ...]:

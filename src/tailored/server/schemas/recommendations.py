@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 import orjson
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from tailored.domain.catalog import facet_text
 from tailored.domain.recommendations import (
@@ -21,6 +28,21 @@ Id = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 Scalar = str | int | float | bool
 
 
+class RangeIn(BaseModel):
+    """Bounds of a numeric attribute, both included; leave one out for an open end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    min: float | None = Field(None, allow_inf_nan=False)
+    max: float | None = Field(None, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangeIn:
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g}) must not be above max ({self.max:g})")
+        return self
+
+
 class FiltersIn(BaseModel):
     """Which items may appear (unavailable items never do)."""
 
@@ -32,22 +54,35 @@ class FiltersIn(BaseModel):
         {}, description='e.g. {"brand": ["Acme", "Zeta"], "size": 42}: any value per name'
     )
     exclude_items: list[Identifier] = Field([], max_length=10_000)
+    exclude_attributes: dict[Id, list[Scalar] | Scalar] = Field(
+        {}, description='e.g. {"brand": ["Zeta"]}: never items with any of these values'
+    )
+    ranges: dict[Id, RangeIn] = Field(
+        {},
+        description='e.g. {"price": {"min": 10, "max": 50}}: a numeric attribute within the '
+        "bounds (items without the attribute still pass)",
+    )
 
     def value(self) -> Filters:
-        attributes = {
-            name: tuple(
-                text
-                for v in (values if isinstance(values, list) else [values])
-                if (text := facet_text(v)) is not None
-            )
-            for name, values in self.attributes.items()
-        }
         return Filters(
             categories=tuple(self.categories),
             exclude_categories=tuple(self.exclude_categories),
-            attributes=attributes,
+            attributes=_facets(self.attributes),
             exclude_items=tuple(self.exclude_items),
+            exclude_attributes=_facets(self.exclude_attributes),
+            ranges={name: (r.min, r.max) for name, r in self.ranges.items()},
         )
+
+
+def _facets(given: dict[str, list[Scalar] | Scalar]) -> dict[str, tuple[str, ...]]:
+    return {
+        name: tuple(
+            text
+            for v in (values if isinstance(values, list) else [values])
+            if (text := facet_text(v)) is not None
+        )
+        for name, values in given.items()
+    }
 
 
 class ContextIn(BaseModel):
