@@ -34,9 +34,9 @@ from typing import Any
 
 from ingest import machine, percentile  # benchmarks/ingest.py, beside this file
 from tailored import __version__
-from tailored.domain.configurator.template import Design, Template
 from tailored.domain.configurator.definition import template_from_dict
 from tailored.domain.configurator.rules import validate
+from tailored.domain.configurator.template import Design, Template
 from tailored.testing.provenance import source
 
 RESULTS = Path(__file__).parent / "results" / "configurator.json"

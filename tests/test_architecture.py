@@ -178,3 +178,22 @@ def test_the_engine_wires_services_without_late_binding() -> None:
         if isinstance(node, ast.FunctionDef) and node.name == "__init__"
     )
     assert not [node for node in ast.walk(init) if isinstance(node, ast.Lambda)]
+
+
+def test_the_client_needs_only_httpx_and_the_pure_modules() -> None:
+    """`tailored.client` is a light dependency for integrators: the standard library,
+    httpx, and of ours only errors, types, the domain values and itself."""
+    import sys
+
+    ours = ("tailored.errors", "tailored.types", "tailored.domain", "tailored.client")
+    offences = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in _modules("client")
+        for name in _imports(path)
+        if not (
+            name == "httpx"
+            or name.split(".")[0] in sys.stdlib_module_names
+            or any(name == mine or name.startswith(mine + ".") for mine in ours)
+        )
+    ]
+    assert len(_modules("client")) >= 10 and offences == []

@@ -11,21 +11,15 @@ from sqlalchemy import Connection
 
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.json_values import storable_text
-from tailored.domain.profiles import (
-    Consent,
-    MergeResult,
-    UserProfile,
-    fill_missing,
-    merge_traits,
-)
+from tailored.domain.profiles import Consent, MergeResult, UserProfile, merge_traits
 from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
 from tailored.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
-from tailored.storage import customizations
 from tailored.storage import events as event_store
 from tailored.storage import users as store
 from tailored.storage.database import Database, StaleRead
+from tailored.storage.merging import merge_rows
 from tailored.types import JSONObject
 
 
@@ -154,25 +148,13 @@ class Users:
             locked |= store.lock_users(conn, [target], now=now)
         if store.resolve_aliases(conn, [user_id, anonymous_id]) != aliases:
             raise StaleRead  # a merge of one of them committed meanwhile: decide again
-        anonymous = locked.get(anonymous_id)
-        if anonymous is None:
+        if anonymous_id not in locked:
             if earlier is not None:
                 raise StaleRead  # folded again by a merge just committed: answer as it did
             raise NotFound("user", anonymous_id)
-        known = locked[target]
-        moved = event_store.move_events(conn, anonymous_id, target)
-        store.upsert_users(conn, {target: fill_missing(known.traits, anonymous.traits)}, now=now)
-        store.set_preferences(
-            conn, target, fill_missing(known.preferences, anonymous.preferences), now=now
-        )
-        known_purposes = {c.purpose for c in store.get_consents(conn, target)}
-        carried = [
-            c for c in store.get_consents(conn, anonymous_id) if c.purpose not in known_purposes
-        ]
-        if carried:
-            store.set_consents(conn, target, carried)
-        customizations.move_owned(conn, anonymous_id, target, now=now)  # lists, orders...
-        store.delete_user(conn, anonymous_id)
+        # Every table that holds user data, as it declares (events, profile, consents,
+        # lists, orders, alerts, designs...); the visitor's profile goes last.
+        moved = merge_rows(conn, anonymous_id, target, now=now).events
         if earlier is not None:
             moved += earlier.events_moved
         store.record_merge(conn, anonymous_id, target, events_moved=moved, now=now)

@@ -1,4 +1,5 @@
-"""Event-log queries: append, read, summarise, re-attribute on merge."""
+"""Event-log queries: append, read, summarise (a merge moves events as the table
+declares, see `storage/merging.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, RowMapping, func, select, update
+from sqlalchemy import Connection, RowMapping, func, select
 
 from tailored.domain.events import Event, EventType
 from tailored.domain.profiles import ActivitySummary
@@ -196,13 +197,6 @@ def activity_summary(conn: Connection, user_id: str, *, recent: int = 10) -> Act
         last_event_at=last,
         recent_items=recent_items,
     )
-
-
-def move_events(conn: Connection, from_user: str, to_user: str) -> int:
-    result = conn.execute(
-        update(events).where(events.c.user_id == from_user).values(user_id=to_user)
-    )
-    return int(result.rowcount)
 
 
 def list_event_types(conn: Connection) -> list[EventType]:

@@ -1,5 +1,9 @@
 """The schema. Alembic migrations in `migrations/versions` must produce exactly this
-(a test compares them on every backend)."""
+(a test compares them on every backend).
+
+Each table that holds a user's data says so in its `info` (`user_data`): which columns
+hold a user id and what a merge, an export and an erasure do to those rows (see
+`storage/ownership.py`; a test fails when a table with a user column says nothing)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from sqlalchemy import (
 )
 
 from tailored.storage.columns import BigId, JSONColumn, UTCDateTime
+from tailored.storage.ownership import Fold, Merge, PartOf, Role, not_user_data, user_data
 
 metadata = MetaData(
     naming_convention={
@@ -70,6 +75,7 @@ users = Table(
     Column("preferences", JSONColumn, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    info=user_data(Role("id", merge=Fold.FILL_GAPS, export="profile")),
 )
 
 consents = Table(
@@ -80,9 +86,11 @@ consents = Table(
     Column("granted", Boolean, nullable=False),
     Column("source", String(ID), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    info=user_data(Role("user_id", merge=Fold.CARRY_UNDECIDED, export="consents")),
 )
 
-# Every consent decision ever made, for proof of consent.
+# Every consent decision ever made, for proof of consent. A merge drops the visitor's
+# (the decisions it carries over are logged again, for the known user).
 consent_log = Table(
     "consent_log",
     metadata,
@@ -93,10 +101,11 @@ consent_log = Table(
     Column("source", String(ID), nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
     Index(None, "user_id", "seq"),
+    info=user_data(Role("user_id", merge=Merge.DELETE, export="consent_history")),
 )
 
 # An anonymous id merged into a known user; later events sent with the anonymous id are
-# attributed to the known user.
+# attributed to the known user. Ids merged into a visitor lead to its known user after.
 user_merges = Table(
     "user_merges",
     metadata,
@@ -104,6 +113,10 @@ user_merges = Table(
     Column("user_id", String(ID), nullable=False, index=True),
     Column("events_moved", BigId, nullable=False),
     Column("merged_at", UTCDateTime, nullable=False),
+    info=user_data(
+        Role("user_id", merge=Merge.MOVE, export="merged_ids"),
+        Role("anonymous_id", merge=Merge.KEEP, export="merged_into"),
+    ),
 )
 
 events = Table(
@@ -122,6 +135,7 @@ events = Table(
     # erasure. Every index costs a random page write per event at ingest (about half the
     # throughput each); training and admin queries scan by seq instead.
     Index(None, "user_id", "timestamp"),
+    info=user_data(Role("user_id", merge=Merge.MOVE, export="events")),
 )
 
 event_types = Table(
@@ -184,9 +198,11 @@ preference_schemas = Table(
     Column("fields", JSONColumn, nullable=False),
     Column("created_by", String(ID), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    info=not_user_data("the business's preference fields; created_by names an API key"),
 )
 
-# Every change of a user's preferences, field by field: who, when, old -> new.
+# Every change of a user's preferences, field by field: who, when, old -> new. A merge
+# drops the visitor's (the values it carries over fill the known user's gaps unlogged).
 preference_changes = Table(
     "preference_changes",
     metadata,
@@ -198,6 +214,7 @@ preference_changes = Table(
     Column("changed_by", String(ID), nullable=False),
     Column("changed_at", UTCDateTime, nullable=False),
     Index(None, "user_id", "seq"),
+    info=user_data(Role("user_id", merge=Merge.DELETE, export="preference_history")),
 )
 
 api_keys = Table(
@@ -209,6 +226,7 @@ api_keys = Table(
     Column("scopes", String(64), nullable=False),  # space-separated
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    info=not_user_data("credentials of the business's systems and admins, not of users"),
 )
 
 # Console logins: the SHA-256 digest of each session's secret (the browser holds the
@@ -221,6 +239,7 @@ console_sessions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_seen_at", UTCDateTime, nullable=False),
     Index(None, "key_id"),
+    info=not_user_data("an admin's console login: it belongs to the API key, not to a user"),
 )
 
 # A user's lists: one "favorites" list (made on first save) and named wishlists, shareable.
@@ -236,6 +255,7 @@ lists = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("user_id", "kind", "name"),
+    info=user_data(Role("user_id", merge=Fold.JOIN_SAME_NAME, export="lists")),
 )
 
 # A list's items in order; no foreign key to items, so a deleted item shows as deleted.
@@ -247,6 +267,7 @@ list_entries = Table(
     Column("position", Integer, nullable=False),
     Column("note", Text, nullable=False),
     Column("added_at", UTCDateTime, nullable=False),
+    info=user_data(PartOf("list_id", export="list_items")),
 )
 
 # Named carts a user orders again in one call ("my usual coffee").
@@ -259,6 +280,7 @@ saved_orders = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("user_id", "name"),
+    info=user_data(Role("user_id", merge=Fold.RENAME_CLASHES, export="saved_orders")),
 )
 
 # The (item, quantity) lines of a saved order, in the order given.
@@ -269,6 +291,7 @@ saved_order_lines = Table(
     Column("item_id", String(ID), primary_key=True),
     Column("quantity", Integer, nullable=False),
     Column("position", Integer, nullable=False),
+    info=user_data(PartOf("order_id", export="saved_order_lines")),
 )
 
 # Back-in-stock and price-below alerts, armed while fired_at is null (item writes check).
@@ -283,6 +306,7 @@ subscriptions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("fired_at", UTCDateTime, nullable=True),
     UniqueConstraint("user_id", "item_id", "kind"),
+    info=user_data(Role("user_id", merge=Fold.KEEP_THEIRS, export="alerts")),
 )
 
 # The notification outbox: written with the item change that fired an alert.
@@ -302,6 +326,7 @@ notifications = Table(
     Column("delivered_at", UTCDateTime, nullable=True),
     Index(None, "user_id", "id"),
     Index(None, "delivered_at", "id"),
+    info=user_data(Role("user_id", merge=Merge.MOVE, export="notifications")),
 )
 
 # Product configurator templates: one row per template, naming its current version.
@@ -345,6 +370,7 @@ designs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index(None, "user_id", "id"),
     Index(None, "configurator_id"),
+    info=user_data(Role("user_id", merge=Merge.MOVE, export="designs")),
 )
 
 # One row per picked choice of a design: choice analytics are indexed counts.
@@ -356,6 +382,7 @@ design_picks = Table(
     Column("choice_id", String(64), primary_key=True),
     Column("configurator_id", String(64), nullable=False),
     Index(None, "configurator_id", "group_id", "choice_id"),
+    info=user_data(PartOf("design_id", export="design_choices")),
 )
 
 # Placements (slots such as 'home'): one row each, naming the version in force ('version',

@@ -36,18 +36,12 @@ from collections.abc import Collection, Container, Mapping, Sequence
 from datetime import datetime
 from itertools import groupby
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, text, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, text, update
 
-from tailored.domain.profiles import Consent, MergeResult, UserProfile
+from tailored.domain.profiles import Consent, MergeResult, UserProfile, fill_missing
 from tailored.errors import Unavailable
-from tailored.storage.customizations import delete_owned
-from tailored.storage.tables import (
-    consent_log,
-    consents,
-    preference_changes,
-    user_merges,
-    users,
-)
+from tailored.storage.ownership import Erase, delete_rows, registry
+from tailored.storage.tables import consent_log, consents, metadata, user_merges, users
 from tailored.storage.upsert import chunks, insert_new, member_of, upsert
 from tailored.types import JSONObject
 
@@ -211,11 +205,30 @@ def list_users(conn: Connection, *, after: str | None, limit: int) -> list[UserP
 
 
 def delete_user(conn: Connection, user_id: str) -> None:
-    delete_owned(conn, user_id)  # lists, saved orders, alerts, notifications
-    conn.execute(delete(preference_changes).where(preference_changes.c.user_id == user_id))
-    conn.execute(delete(consent_log).where(consent_log.c.user_id == user_id))
-    conn.execute(delete(consents).where(consents.c.user_id == user_id))
-    conn.execute(delete(users).where(users.c.id == user_id))
+    """Delete the user and every row the tables declare goes with them on erasure
+    (`Erase.DELETE`; rows to anonymize or keep are the caller's to handle)."""
+    gone = [entry for entry in registry(metadata) if entry.erase is Erase.DELETE]
+    delete_rows(conn, user_id, gone)
+
+
+def fill_profile_gaps(conn: Connection, from_user: str, to_user: str, *, now: datetime) -> None:
+    """`Fold.FILL_GAPS`: the traits and preferences of `from_user` that `to_user` has not
+    set become theirs (the rest goes with `from_user`)."""
+    found = get_users(conn, [from_user, to_user])
+    visitor, known = found.get(from_user), found[to_user]
+    if visitor is None:
+        return
+    upsert_users(conn, {to_user: fill_missing(known.traits, visitor.traits)}, now=now)
+    set_preferences(conn, to_user, fill_missing(known.preferences, visitor.preferences), now=now)
+
+
+def carry_consents(conn: Connection, from_user: str, to_user: str, *, now: datetime) -> None:
+    """`Fold.CARRY_UNDECIDED`: `from_user`'s decisions on purposes `to_user` has not
+    decided become theirs, logged again for them (the rest goes with `from_user`)."""
+    decided = {c.purpose for c in get_consents(conn, to_user)}
+    carried = [c for c in get_consents(conn, from_user) if c.purpose not in decided]
+    if carried:
+        set_consents(conn, to_user, carried)
 
 
 def get_consents(conn: Connection, user_id: str) -> list[Consent]:
