@@ -15,6 +15,7 @@ from tailored.client.health import Health
 from tailored.client.lists import Lists
 from tailored.client.operations import Async, Mode, Send, Sync
 from tailored.client.orders import Orders
+from tailored.client.placements import Placements
 from tailored.client.preferences import Preferences
 from tailored.client.profiles import Consents, Users
 from tailored.client.recommendations import Recommendations
@@ -41,6 +42,7 @@ class _Resources(Generic[Mode]):
         self.jobs: Jobs[Mode] = Jobs(send)
         self.training: Training[Mode] = Training(send)
         self.configurators: Configurators[Mode] = Configurators(send)
+        self.placements: Placements[Mode] = Placements(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -58,6 +60,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Jobs,
     Training,
     Configurators,
+    Placements,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

@@ -19,6 +19,7 @@ from tailored.domain.recommendations import (
     Reason,
     RecommendationList,
     Recommended,
+    StrategySource,
 )
 from tailored.errors import InvalidInput
 
@@ -50,6 +51,11 @@ def read_answer(data: Any) -> RecommendationList:
         model_version=data["model_version"],
         placement=data["placement"],
         notice=data["notice"],
+        strategy=StrategySource(
+            placement=data["strategy"]["placement"],
+            version=data["strategy"]["version"],
+            origin=data["strategy"]["origin"],
+        ),
     )
 
 

@@ -6,10 +6,11 @@ swaps one of them, so that an experiment or a campaign can vary one step (anothe
 diversity, other boosts, another model as the source of candidates) and keep the rest.
 `Pipelines` holds the pipeline of every placement and finds the one a request names.
 
-The filters step makes the mask of what may be shown (the caller adds what it knows of
-the user); `pick` then takes a source's candidates that passed it through the other
-steps. Scores are normalised to [FLOOR, 1] over the best candidates before boosts, so
-boosts multiply comparable numbers whatever the model's scale.
+The top-n step says how many items a list holds and the filters step makes the mask of
+what may be shown (the caller adds what it knows of the user: the cart, what was seen);
+`pick` then takes a source's candidates that passed the mask through the candidates,
+boosts and diversity steps. Scores are normalised to [FLOOR, 1] over the best candidates
+before boosts, so boosts multiply comparable numbers whatever the model's scale.
 
 >>> from tailored.domain.placements.strategy import DiversitySpec, Strategy
 >>> index = CatalogIndex.build([(i, i, [c], {}, True) for i, c in

@@ -145,13 +145,16 @@ class StateLoader:
             stored = placement_store.all_current(conn)  # a few small rows
         pipelines = self._pipelines(stored, previous)
         models: dict[str, ServedModel] = {}
-        wanted = [*self._roles.items()]
-        named = sorted({*self._roles.values(), *pipelines.models()})
-        wanted += [(f"model:{name}", name) for name in named]
-        for role, name in wanted:
+        for role, name in self._roles.items():
             served = self._model(role, name, catalog, previous, models.values())
             if served is not None:
                 models[role] = served
+        by_name = {served.version.model: served for served in models.values()}
+        for name in sorted(set(pipelines.models()) - set(by_name)):
+            served = self._model(f"model:{name}", name, catalog, previous, models.values())
+            if served is not None:
+                by_name[name] = served
+        models.update({f"model:{name}": served for name, served in by_name.items()})
         state = ServingState(
             catalog, stamp, trending, trending_at, meanings, weighting, models, pipelines, stored
         )
