@@ -120,6 +120,28 @@ def test_custom_event_types(client: Client, client_as: Callable[[Scope], Client]
     assert bad_name.value.field == "name"
     names = {t.name: t for t in client_as("serve").event_types.list()}
     assert names["wishlist_add"] == registered and names["purchase"].builtin
+    assert (names["purchase"].meaning, names["purchase"].weight) == ("conversion", 5.0)
+
+
+def test_what_an_event_type_means(client: Client, engine: Engine) -> None:
+    returned = client.event_types.register(
+        "return", requires_item=True, meaning="negative", phrase="returned {item}"
+    )
+    assert (returned.meaning, returned.weight, returned.phrase) == (
+        "negative",
+        0.0,
+        "returned {item}",
+    )
+    assert returned == engine.event_types.get("return")
+    wish = client.event_types.register("wishlist_add", requires_item=True, weight=2.0)
+    changed = client.event_types.update("wishlist_add", {"weight": 3.0, "phrase": "saved {item}"})
+    assert (changed.weight, changed.phrase, changed.meaning) == (3.0, "saved {item}", None)
+    assert changed == engine.event_types.get("wishlist_add") != wish
+    with pytest.raises(InvalidInput) as negative_weight:
+        client.event_types.update("wishlist_add", {"weight": -1})
+    assert negative_weight.value.field == "body.weight"
+    with pytest.raises(Conflict):
+        client.event_types.update("purchase", {"weight": 1.0})
 
 
 def test_recommendations_equal_the_engines(trained: Engine, serve: Client) -> None:

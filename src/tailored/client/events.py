@@ -19,13 +19,14 @@ from typing import Any
 from tailored.client import reading
 from tailored.client.calls import Call, Route
 from tailored.client.operations import Mode, Resource, operation
-from tailored.domain.events import Event, EventType
+from tailored.domain.events import DEFAULT_PHRASE, Event, EventType, Meaning
 from tailored.domain.results import BatchResult, Page
 
 RECORD = Route("POST", "/v1/events", idempotent=True)  # every row carries an event_id
 QUERY = Route("GET", "/v1/events", idempotent=True)
 LIST_TYPES = Route("GET", "/v1/event-types", idempotent=True)
 REGISTER_TYPE = Route("POST", "/v1/event-types", idempotent=True)  # the same again: a no-op
+UPDATE_TYPE = Route("PATCH", "/v1/event-types/{name}", idempotent=True)  # sets, never adds
 
 EventRow = Mapping[str, Any] | Event
 """An event as a dict (``{"user_id", "type", "item_id", "value", "context", ...}``, as
@@ -67,6 +68,9 @@ def read_event_type(data: Any) -> EventType:
         requires_value=data["requires_value"],
         description=data["description"],
         builtin=data["builtin"],
+        weight=float(data["weight"]),
+        meaning=data["meaning"],
+        phrase=data["phrase"],
     )
 
 
@@ -159,16 +163,28 @@ class EventTypes(Resource[Mode]):
         requires_item: bool = False,
         requires_value: bool = False,
         description: str = "",
+        weight: float = 0.0,
+        meaning: Meaning | None = None,
+        phrase: str = DEFAULT_PHRASE,
     ) -> Call[EventType]:
-        """Add a custom type (lower_snake_case); registering the same rules again is a
-        no-op, other rules for a known name are a `Conflict`."""
+        """Add a custom type (lower_snake_case) and what it means; registering the same
+        definition again is a no-op, another one for a known name is a `Conflict`."""
         body = {
             "name": name,
             "requires_item": requires_item,
             "requires_value": requires_value,
             "description": description,
+            "weight": weight,
+            "meaning": meaning,
+            "phrase": phrase,
         }
         return REGISTER_TYPE.call(read_event_type, body=body)
+
+    @operation(UPDATE_TYPE)
+    def update(self, name: str, changes: Mapping[str, Any]) -> Call[EventType]:
+        """Change what a custom type means: any of `weight`, `meaning` (None removes it),
+        `phrase` and `description`; what is left out stays."""
+        return UPDATE_TYPE.call(read_event_type, path={"name": name}, body=dict(changes))
 
 
 __all__ = ["EventRow", "EventTypes", "Events", "read_event", "read_event_type"]
