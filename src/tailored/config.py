@@ -110,6 +110,14 @@ class Settings(BaseSettings):
     retrain_tune: bool = Field(
         True, description="Scheduled retraining chooses hyper-parameters again."
     )
+    reactions_poll_seconds: float = Field(
+        1.0,
+        gt=0,
+        le=3600,
+        description="How often the background runner looks for events and item changes "
+        "written by other processes, for reactions such as alerts (writes through this "
+        "process wake it at once).",
+    )
     event_weights: dict[str, float] = Field(
         {},
         description="Overrides of built-in event types' interaction weights, e.g. "

@@ -85,6 +85,7 @@ def test_alerts_notifications_and_the_outbox(url: str) -> None:
     assert "price_below on beans" in below.output
     with Engine.open(url) as engine:
         engine.items.upsert({"id": "lamp", "title": "Lamp", "attributes": {"price": 30}})
+    assert "alerts" in _run("reactions", "run", "-d", url).output  # as a server would
 
     mine = _run("notifications", "list", "ann", "--unread", "-d", url)
     assert "Lamp is back in stock." in mine.output

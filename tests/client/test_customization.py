@@ -184,7 +184,7 @@ def test_a_cart_saved_as_an_order_is_checked_out_once(
 
 
 def test_alerts_notifications_and_the_outbox(
-    shop: Client, client_as: Callable[[Scope], Client]
+    shop: Client, client_as: Callable[[Scope], Client], engine: Engine
 ) -> None:
     ingest = client_as("ingest")
     back = ingest.subscriptions.subscribe("ann", "lamp", "back_in_stock")
@@ -199,6 +199,7 @@ def test_alerts_notifications_and_the_outbox(
 
     shop.items.upsert({"id": "lamp", "title": "Lamp", "attributes": {"price": 30}})
     shop.items.upsert({"id": "tent", "title": "Tent", "attributes": {"price": 140}})
+    engine.reactions.run()  # the alerts reaction catches up (the server runs it too)
     serve = client_as("serve")
     assert [s.active for s in serve.subscriptions.list("ann")] == [False, False]
     assert serve.subscriptions.list("ann", active=True) == ()

@@ -11,13 +11,11 @@ import tailored
 
 HEAVY = ("sqlalchemy", "fastapi", "starlette", "pydantic", "alembic", "typer", "numpy", "scipy")
 
-# The root package's __init__ re-exports the Engine (and so imports all of it); the
-# client must not need any of that, so the check loads `tailored` as a bare namespace.
+# The root package re-exports the Engine lazily: importing the client through it (as an
+# integrator does) must load none of it.
 _PROBE = f"""
-import importlib.util, sys, types
-root = types.ModuleType("tailored")
-root.__path__ = [{str(Path(tailored.__file__).parent)!r}]
-sys.modules["tailored"] = root
+import sys
+sys.path.insert(0, {str(Path(tailored.__file__).parents[1])!r})
 from tailored.client import AsyncClient, Client, iterate
 client = Client("http://127.0.0.1:8000", api_key="tk_x")
 client.close()

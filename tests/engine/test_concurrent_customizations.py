@@ -241,6 +241,7 @@ def _mark_read(engine: Engine, notification_id: int, n: int) -> datetime | None:
 def test_parallel_read_marks_keep_the_first_time(store: Engine) -> None:
     store.subscriptions.subscribe("bo", ITEMS[0], "back_in_stock")
     store.items.upsert({"id": ITEMS[0], "title": "Back", "available": True})
+    store.reactions.run()
     [note] = store.subscriptions.notifications("bo").items
 
     outcomes = at_once(10, partial(_mark_read, store, note.id))

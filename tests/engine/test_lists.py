@@ -238,7 +238,8 @@ def _customize(engine: Engine, user_id: str) -> None:
 def test_erasing_a_user_erases_their_lists_orders_alerts_and_notifications(store: Engine) -> None:
     _customize(store, "ann")
     _customize(store, "bo")
-    store.items.upsert({"id": "tent", "title": "Tent", "available": True})  # both alerts fire
+    store.items.upsert({"id": "tent", "title": "Tent", "available": True})
+    store.reactions.run()  # both alerts fire
     assert _rows_of(store, "ann") == {"lists": 2, "saved_orders": 1, "subscriptions": 1,
                                       "notifications": 1, "list_entries": 4}  # fmt: skip
 

@@ -48,7 +48,8 @@ def seeded(engine: Engine) -> Engine:
     engine.configurators.define(CUP)
     _customize(engine, KNOWN)
     _customize(engine, VISITOR)
-    engine.items.upsert({"id": "tent", "title": "Tent", "available": True})  # notifies both
+    engine.items.upsert({"id": "tent", "title": "Tent", "available": True})
+    engine.reactions.run()  # notifies both
     engine.events.record({"user_id": EARLIER, "type": "view", "item_id": "lamp"})
     engine.users.merge(VISITOR, EARLIER)  # an id that leads to the visitor
     return engine

@@ -1,5 +1,5 @@
-"""Alerts on every backend: firing from item writes (single, batch, import), once; the
-notification outbox; ownership and bad input."""
+"""Alerts on every backend: firing from item writes (single, batch, import), once, when
+the `alerts` reaction runs; the notification outbox; ownership and bad input."""
 
 from __future__ import annotations
 
@@ -34,6 +34,12 @@ def _item(item_id: str, **changes: Any) -> dict[str, Any]:
     return row
 
 
+def _upsert(engine: Engine, row: dict[str, Any]) -> None:
+    """Write an item, then run the reactions (as the server's background runner would)."""
+    engine.items.upsert(row)
+    engine.reactions.run()
+
+
 def _messages(engine: Engine, user_id: str) -> list[str]:
     return [n.message for n in engine.subscriptions.notifications(user_id).items]
 
@@ -41,10 +47,10 @@ def _messages(engine: Engine, user_id: str) -> list[str]:
 def test_back_in_stock_fires_once_when_the_item_becomes_available(store: Engine) -> None:
     alert = store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
     assert (alert.kind, alert.threshold, alert.active) == ("back_in_stock", None, True)
-    store.items.upsert(_item("lamp", title="Desk lamp"))  # still unavailable: nothing
+    _upsert(store, _item("lamp", title="Desk lamp"))  # still unavailable: nothing
     assert _messages(store, "ann") == []
 
-    store.items.upsert(_item("lamp", available=True))
+    _upsert(store, _item("lamp", available=True))
 
     [note] = store.subscriptions.notifications("ann").items
     assert (note.user_id, note.kind, note.item_id) == ("ann", "back_in_stock", "lamp")
@@ -52,38 +58,38 @@ def test_back_in_stock_fires_once_when_the_item_becomes_available(store: Engine)
     assert note.subscription_id == alert.id and note.read_at is None and note.delivered_at is None
     [fired] = store.subscriptions.list("ann")
     assert not fired.active and fired.fired_at is not None
-    store.items.upsert(_item("lamp", available=False))
-    store.items.upsert(_item("lamp", available=True))  # back again: it fired already
+    _upsert(store, _item("lamp", available=False))
+    _upsert(store, _item("lamp", available=True))  # back again: it fired already
     assert len(_messages(store, "ann")) == 1
     assert store.subscriptions.list("ann", active=True) == ()
 
 
 def test_subscribing_again_rearms_a_fired_alert(store: Engine) -> None:
     first = store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
-    store.items.upsert(_item("lamp", available=True))
+    _upsert(store, _item("lamp", available=True))
     with pytest.raises(Conflict, match="in stock now"):
         store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
-    store.items.upsert(_item("lamp", available=False))
+    _upsert(store, _item("lamp", available=False))
 
     again = store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
     assert again.id == first.id and again.active
-    store.items.upsert(_item("lamp", available=True))
+    _upsert(store, _item("lamp", available=True))
     assert _messages(store, "ann") == ["Lamp is back in stock."] * 2
 
 
 def test_price_below_fires_when_the_price_reaches_the_threshold(store: Engine) -> None:
     store.subscriptions.subscribe("ann", "tent", "price_below", threshold=150)
     store.subscriptions.subscribe("bo", "tent", "price_below", threshold=100)
-    store.items.upsert(_item("tent", attributes={"price": 160}))
+    _upsert(store, _item("tent", attributes={"price": 160}))
     assert _messages(store, "ann") == []
 
-    store.items.upsert(_item("tent", attributes={"price": 150.0}))
+    _upsert(store, _item("tent", attributes={"price": 150.0}))
 
     [note] = store.subscriptions.notifications("ann").items
     assert (note.kind, note.old_value, note.new_value) == ("price_below", 160.0, 150.0)
     assert note.message == "Tent now costs 150, at or below your alert price of 150 (was 160)."
     assert _messages(store, "bo") == []  # 150 is still above bo's 100
-    store.items.upsert(_item("tent", attributes={"price": 99.99}, available=False))
+    _upsert(store, _item("tent", attributes={"price": 99.99}, available=False))
     assert _messages(store, "bo") == [
         "Tent now costs 99.99, at or below your alert price of 100 (was 150). "
         "It is out of stock at the moment."
@@ -93,7 +99,7 @@ def test_price_below_fires_when_the_price_reaches_the_threshold(store: Engine) -
 
 def test_an_item_without_a_price_fires_once_it_gets_a_low_one(store: Engine) -> None:
     store.subscriptions.subscribe("ann", "kettle", "price_below", threshold=20)
-    store.items.upsert(_item("kettle", attributes={"price": "19.50"}))
+    _upsert(store, _item("kettle", attributes={"price": "19.50"}))
     [note] = store.subscriptions.notifications("ann").items
     assert (note.old_value, note.new_value) == (None, 19.5)
 
@@ -106,6 +112,8 @@ def test_the_batch_and_import_paths_fire_alerts_of_the_changed_items(store: Engi
     batch += [_item("lamp", available=True), _item("tent", attributes={"price": 175})]
     result = store.items.upsert_many([*batch, {"id": "bad/id"}])
     assert result.accepted == 52 and len(result.rejected) == 1
+    assert _messages(store, "ann") == []  # alerts are a reaction: nothing until it runs
+    store.reactions.run()
     assert sorted(_messages(store, "ann")) == [
         "Lamp is back in stock.",
         "Tent now costs 175, at or below your alert price of 180 (was 200).",
@@ -115,6 +123,7 @@ def test_the_batch_and_import_paths_fire_alerts_of_the_changed_items(store: Engi
     rows = [(1, {"id": "tent", "title": "Tent", "attributes": {"price": 90}}), (2, {"id": "x"})]
     report = import_rows(store, "items", rows)
     assert report.imported == 2
+    store.reactions.run()
     assert _messages(store, "bo") == [
         "Tent now costs 90, at or below your alert price of 100 (was 175)."
     ]
@@ -134,14 +143,21 @@ def _statements(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine.db.engine, "before_cursor_execute", record)
 
 
-def test_a_batch_costs_one_alert_query_and_no_write_when_nothing_fires(store: Engine) -> None:
+def test_a_batch_costs_one_alert_query_per_step_and_no_write_when_nothing_fires(
+    store: Engine,
+) -> None:
     store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
     batch = [{"id": f"i{n}", "title": f"Item {n}"} for n in range(400)]
     batch.append(_item("lamp", title="Lamp, still out of stock"))
+    store.items.upsert_many(batch)
     with _statements(store) as seen:
-        store.items.upsert_many(batch)
+        store.reactions.run()
+    steps = [s for s in seen if s.lstrip().upper().startswith("UPDATE REACTION_POSITIONS")]
     touching = [s for s in seen if "subscriptions" in s or "notifications" in s]
-    assert len(touching) == 1 and touching[0].lstrip().upper().startswith("SELECT")
+    # One query per step (of up to 500 changes; more steps only when other transactions
+    # held some changes back), never one per item, and nothing written.
+    assert 1 <= len(touching) == len(steps) <= 2
+    assert all(s.lstrip().upper().startswith("SELECT") for s in touching)
 
 
 def test_a_write_that_fails_fires_nothing(store: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -154,6 +170,7 @@ def test_a_write_that_fails_fires_nothing(store: Engine, monkeypatch: pytest.Mon
     with pytest.raises(RuntimeError):
         store.items.upsert(_item("lamp", available=True))
     monkeypatch.undo()
+    store.reactions.run()
     assert _messages(store, "ann") == [] and store.subscriptions.list("ann")[0].active
     assert store.items.get("lamp").available is False
 
@@ -194,7 +211,7 @@ def test_delete_and_ownership(store: Engine) -> None:
     store.subscriptions.delete("ann", alert.id)
     with pytest.raises(NotFound):
         store.subscriptions.delete("ann", alert.id)
-    store.items.upsert(_item("lamp", available=True))
+    _upsert(store, _item("lamp", available=True))
     assert _messages(store, "ann") == []
 
 
@@ -203,6 +220,7 @@ def _notify(engine: Engine, user_id: str, count: int) -> None:
         engine.items.upsert({"id": f"x{n}", "title": f"X{n}", "available": False})
         engine.subscriptions.subscribe(user_id, f"x{n}", "back_in_stock")
     engine.items.upsert_many([{"id": f"x{n}", "title": f"X{n}"} for n in range(count)])
+    engine.reactions.run()
 
 
 def test_a_users_notifications_page_newest_first_and_can_be_marked_read(store: Engine) -> None:
@@ -247,3 +265,25 @@ def test_the_outbox_lists_undelivered_notifications_oldest_first(store: Engine) 
         with pytest.raises(InvalidInput) as caught:
             store.subscriptions.mark_delivered(bad)  # type: ignore[arg-type]
         assert caught.value.field == field
+
+
+def test_an_item_in_stock_for_a_moment_only_sends_nothing(store: Engine) -> None:
+    # The reaction compares the item before its first change with the item now.
+    store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
+    store.items.upsert(_item("lamp", available=True))
+    store.items.upsert(_item("lamp", available=False))
+    store.reactions.run()
+    assert _messages(store, "ann") == [] and store.subscriptions.list("ann")[0].active
+    _upsert(store, _item("lamp", available=True))
+    assert _messages(store, "ann") == ["Lamp is back in stock."]
+
+
+def test_a_deleted_item_fires_nothing_and_its_changes_are_pruned(store: Engine) -> None:
+    store.subscriptions.subscribe("ann", "lamp", "back_in_stock")
+    store.items.upsert(_item("lamp", available=True))
+    store.items.delete("lamp")
+    store.reactions.run()
+    assert _messages(store, "ann") == []
+    with store.db.reading() as conn:
+        left = conn.exec_driver_sql("SELECT count(*) FROM item_changes").scalar_one()
+    assert left == 0  # every consumer of item changes has passed them

@@ -28,6 +28,9 @@ ENDPOINTS: list[tuple[str, str, Any, str]] = [
     ("GET", "/v1/events", None, "admin"),
     ("GET", "/v1/event-types", None, "serve"),
     ("POST", "/v1/event-types", {"name": "wishlist_add"}, "admin"),
+    ("GET", "/v1/reactions", None, "admin"),
+    ("GET", "/v1/reactions/alerts/dead-letters", None, "admin"),
+    ("POST", "/v1/reactions/alerts/dead-letters/retry", None, "admin"),
 ]
 SCOPES = ("admin", "ingest", "serve")
 

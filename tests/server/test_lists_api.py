@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -300,7 +301,13 @@ def test_back_in_stock_fires_through_put_item_and_is_read_and_delivered(shop: An
 
     client.put("/v1/items/lamp", json={"title": "Lamp", "available": True}, headers=admin)
 
-    page = _ok(client.get(f"{ANN}/notifications?unread=true", headers=serve))
+    # The server's background runner fires it, woken by the write.
+    deadline = time.monotonic() + 10
+    while not (page := _ok(client.get(f"{ANN}/notifications?unread=true", headers=serve)))[
+        "notifications"
+    ]:
+        assert time.monotonic() < deadline, "the alert did not fire within 10 s"
+        time.sleep(0.02)
     [note] = page["notifications"]
     assert (note["kind"], note["item_id"], note["old_value"], note["new_value"]) == (
         "back_in_stock",
@@ -326,13 +333,16 @@ def test_back_in_stock_fires_through_put_item_and_is_read_and_delivered(shop: An
     assert _ok(client.get("/v1/admin/notifications/outbox", headers=admin))["notifications"] == []
 
 
-def test_price_drops_fire_through_the_batch_import_and_the_outbox_pages(shop: Any) -> None:
+def test_price_drops_fire_through_the_batch_import_and_the_outbox_pages(
+    shop: Any, engine: Engine
+) -> None:
     client, admin = shop.client, shop.admin
     for user, threshold in (("ann", 150), ("bo", 180), ("cy", 100)):
         body = {"item_id": "tent", "kind": "price_below", "threshold": threshold}
         _ok(client.post(f"/v1/users/{user}/subscriptions", json=body, headers=shop.ingest), 201)
     rows = [{"id": "tent", "title": "Tent", "attributes": {"price": 149}}, {"id": "new"}]
     assert _ok(client.post("/v1/items", json=rows, headers=admin))["accepted"] == 2
+    engine.reactions.run()  # catch up now (waits for the background runner if it is at it)
 
     first = _ok(client.get("/v1/admin/notifications/outbox?limit=1", headers=admin))
     cursor = first["next_cursor"]

@@ -64,6 +64,9 @@ EXPECTED = {
     "/v1/placements/{placement_id}": {"get", "put"},
     "/v1/placements/{placement_id}/versions": {"get"},
     "/v1/placements/{placement_id}/versions/{version}/activate": {"post"},
+    "/v1/reactions": {"get"},
+    "/v1/reactions/{consumer}/dead-letters": {"get"},
+    "/v1/reactions/{consumer}/dead-letters/retry": {"post"},
 }
 
 

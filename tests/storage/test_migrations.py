@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from tailored import Engine
 from tailored.cli.main import app
+from tailored.engine.reactions import Batch, Consumer
 from tailored.storage import schema
 from tailored.storage.database import Database
 from tailored.storage.tables import metadata
@@ -79,3 +80,34 @@ def test_types_registered_before_meaning_was_data_keep_working(fresh_url: str) -
         assert (found.weight, found.meaning, found.phrase) == (0.0, None, "interacted with {item}")
         engine.event_types.update("wishlist_add", {"weight": 2.0})
         assert engine.event_types.meanings().weights["wishlist_add"] == 2.0
+
+
+def test_events_stored_before_reactions_come_first_in_the_log(fresh_url: str) -> None:
+    db = Database(fresh_url)
+    try:
+        schema.upgrade(db, "0010")
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO events (event_id, user_id, item_id, type, value, context,"
+                    " timestamp, received_at) VALUES ('old', 'u1', 'mug', 'view', NULL, '{}',"
+                    " :at, :at)"
+                ),
+                {"at": "2026-01-01 00:00:00"},
+            )
+        schema.upgrade(db)
+    finally:
+        db.dispose()
+    with Engine.open(fresh_url) as engine:
+        seen: list[str] = []
+
+        def audit(_conn: object, batch: Batch) -> None:
+            seen.extend(event.event_id for _, event in batch)  # type: ignore[union-attr]
+
+        engine.reactions.register(Consumer("audit", "events", audit, start="beginning"))
+        engine.events.record({"event_id": "new", "user_id": "u1", "type": "view", "item_id": "m"})
+        engine.reactions.run()
+        assert seen == ["old", "new"]
+        with engine.db.reading() as conn:
+            old, new = conn.execute(sa.text("SELECT txid FROM events ORDER BY seq")).scalars()
+        assert old == 0 and (new > 0) == (engine.db.backend == "postgresql")

@@ -16,6 +16,7 @@ from tailored.cli import (
     models,
     placements,
     preferences,
+    reactions,
 )
 from tailored.cli.common import DatabaseOption, console, settings_for
 from tailored.cli.demo import demo
@@ -34,6 +35,7 @@ app.add_typer(models.app, name="models")
 app.add_typer(configurators.app, name="configurators")
 app.add_typer(preferences.app, name="preferences")
 app.add_typer(placements.app, name="placements")
+app.add_typer(reactions.app, name="reactions")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")

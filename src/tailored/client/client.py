@@ -18,6 +18,7 @@ from tailored.client.orders import Orders
 from tailored.client.placements import Placements
 from tailored.client.preferences import Preferences
 from tailored.client.profiles import Consents, Users
+from tailored.client.reactions import Reactions
 from tailored.client.recommendations import Recommendations
 from tailored.client.senders import DEFAULT_TIMEOUT, AsyncSender, Connection, SyncSender
 from tailored.client.subscriptions import Subscriptions
@@ -43,6 +44,7 @@ class _Resources(Generic[Mode]):
         self.training: Training[Mode] = Training(send)
         self.configurators: Configurators[Mode] = Configurators(send)
         self.placements: Placements[Mode] = Placements(send)
+        self.reactions: Reactions[Mode] = Reactions(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -61,6 +63,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Training,
     Configurators,
     Placements,
+    Reactions,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

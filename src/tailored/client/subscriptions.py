@@ -67,6 +67,7 @@ class Subscriptions(Resource[Mode]):
     >>> lamp = client.items.upsert({"id": "lamp", "title": "Lamp", "available": False})
     >>> alert = client.subscriptions.subscribe("u42", "lamp", "back_in_stock")
     >>> lamp = client.items.upsert({"id": "lamp", "title": "Lamp"})
+    >>> _ = engine.reactions.run()  # the server's background runner fires alerts
     >>> [n.message for n in client.subscriptions.notifications("u42").items]
     ['Lamp is back in stock.']
     >>> outbox = client.subscriptions.outbox()

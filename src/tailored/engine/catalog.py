@@ -10,8 +10,8 @@ from tailored.domain.catalog import Item
 from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import ItemIn, validate_rows
-from tailored.engine.subscriptions import notify_item_changes
 from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.storage import changes
 from tailored.storage import items as store
 from tailored.storage.database import Database
 
@@ -29,10 +29,18 @@ class Items:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime], max_batch: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        max_batch: int,
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self._db = db
         self._now = now
         self._max_batch = max_batch
+        self._changed = changed  # told after a write commits (reactions follow the log)
 
     def upsert(self, item: Mapping[str, Any] | ItemIn) -> Item:
         """Create or replace one item; raises `InvalidInput` naming the bad field."""
@@ -65,9 +73,10 @@ class Items:
         if batch:
             now = self._now()
             with self._db.writing() as conn:
-                # Alerts read the stored state first; they fire with this write or not at all.
-                notify_item_changes(conn, batch, now=now)
+                # Logged first: each change keeps what the item was before (for alerts).
+                changes.record_item_changes(conn, batch, deleted=False, now=now)
                 store.upsert_items(conn, batch, now=now)
+            self._changed()
         return BatchResult(accepted=len(good), rejected=tuple(rejected))
 
     def get(self, item_id: str) -> Item:
@@ -108,9 +117,13 @@ class Items:
 
     def delete(self, item_id: str) -> None:
         with self._db.writing() as conn:
-            deleted = store.delete_item(conn, item_id)
-        if not deleted:
+            found = store.get_item(conn, item_id)
+            if found is not None:
+                changes.record_item_changes(conn, [found], deleted=True, now=self._now())
+                store.delete_item(conn, item_id)
+        if found is None:
             raise NotFound("item", item_id)
+        self._changed()
 
     def count(self) -> int:
         with self._db.reading() as conn:

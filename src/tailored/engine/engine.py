@@ -21,8 +21,9 @@ from tailored.engine.placements import Placements
 from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.preferences.service import Preferences
 from tailored.engine.profiles import Consents, Users
+from tailored.engine.reactions import Consumer, Reactions
 from tailored.engine.recommend import Recommendations
-from tailored.engine.subscriptions import Subscriptions
+from tailored.engine.subscriptions import ALERTS, Subscriptions, fire_alerts
 from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
@@ -48,7 +49,11 @@ class Engine:
     ) -> None:
         self.db = db
         self.settings = settings
-        self.items = Items(db, now=clock, max_batch=settings.max_batch_items)
+        # Consumers follow what commits (events, item changes); writers wake their runner.
+        self.reactions = Reactions(db, now=clock)
+        self.items = Items(
+            db, now=clock, max_batch=settings.max_batch_items, changed=self.reactions.nudge
+        )
         self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
         self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
         self.event_types = EventTypes(
@@ -63,6 +68,7 @@ class Engine:
             now=clock,
             max_batch=settings.max_batch_events,
             future_tolerance_seconds=settings.future_tolerance_seconds,
+            recorded=self.reactions.nudge,
         )
         self.keys = Keys(db, now=clock)
         self.console_sessions = ConsoleSessions(
@@ -76,6 +82,7 @@ class Engine:
         self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
         self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
         self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
+        self.reactions.register(Consumer(ALERTS, "item_changes", fire_alerts, start="beginning"))
         self.training = Training(
             db,
             self.event_types,

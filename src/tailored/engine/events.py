@@ -238,12 +238,14 @@ class Events:
         now: Callable[[], datetime],
         max_batch: int,
         future_tolerance_seconds: float,
+        recorded: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
         self._types = types
         self._now = now
         self._max_batch = max_batch
         self._future_tolerance = future_tolerance_seconds
+        self._recorded = recorded  # told after new events commit (reactions follow the log)
 
     def record(self, event: Mapping[str, Any] | EventIn) -> BatchResult:
         """Record one event; raises `InvalidInput` naming the field if it is rejected."""
@@ -307,7 +309,10 @@ class Events:
             with self._db.reading() as conn:
                 known = user_store.existing_user_ids(conn, user_ids)
         with self._db.writing() as conn:
-            return _insert(conn, rows, user_ids, now=now, known=known)
+            inserted = _insert(conn, rows, user_ids, now=now, known=known)
+        if inserted:
+            self._recorded()
+        return inserted
 
     def query(
         self,

@@ -1,8 +1,8 @@
-"""Back-in-stock and price-drop alerts, the notifications they write, and the hook that
-item writes call to fire them.
+"""Back-in-stock and price-drop alerts, the notifications they write, and the reaction
+to item changes that fires them (`fire_alerts`, registered as the `alerts` consumer).
 
-An alert fires once: the item write that meets its condition writes one notification
-in the same transaction and marks the alert fired. Subscribing again re-arms it.
+An alert fires once: the reaction that finds its condition met writes one notification
+and marks the alert fired, in one transaction. Subscribing again re-arms it.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
-from tailored.domain.catalog import Item
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.lists import is_record_id
+from tailored.domain.reactions import ItemChange, Position
 from tailored.domain.results import Page
 from tailored.domain.subscriptions import (
     MAX_SUBSCRIPTIONS,
+    ItemState,
     Notification,
     Subscription,
     already_met,
@@ -27,13 +28,16 @@ from tailored.domain.subscriptions import (
 )
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.errors import Conflict, InvalidInput, NotFound
+from tailored.storage import changes
 from tailored.storage import items as item_store
 from tailored.storage import notifications as note_store
 from tailored.storage import subscriptions as store
 from tailored.storage import users as user_store
+from tailored.storage.changes import Record
 from tailored.storage.database import Database
 
 MAX_DELIVERED_IDS = 1000
+ALERTS = "alerts"  # the reaction that fires alerts from item changes
 
 
 class Subscriptions:
@@ -45,6 +49,7 @@ class Subscriptions:
     >>> engine.subscriptions.subscribe("u1", "lamp", "back_in_stock").active
     True
     >>> _ = engine.items.upsert({"id": "lamp", "title": "Lamp", "available": True})
+    >>> _ = engine.reactions.run()  # the server's background runner does this
     >>> [n.message for n in engine.subscriptions.notifications("u1").items]
     ['Lamp is back in stock.']
     >>> [n.user_id for n in engine.subscriptions.outbox().items]  # for a delivery worker
@@ -149,21 +154,30 @@ class Subscriptions:
             return tuple(store.list_subscriptions(conn, user_id, active=active))
 
 
-def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetime) -> int:
-    """Fire the armed alerts that the items about to be written meet: one notification
-    each, in the caller's transaction. Call it before the items are written (it reads
-    their stored state for the old values). Returns how many fired.
+def fire_alerts(conn: Connection, batch: Sequence[tuple[Position, Record]]) -> int:
+    """The `alerts` reaction to item changes: fire the armed alerts that the changed
+    items meet now, one notification each, in the reaction's transaction (so an alert
+    fires once). Returns how many fired.
 
-    One query finds the alerts of the whole batch; a batch that fires nothing writes
-    nothing."""
-    armed = store.armed_for_items(conn, [item.id for item in batch])
+    The condition is checked on the item as it is now, so an item back in stock for a
+    moment and gone again by the time this runs sends nothing; the old value a
+    notification reports is the item's before the write that made it what it is now."""
+    changed = {
+        change.item_id
+        for _, change in batch
+        if isinstance(change, ItemChange) and not change.deleted
+    }
+    armed = store.armed_for_items(conn, sorted(changed))
     if not armed:
         return 0
-    written = {item.id: item for item in batch}
+    alerted = sorted({s.item_id for s, _ in armed})
+    current = item_store.get_items(conn, alerted)
+    before = changes.latest_item_changes(conn, alerted)
     drafts = [
         note
-        for subscription, old in armed
-        if (note := firing(subscription, old, written[subscription.item_id])) is not None
+        for subscription, _ in armed
+        if (item := current.get(subscription.item_id)) is not None
+        and (note := firing(subscription, _state_before(before.get(item.id)), item)) is not None
     ]
     if not drafts:
         return 0
@@ -171,6 +185,7 @@ def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetim
     # them (which moves its alerts) finishes before this marks any alert, instead of the
     # two waiting for each other's rows.
     user_store.hold_users(conn, [note.user_id for note in drafts])
+    now = max(change.changed_at for _, change in batch if isinstance(change, ItemChange))
     owners = store.mark_fired(
         conn, [note.subscription_id for note in drafts if note.subscription_id], now=now
     )
@@ -184,6 +199,12 @@ def notify_item_changes(conn: Connection, batch: Sequence[Item], *, now: datetim
     return len(sent)
 
 
+def _state_before(change: ItemChange | None) -> ItemState | None:
+    if change is None or change.available_before is None:
+        return None  # the item was new
+    return ItemState(change.available_before, change.price_before)
+
+
 def _page(found: Sequence[Notification], limit: int) -> Page[Notification]:
     more = len(found) > limit
     page = tuple(found[:limit])
@@ -191,4 +212,4 @@ def _page(found: Sequence[Notification], limit: int) -> Page[Notification]:
     return Page(page, encode_cursor(last) if more and last is not None else None)
 
 
-__all__ = ["Subscriptions", "notify_item_changes"]
+__all__ = ["ALERTS", "Subscriptions", "fire_alerts"]

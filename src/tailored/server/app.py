@@ -29,6 +29,7 @@ from tailored.server.routes import (
     orders,
     placements,
     preferences,
+    reactions,
     recommendations,
     training,
     users,
@@ -84,6 +85,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         training.router,
         configurators.router,
         placements.router,
+        reactions.router,
     ):
         app.include_router(router)
     console.mount(app)

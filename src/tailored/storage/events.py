@@ -152,7 +152,7 @@ def query_events(
         query = query.where(events.c.timestamp < until)
     if after_seq is not None:
         query = query.where(events.c.seq < after_seq if newest_first else events.c.seq > after_seq)
-    return [(row["seq"], _event(row)) for row in conn.execute(query).mappings()]
+    return [(row["seq"], row_to_event(row)) for row in conn.execute(query).mappings()]
 
 
 def count_events(conn: Connection) -> int:
@@ -247,7 +247,7 @@ def _event_type(row: RowMapping) -> EventType:
     )
 
 
-def _event(row: RowMapping) -> Event:
+def row_to_event(row: RowMapping) -> Event:
     return Event(
         event_id=row["event_id"],
         user_id=row["user_id"],

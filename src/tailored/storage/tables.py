@@ -8,6 +8,7 @@ hold a user id and what a merge, an export and an erasure do to those rows (see
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -123,6 +124,11 @@ events = Table(
     "events",
     metadata,
     Column("seq", BigId, primary_key=True, autoincrement=True),
+    # The writing transaction's id on PostgreSQL (0 on SQLite): the log's position is
+    # (txid, seq), which reactions follow without passing a late commit (see
+    # `domain/reactions.py`). The PostgreSQL default, pg_current_xact_id(), is set by
+    # migration 0011: a column default cannot differ per backend here.
+    Column("txid", BigInteger, nullable=False, server_default="0"),
     Column("event_id", String(ID), nullable=False, unique=True),
     Column("user_id", String(ID), nullable=False),
     Column("item_id", String(ID), nullable=True),
@@ -135,7 +141,11 @@ events = Table(
     # erasure. Every index costs a random page write per event at ingest (about half the
     # throughput each); training and admin queries scan by seq instead.
     Index(None, "user_id", "timestamp"),
+    # Appended to at its end (transaction ids grow), so cheap to keep: readers of the
+    # log by position (reactions) need it.
+    Index(None, "txid", "seq"),
     info=user_data(Role("user_id", merge=Merge.MOVE, export="events")),
+    sqlite_autoincrement=True,  # a deleted newest row's seq is never handed out again
 )
 
 event_types = Table(
@@ -417,4 +427,53 @@ placement_versions = Table(
     Column("description", Text, nullable=False),
     Column("strategy", JSONColumn, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Every item write, in commit order as events are, for reactions (alerts fire from it).
+# Rows every consumer has passed are pruned.
+item_changes = Table(
+    "item_changes",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("txid", BigInteger, nullable=False, server_default="0"),  # as events.txid
+    Column("item_id", String(ID), nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("available_before", Boolean, nullable=True),
+    Column("price_before", Float, nullable=True),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index(None, "txid", "seq"),
+    Index(None, "item_id", "txid", "seq"),  # an item's latest change
+    info=not_user_data("changes to the business's catalog"),
+    sqlite_autoincrement=True,  # pruned to empty, it must not start again at 1
+)
+
+# Where each reaction consumer stands in its stream, and whether it is failing.
+reaction_positions = Table(
+    "reaction_positions",
+    metadata,
+    Column("consumer", String(64), primary_key=True),
+    Column("stream", String(32), nullable=False),
+    Column("txid", BigInteger, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("retry_at", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False),
+    info=not_user_data("a consumer's place in a stream, not the records themselves"),
+)
+
+# Records a consumer failed on too often, set aside so the ones after them go on.
+reaction_dead_letters = Table(
+    "reaction_dead_letters",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("consumer", String(64), nullable=False),
+    Column("stream", String(32), nullable=False),
+    Column("txid", BigInteger, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("failed_at", UTCDateTime, nullable=False),
+    UniqueConstraint("consumer", "txid", "seq"),
+    info=not_user_data("a pointer to a record in a stream, not the record itself"),
 )

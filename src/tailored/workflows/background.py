@@ -1,7 +1,8 @@
 """The work a server process does next to answering requests: it runs queued training
-jobs, one at a time, and, with `retrain_every_hours`, queues retraining on schedule.
+jobs, one at a time, runs the reactions (consumers of events and item changes, such as
+alerts), and, with `retrain_every_hours`, queues retraining on schedule.
 
-Both are daemon threads, started and stopped with the server (`with Background.of(engine):`).
+All are daemon threads, started and stopped with the server (`with Background.of(engine):`).
 On start, running jobs of dead processes are marked failed. On stop, a training still
 running after `grace_seconds` is marked failed ("the server shut down") and left behind.
 """
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tailored.engine.jobs import Jobs
 from tailored.engine.model_params import model_kind
+from tailored.engine.reactions import Reactions
 from tailored.errors import ConfigurationError, InvalidInput
 
 if TYPE_CHECKING:
@@ -40,6 +42,8 @@ class Background:
         self,
         jobs: Jobs,
         *,
+        reactions: Reactions | None = None,
+        reactions_poll_seconds: float = 1.0,
         retrain_every: timedelta | None = None,
         retrain_models: Sequence[str] | None = None,
         retrain_tune: bool = True,
@@ -47,6 +51,8 @@ class Background:
         grace_seconds: float = GRACE_SECONDS,
     ) -> None:
         self._jobs = jobs
+        self._reactions = reactions
+        self._reactions_poll = reactions_poll_seconds
         self._every = retrain_every
         self._models = list(retrain_models) if retrain_models else None
         self._tune = retrain_tune
@@ -67,6 +73,8 @@ class Background:
         hours = settings.retrain_every_hours
         return cls(
             engine.jobs,
+            reactions=engine.reactions,
+            reactions_poll_seconds=settings.reactions_poll_seconds,
             retrain_every=timedelta(hours=hours) if hours is not None else None,
             retrain_models=settings.retrain_models,
             retrain_tune=settings.retrain_tune,
@@ -80,12 +88,16 @@ class Background:
         self._stop.clear()
         self._guarded(self._jobs.recover)
         self._spawn("tailored-jobs", self._run_jobs)
+        if self._reactions is not None:
+            self._spawn("tailored-reactions", self._react)
         if self._every is not None:
             self._spawn("tailored-retrain", self._retrain)
 
     def stop(self) -> None:
         self._stop.set()
-        self._jobs.submitted.set()  # wake the runner
+        self._jobs.submitted.set()  # wake the runners
+        if self._reactions is not None:
+            self._reactions.pending.set()
         for thread in self._threads:
             thread.join(self._grace)
         if any(thread.is_alive() for thread in self._threads):
@@ -119,6 +131,14 @@ class Background:
             while not self._stop.is_set() and self._guarded(self._jobs.run_next):
                 pass
             self._jobs.submitted.wait(self._poll)
+
+    def _react(self) -> None:
+        reactions = self._reactions
+        assert reactions is not None
+        while not self._stop.is_set():
+            reactions.pending.clear()
+            self._guarded(lambda: reactions.run(settle_seconds=0, wait=False))
+            reactions.pending.wait(self._reactions_poll)
 
     def _retrain(self) -> None:
         every = self._every
