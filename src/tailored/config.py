@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
+# URL schemes the engine can open: SQLite through the standard library, PostgreSQL
+# through psycopg 3 (the `postgres` extra).
+SUPPORTED_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
 
 
 class BoostSettings(BaseModel):
@@ -214,14 +217,18 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, url: str) -> str:
-        if not url.startswith(("sqlite", "postgresql")):
+        scheme, separator, rest = url.partition("://")
+        if not separator or scheme not in SUPPORTED_SCHEMES:
+            # Other drivers (psycopg2, asyncpg, ...) would fail later, deep inside SQLAlchemy.
+            # Named by its scheme only: the rest may hold a password.
+            given = f"{scheme}://" if separator else "a URL without a scheme"
             raise ValueError(
-                "must start with sqlite:// or postgresql+psycopg:// (other databases are "
-                "not supported)"
+                f"{given} is not supported: use sqlite:///path/to/file.db or "
+                "postgresql+psycopg://user:password@host/database"
             )
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
+        if scheme in ("postgresql", "postgres"):
             # Plain postgresql:// would pick psycopg2, which we do not depend on.
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+            url = "postgresql+psycopg://" + rest
         return url
 
     @field_validator("consent_purposes")

@@ -18,6 +18,7 @@ def _run(*args: str) -> Result:
 
 def test_examples_list_and_show(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shop.db'}"
+    Engine.open(url).close()  # an empty store (reading commands refuse a missing file)
     assert "no configurator yet" in _run("list", "-d", url).output
     installed = _run("examples", "-d", url)
     assert installed.exit_code == 0, installed.output

@@ -101,6 +101,28 @@ def test_a_second_run_reuses_the_store_and_revokes_the_old_key(tmp_path: Path) -
     assert reset.exit_code == 0 and "reusing" not in reset.output
 
 
+def test_every_file_of_the_demo_lives_in_its_directory_and_reset_removes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    directory = tmp_path / "demo"
+    args = ["demo", "--dir", "demo", "--shoppers", "10", "--no-serve"]
+
+    def artifacts() -> list[Path]:
+        with Engine.open(f"sqlite:///{directory / 'demo.db'}") as engine:
+            return [Path(version.artifact) for version in engine.training.versions()]
+
+    assert CliRunner().invoke(app, args).exit_code == 0
+    first = artifacts()
+    assert first and all(path.is_relative_to(directory) and path.exists() for path in first)
+    assert [path.name for path in tmp_path.iterdir()] == ["demo"]  # nothing beside it
+
+    assert CliRunner().invoke(app, [*args, "--reset"]).exit_code == 0
+    assert not any(path.exists() for path in first)  # the old models went with the store
+    assert all(path.is_relative_to(directory) for path in artifacts())
+    assert [path.name for path in tmp_path.iterdir()] == ["demo"]
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "shop.example.com"])
 def test_the_demo_refuses_to_serve_beyond_this_machine(tmp_path: Path, host: str) -> None:
     directory = tmp_path / "demo"

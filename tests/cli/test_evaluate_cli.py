@@ -128,6 +128,8 @@ def test_mistakes_get_a_message_and_an_exit_code_not_a_traceback(
     tmp_path: Path, args: list[str], code: int, says: str
 ) -> None:
     folder = write_pairs(tmp_path / "ml-pairs")
+    if "--store" in args and "-d" in args:  # an empty store (readers refuse a missing file)
+        Engine.open(f"sqlite:///{tmp_path}/empty.db").close()
     filled = [a.format(folder=folder, tmp=tmp_path) for a in args]
     result = _run("evaluate", *filled)
     assert result.exit_code == code, result.output

@@ -42,6 +42,7 @@ def test_train_list_and_activate(tmp_path: Path) -> None:
 
 def test_train_on_an_empty_store_says_what_is_missing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
+    Engine.open(url).close()
     result = _run("train", "-d", url, "--models-dir", str(tmp_path / "m"))
     assert result.exit_code == 1
     assert "no events with items" in result.output

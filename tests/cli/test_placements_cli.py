@@ -22,6 +22,7 @@ def _file(tmp_path: Path, name: str, document: object) -> str:
 
 
 def test_set_show_history_and_rollback(fresh_url: str, tmp_path: Path) -> None:
+    Engine.open(fresh_url).close()  # an empty store (reading commands refuse a missing file)
     assert "no placement yet" in _run("list", "-d", fresh_url).output
     home = {"id": "home", "description": "Home page top picks",
             "strategy": {"diversity": {"strength": 0.3}, "top_n": {"limit": 8}}}  # fmt: skip

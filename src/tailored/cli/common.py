@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -18,12 +22,17 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from tailored.config import Settings
+from tailored.config import DEFAULT_DATABASE_URL, Settings
 from tailored.engine import Engine
+from tailored.engine.migrations import missing_database
 from tailored.errors import TailoredError
 
 console = Console()
 errors = Console(stderr=True)
+
+PortOption = Annotated[
+    int, typer.Option(envvar="TAILORED_PORT", min=1, max=65535, help="port to serve on")
+]
 
 DatabaseOption = Annotated[
     str | None,
@@ -36,22 +45,75 @@ DatabaseOption = Annotated[
 ]
 
 
-def settings_for(database_url: str | None) -> Settings:
+def settings_for(database_url: str | None, *, create: bool = False) -> Settings:
+    """The settings of a command, from `--database-url` or the environment; invalid ones
+    (an unsupported URL, a bad TAILORED_* variable) end it with one line naming them.
+
+    Only a command that may start a store (`create`) may open a SQLite file that is not
+    there: connecting creates it, and an empty database made wherever a listing happened
+    to run would only answer "nothing" and hide the real one.
+    """
     try:
-        return Settings(database_url=database_url) if database_url else Settings()
-    except ValueError as error:
-        fail(str(error))
-        raise
+        settings = Settings(database_url=database_url) if database_url else Settings()
+    except ValidationError as error:
+        fail("; ".join(_setting_problem(problem) for problem in error.errors()))
+    missing = None if create else missing_database(settings.database_url)
+    if missing is not None:
+        url = settings.database_url  # a SQLite one: no password to hide
+        named = "" if url == DEFAULT_DATABASE_URL else f" -d {url}"
+        fail(
+            f"no database at {missing.resolve()}: create it with `tailored db "
+            f"upgrade{named}`, or pass --database-url (or set TAILORED_DATABASE_URL) to use "
+            "another"
+        )
+    return settings
+
+
+def _setting_problem(problem: ErrorDetails) -> str:
+    """One pydantic error as `field: message`, without pydantic's type codes and links."""
+    field = ".".join(str(part) for part in problem["loc"])
+    message = problem["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
 
 
 @contextmanager
-def open_engine(database_url: str | None) -> Iterator[Engine]:
-    """An engine for a command; TailoredErrors become a one-line message and exit code 1."""
+def reporting_errors() -> Iterator[None]:
+    """TailoredErrors (a missing driver, an unreachable database, a bad value) become a
+    one-line message and exit code 1 instead of a traceback."""
     try:
-        with Engine.open(settings=settings_for(database_url)) as engine:
-            yield engine
+        yield
     except TailoredError as error:
         fail(str(error))
+
+
+@contextmanager
+def open_engine(database_url: str | None, *, create: bool = False) -> Iterator[Engine]:
+    """An engine for a command, errors reported on one line. Commands that add something
+    new to a store (imports, a key, a template, ...) pass `create`; the others refuse a
+    SQLite file that does not exist, creating nothing (see `settings_for`)."""
+    settings = settings_for(database_url, create=create)
+    with reporting_errors(), Engine.open(settings=settings) as engine:
+        yield engine
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """End the command in one line unless a server could listen on `host`:`port`, so that
+    nothing announces a server that uvicorn then fails to start."""
+    # Bound as uvicorn binds it (family from the host's spelling, SO_REUSEADDR so that a
+    # port still in TIME_WAIT counts as free), and closed again at once.
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                other = port + 1 if port < 65535 else port - 1
+                fail(
+                    f"port {port} on {host} is in use (another server is running there): "
+                    f"stop it, or pick another port with --port, e.g. --port {other}"
+                )
+            fail(f"cannot serve on {host} port {port}: {error.strerror or error}")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

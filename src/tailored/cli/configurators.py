@@ -34,7 +34,7 @@ TextOption = Annotated[
 @app.command()
 def examples(database_url: DatabaseOption = None) -> None:
     """Install the example templates: a sneaker, a coffee drink, a subscription plan."""
-    with open_engine(database_url) as engine:
+    with open_engine(database_url, create=True) as engine:
         installed = install_examples(engine)
     console.print(_templates(installed))
     console.print("[dim]try: tailored configurators validate coffee -c temperature=iced[/]")
@@ -50,7 +50,7 @@ def define(
         definition = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError) as error:
         fail(f"{file}: not a JSON document ({error})")
-    with open_engine(database_url) as engine:
+    with open_engine(database_url, create=True) as engine:
         defined = engine.configurators.define(definition)
     console.print(f"{defined.template.id}: version {defined.version}")
 

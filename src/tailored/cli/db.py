@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tailored.cli.common import DatabaseOption, console, settings_for
+from tailored.cli.common import DatabaseOption, console, reporting_errors, settings_for
 from tailored.engine.migrations import schema_state, upgrade_database
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -16,7 +16,9 @@ def upgrade(
     revision: str = typer.Option("head", help="target revision"),
 ) -> None:
     """Apply migrations up to REVISION (default: the newest)."""
-    before, after = upgrade_database(settings_for(database_url).database_url, revision)
+    settings = settings_for(database_url, create=True)
+    with reporting_errors():
+        before, after = upgrade_database(settings.database_url, revision)
     console.print(
         f"schema at [bold]{after.current}[/] (was {before.current or 'empty'}) on {after.url}"
     )
@@ -25,5 +27,7 @@ def upgrade(
 @app.command()
 def current(database_url: DatabaseOption = None) -> None:
     """Show the schema revision of the database and the newest one available."""
-    state = schema_state(settings_for(database_url).database_url)
+    settings = settings_for(database_url)
+    with reporting_errors():
+        state = schema_state(settings.database_url)
     console.print(f"current: {state.current or 'empty'}  newest: {state.newest}")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.progress import TaskID
 
-from tailored.cli.common import console, errors, fail, progress_bar
+from tailored.cli.common import console, ensure_port_free, errors, fail, progress_bar
 from tailored.config import Settings
 from tailored.demo.prepare import DemoDataRejected, prepare_demo
 from tailored.engine import Engine
@@ -34,7 +34,7 @@ def demo(
     host: Annotated[
         str, typer.Option(help="a loopback address (127.0.0.1, ::1, localhost)")
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to serve on")] = 8000,
+    port: Annotated[int, typer.Option(help="port to serve on", min=1, max=65535)] = 8000,
     reset: Annotated[bool, typer.Option(help="delete the demo data, start over")] = False,
     shoppers: Annotated[int, typer.Option(help="generated shoppers", min=10, max=5000)] = 200,
     serve: Annotated[bool, typer.Option(help="serve after preparing (--no-serve to stop)")] = True,
@@ -49,11 +49,12 @@ def demo(
             soft_wrap=True,
         )
         raise typer.Exit(2)
+    if serve:  # before minutes of preparing, not after
+        ensure_port_free(host, port)
     if reset and directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{(directory / 'demo.db').resolve()}"
-    settings = Settings(database_url=url)
+    settings = demo_settings(directory)
     with Engine.open(settings=settings) as engine:
         if engine.items.count() == 0:
             _prepare(engine, shoppers=shoppers)
@@ -88,6 +89,13 @@ def demo(
     finally:
         if store is not None:
             store.client.close()
+
+
+def demo_settings(directory: Path) -> Settings:
+    """Everything the demo writes lives under `directory` (the database and the trained
+    model files), so that `--reset`, or deleting it, leaves nothing behind."""
+    folder = directory.resolve()
+    return Settings(database_url=f"sqlite:///{folder / 'demo.db'}", models_dir=folder / "models")
 
 
 def base_url(host: str, port: int) -> str:

@@ -162,7 +162,7 @@ def movielens(
             counts = folder.check(advancer(progress, checking))
         except InvalidInput as error:
             _refuse(error, directory, "movielens", sink)
-        with open_engine(database_url) as engine:
+        with open_engine(database_url, create=True) as engine:
             for kind in folder.parts():
                 task = progress.add_task(f"movielens {kind}", total=counts[kind])
                 report = import_rows(
@@ -219,7 +219,7 @@ def _import_file(
             _refuse(error, file, shape.kind, sink)
         progress.update(checking, completed=file.stat().st_size)
         shape.infer = fmt in ("csv", "tsv")  # text cells: parse numbers, empty = missing
-        with open_engine(database_url) as engine:
+        with open_engine(database_url, create=True) as engine:
             label = f"{shape.kind} {file.name}"[:18]
             task = progress.add_task(label, total=records.expected)
             report = import_rows(

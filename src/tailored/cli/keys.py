@@ -23,7 +23,7 @@ def create(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print only the key")] = False,
 ) -> None:
     """Create a key and print it (this is the only time it is shown)."""
-    with open_engine(database_url) as engine:
+    with open_engine(database_url, create=True) as engine:
         new = engine.keys.create(name, scopes=scope)
     if quiet:
         print(new.secret)

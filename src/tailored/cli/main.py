@@ -18,7 +18,14 @@ from tailored.cli import (
     preferences,
     reactions,
 )
-from tailored.cli.common import DatabaseOption, console, settings_for
+from tailored.cli.common import (
+    DatabaseOption,
+    PortOption,
+    console,
+    ensure_port_free,
+    reporting_errors,
+    settings_for,
+)
 from tailored.cli.demo import demo
 from tailored.cli.evaluate import evaluate
 from tailored.engine.migrations import upgrade_database
@@ -48,16 +55,18 @@ app.command()(evaluate)
 def serve(
     database_url: DatabaseOption = None,
     host: Annotated[str, typer.Option(envvar="TAILORED_HOST")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="TAILORED_PORT")] = 8000,
+    port: PortOption = 8000,
     workers: Annotated[int, typer.Option(help="worker processes (stateless)")] = 1,
     log_level: Annotated[str, typer.Option()] = "info",
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    settings = settings_for(database_url)
+    settings = settings_for(database_url, create=True)
+    ensure_port_free(host, port)
     # Migrate once here, so workers starting together do not race on the schema.
-    upgrade_database(settings.database_url)
+    with reporting_errors():
+        upgrade_database(settings.database_url)
     os.environ["TAILORED_DATABASE_URL"] = settings.database_url
     console.print(f"serving on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
     uvicorn.run(

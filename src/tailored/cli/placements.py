@@ -85,7 +85,7 @@ def set_placement(
         document: Any = json.loads(file.read_text("utf-8"))
     except (OSError, ValueError) as error:
         fail(f"{file}: not a JSON document ({error})")
-    with open_engine(database_url) as engine:
+    with open_engine(database_url, create=True) as engine:
         placement = engine.placements.set(document, placement_id=placement_id)
         idle = _idle_model(engine, placement)
     console.print(f"{escape(placement.id)}: {_where(placement)}", highlight=False)

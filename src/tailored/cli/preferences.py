@@ -39,7 +39,7 @@ def set_schema(
         fields = read_schema_file(path)
     except InvalidInput as error:
         fail(error.problem)
-    with open_engine(database_url) as engine:
+    with open_engine(database_url, create=True) as engine:
         new = engine.preferences.set_schema(fields, changed_by="cli")
     console.print(f"the preference schema now has {len(new.fields)} fields")
 

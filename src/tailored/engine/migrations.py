@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from tailored.storage import schema
-from tailored.storage.database import Database
+from tailored.storage.database import Database, sqlite_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,13 @@ def upgrade_database(url: str, revision: str = "head") -> tuple[SchemaState, Sch
         return before, _state(db)
     finally:
         db.dispose()
+
+
+def missing_database(url: str) -> Path | None:
+    """The SQLite file `url` names when there is none yet (connecting would create an
+    empty one); None when it exists, or the database is in memory or on a server."""
+    path = sqlite_file(url)
+    return path if path is not None and not path.exists() else None
 
 
 def schema_state(url: str) -> SchemaState:

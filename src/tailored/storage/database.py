@@ -14,6 +14,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import orjson
@@ -51,6 +52,24 @@ def _json_loads(text: str | bytes | float) -> Any:
     return orjson.loads(text)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite `url` names; None for a database in memory or on a server.
+
+    >>> sqlite_file("sqlite:///shop.db"), sqlite_file("sqlite://")
+    (PosixPath('shop.db'), None)
+    >>> sqlite_file("postgresql+psycopg://localhost/shop") is None
+    True
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or _in_memory(parsed.database):
+        return None
+    return Path(parsed.database or "")
+
+
+def _in_memory(database: str | None) -> bool:
+    return database in (None, "", ":memory:")
+
+
 class Database:
     """A pool of connections with explicit read and write transactions."""
 
@@ -76,19 +95,25 @@ class Database:
 
     def _create(self, url: str, synchronous: str, busy_timeout: float) -> SAEngine:
         if self.backend == "postgresql":
-            return create_engine(
-                url,
-                json_serializer=_json_dumps,
-                json_deserializer=_json_loads,
-                # Plain executemany: psycopg prepares one statement and pipelines the rows,
-                # and reports exact row counts (insertmanyvalues builds one giant SQL text
-                # per batch that psycopg must re-parse).
-                use_insertmanyvalues=False,
-                pool_size=10,
-                max_overflow=20,
-                pool_pre_ping=True,
-            )
-        in_memory = self.url.database in (None, "", ":memory:")
+            try:
+                return create_engine(
+                    url,
+                    json_serializer=_json_dumps,
+                    json_deserializer=_json_loads,
+                    # Plain executemany: psycopg prepares one statement and pipelines the
+                    # rows, and reports exact row counts (insertmanyvalues builds one giant
+                    # SQL text per batch that psycopg must re-parse).
+                    use_insertmanyvalues=False,
+                    pool_size=10,
+                    max_overflow=20,
+                    pool_pre_ping=True,
+                )
+            except ImportError:  # the driver is an optional extra
+                raise ConfigurationError(
+                    "database_url: PostgreSQL needs the psycopg driver, which is not "
+                    "installed: pip install 'tailored[postgres]'"
+                ) from None
+        in_memory = _in_memory(self.url.database)
         engine = create_engine(
             url,
             json_serializer=_json_dumps,
