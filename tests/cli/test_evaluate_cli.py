@@ -95,7 +95,7 @@ def test_the_stored_events_can_be_evaluated(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     with Engine.open(url) as engine:
         rows = [
-            {"user_id": f"u{u}", "item_id": f"i{(u + k) % 9}", "type": "view",
+            {"user_id": f"u{u}", "item_id": f"i{(u + k) % 30}", "type": "view",
              "timestamp": 1_700_000_000 + 60 * k}
             for u in range(20)
             for k in range(5)
@@ -106,9 +106,27 @@ def test_the_stored_events_can_be_evaluated(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = _json(out)
     assert report["source"].startswith("store (sqlite:///")
-    assert report["data"] == {"users": 20, "items": 9, "interactions": 100, "train": 80,
+    assert report["data"] == {"users": 20, "items": 24, "interactions": 100, "train": 80,
                               "test": 20}  # fmt: skip
     assert report["models"]["ease"]["candidates"] == 6
+
+
+def test_stored_events_too_few_for_an_honest_evaluation_are_not_given_a_number(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:  # the README's client example: 2 items, 3 events
+        rows = [
+            {"user_id": "u42", "type": kind, "item_id": item, "timestamp": 1_700_000_000 + s}
+            for s, (kind, item) in enumerate(
+                [("view", "beans"), ("purchase", "beans"), ("purchase", "filter")]
+            )
+        ]
+        assert not engine.events.record_many(rows).rejected
+    result = _run("evaluate", "--store", "-d", url, "-m", "popular", "--no-tune")
+    assert result.exit_code == 1, result.output
+    assert "too little data for an honest offline evaluation: 1 user" in result.output
+    assert "NDCG@10" not in result.output and "0.6309" not in result.output
 
 
 @pytest.mark.parametrize(

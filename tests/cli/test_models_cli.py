@@ -40,6 +40,27 @@ def test_train_list_and_activate(tmp_path: Path) -> None:
     assert "model version '9' not found" in missing.output
 
 
+def test_the_readme_example_trains_and_says_why_it_has_no_metrics(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:  # the README's client example: 2 items, 3 events
+        engine.items.upsert_many(
+            [{"id": "beans", "title": "House blend"}, {"id": "filter", "title": "Paper filters"}]
+        )
+        for kind, item in [("view", "beans"), ("purchase", "beans"), ("purchase", "filter")]:
+            engine.events.record({"user_id": "u42", "type": kind, "item_id": item})
+    models = str(tmp_path / "models")
+    why = (
+        "no offline metrics: too little data for an honest offline evaluation: 1 user with "
+        "held-out interactions (at least 10 needed) and 1 item to rank (at least 21 needed)"
+    )
+    trained = _run("train", "-d", url, "--models-dir", models)
+    assert trained.exit_code == 0, trained.output
+    assert "too little data" in trained.output and f"version 1: {why}" in trained.output
+    assert "0.63" not in trained.output  # what NDCG@10 used to say
+    listed = _run("models", "list", "-d", url)
+    assert f"version 1: {why}" in listed.output and "0.63" not in listed.output
+
+
 def test_train_on_an_empty_store_says_what_is_missing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     Engine.open(url).close()

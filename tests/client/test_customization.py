@@ -72,6 +72,24 @@ def test_preferences_schema_values_history_and_onboarding(
         ingest.preferences.set_schema(fields)
 
 
+def test_contradictory_preferences_raise_invalid_input_naming_both_fields(
+    shop: Client, client_as: Callable[[Scope], Client]
+) -> None:
+    ingest = client_as("ingest")
+    with pytest.raises(InvalidInput) as refused:
+        ingest.preferences.replace(
+            "eve", {"favourite_categories": ["coffee"], "blocked_categories": ["coffee"]}
+        )
+    assert refused.value.field == "preferences.blocked_categories"
+    assert "preferences.favourite_categories" in refused.value.problem
+    ingest.preferences.update("eve", {"blocked_categories": ["coffee"]})
+    with pytest.raises(InvalidInput) as refused:  # the onboarding survey too
+        ingest.preferences.answer("eve", {"favourite_categories": ["coffee", "camping"]})
+    assert refused.value.field == "preferences.favourite_categories"
+    assert "preferences.blocked_categories" in refused.value.problem
+    assert client_as("serve").preferences.get("eve") == {"blocked_categories": ["coffee"]}
+
+
 def test_favorites_and_lists(shop: Client, client_as: Callable[[Scope], Client]) -> None:
     ingest, serve = client_as("ingest"), client_as("serve")
     empty = serve.lists.favorites("ann")

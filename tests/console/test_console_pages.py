@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -238,12 +240,29 @@ def test_the_user_explorer_finds_a_user_by_id_or_says_there_is_none(
 
 
 def test_the_models_page_lists_versions_with_their_metrics(
-    console: TestClient, shop: Engine
+    console: TestClient, shop: Engine, tmp_path: Path
 ) -> None:
+    # The shop is too small to evaluate (a dozen items); 40 more shoppers on 40 more items
+    # make a version with metrics.
+    start = datetime.now(UTC) - timedelta(days=1)
+    books = [
+        {"user_id": f"reader{u}", "item_id": f"book{(u + k) % 40}", "type": "view",
+         "timestamp": start + timedelta(minutes=10 * u + k)}
+        for u in range(40)
+        for k in range(4)
+    ]  # fmt: skip
+    assert not shop.events.record_many(books).rejected
+    measured = shop.training.train("item_knn", tune=False, activate=False, models_dir=tmp_path)
+    assert measured.metrics_note is None
     text = _text(console.get("/console/models"))
     for version in shop.training.versions():
         assert f"{version.id} {version.model}" in text
-        assert f"{version.metrics['ndcg@10']:.4f}" in text
+        if version.metrics_note is None:
+            assert f"{version.metrics['ndcg@10']:.4f}" in text
+        else:
+            assert version.metrics == {}
+            assert f"No offline metrics: {version.metrics_note}" in text
+    assert sum(v.metrics_note is not None for v in shop.training.versions()) == 2
     active = re.findall(
         r'<span class="tag good">active</span>', console.get("/console/models").text
     )

@@ -52,6 +52,32 @@ def test_values_are_checked_against_the_schema_and_the_catalog(shop: Engine) -> 
     assert len(prefs.history("ann")) == 3
 
 
+def test_a_value_both_favoured_and_blocked_is_refused_naming_both_fields(shop: Engine) -> None:
+    prefs = shop.preferences
+    both = {"favourite_categories": ["kitchen", "shoes"], "blocked_categories": ["kitchen"]}
+    for write in (prefs.replace, prefs.update):
+        with pytest.raises(InvalidInput) as raised:
+            write("cy", {"theme": "dark", **both}, changed_by="app")
+        assert raised.value.field == "preferences.blocked_categories"
+        assert raised.value.problem.startswith(
+            "'kitchen' is also in preferences.favourite_categories (Favourite categories)"
+        )
+    assert prefs.get("cy") == {} and prefs.history("cy") == []  # nothing of it is stored
+    # One field at a time: the request's own field is named, the other one too.
+    prefs.update("cy", {"blocked_categories": ["kitchen"]}, changed_by="cy")
+    with pytest.raises(InvalidInput) as raised:
+        prefs.update("cy", {"favourite_categories": ["shoes", "kitchen"]}, changed_by="cy")
+    assert raised.value.field == "preferences.favourite_categories"
+    assert "'kitchen' is also in preferences.blocked_categories (Never show me)" in str(
+        raised.value
+    )
+    assert prefs.get("cy") == {"blocked_categories": ["kitchen"]}
+    # Moving a value from one to the other in one request is fine, as are other brands.
+    moved = {"favourite_categories": ["kitchen"], "blocked_categories": ["shoes"]}
+    assert prefs.update("cy", moved, changed_by="cy") == moved
+    assert prefs.update("cy", {"brands": ["Chef"]}, changed_by="cy")["brands"] == ["Chef"]
+
+
 def test_put_replaces_patch_merges_and_every_change_is_logged(shop: Engine) -> None:
     prefs = shop.preferences
     prefs.replace("bo", {"theme": "dark", "layout": "grid"}, changed_by="app")

@@ -47,12 +47,60 @@ def test_train_records_an_active_version_that_recommends(engine: Engine, tmp_pat
     version = engine.training.train("item_knn", models_dir=tmp_path)
     assert version.active and version.model == "item_knn"
     assert (version.users, version.items) == (30, 7)
-    assert {"ndcg@10", "recall@20", "hr@10", "coverage@10"} <= set(version.metrics)
+    # 7 items: every list would hold every candidate, so there are no metrics, and why
+    assert version.metrics == {}
+    assert version.metrics_note == (
+        "too little data for an honest offline evaluation: 7 items to rank (at least 21 needed)"
+    )
     assert version.data_from == T0
     assert Path(version.artifact).parent == tmp_path.resolve()
     model = engine.training.load()
     top = model.recommend(model.histories([["tent", "stove"]]), n=2)[0].items
     assert set(top) == {"boots", "lamp"}
+
+
+def test_enough_data_gets_offline_metrics_over_real_lists(engine: Engine, tmp_path: Path) -> None:
+    # 40 shoppers, each viewing 4 of 40 items in a row: 10 held-out users and 21 items to
+    # rank are the least an evaluation needs.
+    rows = [
+        {
+            "user_id": f"u{u}",
+            "item_id": f"i{(u + k) % 40}",
+            "type": "view",
+            "timestamp": T0 + timedelta(minutes=k),
+        }
+        for u in range(40)
+        for k in range(4)
+    ]
+    assert not engine.events.record_many(rows).rejected
+    version = engine.training.train("item_knn", models_dir=tmp_path)
+    assert version.metrics_note is None
+    assert set(version.metrics) >= {"ndcg@10", "recall@20", "hr@10", "coverage@10"}
+    assert version.metrics["users"] == 40
+    assert 0 < version.metrics["coverage@10"] <= 1
+    assert 0 < version.metrics["ndcg@10"] <= 1
+    assert engine.training.version(version.id) == version  # the note is stored too
+
+
+def test_the_readme_example_is_trained_without_a_bogus_metric(
+    engine: Engine, tmp_path: Path
+) -> None:
+    # The README's client example: 2 items, a view of beans, then beans and filters bought.
+    engine.items.upsert_many(
+        [{"id": "beans", "title": "House blend"}, {"id": "filter", "title": "Paper filters"}]
+    )
+    rows = [
+        {"user_id": "u42", "type": kind, "item_id": item, "timestamp": T0 + timedelta(seconds=s)}
+        for s, (kind, item) in enumerate(
+            [("view", "beans"), ("purchase", "beans"), ("purchase", "filter")]
+        )
+    ]
+    assert not engine.events.record_many(rows).rejected
+    for model in ("seq_blend", "popular", "item_knn"):
+        version = engine.training.train(model, models_dir=tmp_path)
+        assert version.metrics == {}, model  # was NDCG@10 0.63, coverage@10 2.0
+        assert version.metrics_note is not None
+        assert "1 user with held-out interactions (at least 10 needed)" in version.metrics_note
 
 
 def test_activate_rolls_back_and_one_version_per_model_is_active(

@@ -61,6 +61,29 @@ def test_bad_preferences_name_the_field_and_change_nothing(api: Any, client: Tes
     assert _error(client.put(url, json={"theme": "light"}, headers=api.serve), 403)
 
 
+def test_a_category_both_favoured_and_blocked_is_a_422_naming_both(
+    api: Any, client: TestClient
+) -> None:
+    url = "/v1/users/di/preferences"
+    both = {"favourite_categories": ["camping"], "blocked_categories": ["camping"]}
+    for send in (client.put, client.patch):
+        error = _error(send(url, json=both, headers=api.ingest), 422)
+        assert error["code"] == "invalid_input"
+        assert error["field"] == "preferences.blocked_categories"
+        assert "preferences.favourite_categories" in error["message"]
+    _ok(client.patch(url, json={"favourite_categories": ["camping"]}, headers=api.ingest))
+    error = _error(client.patch(url, json={"blocked_categories": ["camping", "shoes"]},
+                                headers=api.ingest), 422)  # fmt: skip
+    assert error["field"] == "preferences.blocked_categories"
+    assert error["message"] == (
+        "preferences.blocked_categories: 'camping' is also in preferences.favourite_categories "
+        "(Favourite categories): a value cannot be both favoured and blocked, remove it from "
+        "one of the two"
+    )
+    kept = _ok(client.get(url, headers=api.serve))["preferences"]
+    assert kept == {"favourite_categories": ["camping"]}
+
+
 def test_the_business_defines_the_schema(api: Any, client: TestClient) -> None:
     schema = _ok(client.get("/v1/preferences/schema", headers=api.serve))
     assert "blocked_categories" in [f["name"] for f in schema["fields"]]

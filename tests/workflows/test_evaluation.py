@@ -11,14 +11,15 @@ from tailored.models.grids import GRIDS
 from tailored.workflows.evaluation import compare, model_names, steps
 
 
-def _sessions(users: int = 30) -> Interactions:
-    """Each user views three items of one of three groups, in order."""
-    groups = [["a", "b", "c"], ["d", "e", "f"], ["g", "h", "i"]]
+def _sessions(users: int = 48, groups: int = 8) -> Interactions:
+    """Each user views the three items of one group, starting at a different one, so
+    that every item is seen in train and the one held out is the group's third."""
     users_, items, times = [], [], []
     for u in range(users):
-        for k, item in enumerate(groups[u % 3]):
+        group, start = u % groups, (u // groups) % 3
+        for k in range(3):
             users_.append(f"u{u}")
-            items.append(item)
+            items.append(f"g{group}-{(start + k) % 3}")
             times.append(float(k))
     return Interactions.from_ids(users_, items, times=times)
 
@@ -42,7 +43,11 @@ def test_progress_counts_every_fit_and_tuning_picks_from_the_grid() -> None:
 
 
 def test_too_little_data_to_tune_uses_the_defaults_and_says_so() -> None:
-    data = Interactions.from_ids(["a", "a", "b", "b"], ["x", "y", "x", "y"], times=[1, 2, 1, 2])
+    # Two interactions per user: enough to evaluate on the latest, but the split inside
+    # train leaves nothing to fit the candidates on.
+    users = [f"u{u}" for u in range(30) for _ in range(2)]
+    items = [f"i{(u + k) % 30}" for u in range(30) for k in range(2)]
+    data = Interactions.from_ids(users, items, times=[1, 2] * 30)
     [result] = compare(data, ["ease"]).results
     assert result.evaluation is not None and result.candidates == 0
     assert "too little data to tune" in result.note
@@ -54,6 +59,14 @@ def test_data_that_cannot_be_evaluated_is_refused() -> None:
         compare(Interactions.from_ids([], []), ["popular"])
     with pytest.raises(InvalidInput, match="single interaction"):
         compare(Interactions.from_ids(["a", "b"], ["x", "y"]), ["popular"])
+
+
+def test_data_too_small_for_an_honest_evaluation_is_refused_with_the_reason() -> None:
+    with pytest.raises(InvalidInput, match=r"^events: too little data .*9 users with"):
+        compare(_sessions(users=9), ["popular"])
+    with pytest.raises(InvalidInput, match=r"^events: too little data .*: 18 items to rank"):
+        compare(_sessions(groups=6), ["popular"])
+    assert compare(_sessions(users=21, groups=7), ["popular"]).results[0].evaluation  # 21 items
 
 
 def test_model_names() -> None:

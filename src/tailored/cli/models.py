@@ -40,6 +40,7 @@ def train(
     ):
         version = engine.training.train(model, tune=tune, activate=activate, models_dir=models_dir)
     console.print(_table([version]))
+    _notes([version])
 
 
 @app.command("list")
@@ -51,6 +52,7 @@ def list_versions(database_url: DatabaseOption = None) -> None:
         console.print("no model trained yet: run 'tailored train'")
         return
     console.print(_table(versions))
+    _notes(versions)
 
 
 @app.command()
@@ -71,13 +73,26 @@ def _table(versions: list[ModelVersion]) -> Table:
             str(v.id),
             v.model,
             "yes" if v.active else "",
-            str(v.metrics.get("ndcg@10", "-")),
-            str(v.metrics.get("recall@20", "-")),
+            _metric(v, "ndcg@10"),
+            _metric(v, "recall@20"),
             str(v.users),
             str(v.items),
             json.dumps(v.params),
         )
     return table
+
+
+def _metric(version: ModelVersion, name: str) -> str:
+    if version.metrics_note is not None:
+        return "too little data"
+    return str(version.metrics.get(name, "-"))
+
+
+def _notes(versions: list[ModelVersion]) -> None:
+    """Why a version has no metrics, under the table (a cell is too narrow for it)."""
+    for v in versions:
+        if v.metrics_note is not None:
+            console.print(f"[yellow]version {v.id}: no offline metrics:[/] {v.metrics_note}")
 
 
 __all__ = ["app", "train"]

@@ -28,7 +28,8 @@ ACTIVATE = Route("POST", "/v1/admin/models/{version_id}/activate", idempotent=Tr
 @dataclass(frozen=True, slots=True)
 class ModelVersion:
     """A trained model: algorithm, hyper-parameters, the data window it learned from,
-    offline `metrics` (ndcg@10, recall@20, ...) and whether it is served (`active`).
+    offline `metrics` (ndcg@10, recall@20, ...; empty when the data was too small for an
+    honest evaluation, and `metrics_note` says why) and whether it is served (`active`).
 
     >>> from datetime import UTC
     >>> at = datetime(2026, 1, 1, tzinfo=UTC)
@@ -47,6 +48,7 @@ class ModelVersion:
     items: int
     created_at: datetime
     active: bool = False
+    metrics_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,7 @@ def read_version(data: Any) -> ModelVersion:
         items=data["items"],
         created_at=reading.moment(data["created_at"]),
         active=data["active"],
+        metrics_note=data["metrics_note"],
     )
 
 

@@ -10,7 +10,8 @@ from typing import Any
 @dataclass(frozen=True, slots=True)
 class ModelVersion:
     """A trained recommender: which algorithm, with which hyper-parameters, learned from
-    which data window, and how well it did offline (`metrics`, empty if not evaluated)."""
+    which data window, and how well it did offline (`metrics`; empty when the data was
+    too small for an honest evaluation, and `metrics_note` says why)."""
 
     id: int
     model: str
@@ -24,6 +25,7 @@ class ModelVersion:
     artifact: str
     created_at: datetime
     active: bool = field(default=False)
+    metrics_note: str | None = None
 
 
 __all__ = ["ModelVersion"]

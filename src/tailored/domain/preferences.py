@@ -22,7 +22,7 @@ tailored.errors.InvalidInput: preferences.theme: 'blue' is not one of 'light', '
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -163,6 +163,63 @@ class PreferenceSchema:
     def with_effect(self, *effects: Effect) -> list[PreferenceField]:
         return [f for f in self.fields if f.effect in effects]
 
+    def contradiction(self, values: Mapping[str, Any]) -> Contradiction | None:
+        """The first value both asked for more of (a `boost` field) and never to be shown
+        (a `block` field of the same attribute), among a user's checked `values`.
+
+        >>> schema = default_schema()
+        >>> found = schema.contradiction(
+        ...     {"favourite_categories": ["coffee", "shoes"], "blocked_categories": ["coffee"]}
+        ... )
+        >>> found.boost.name, found.block.name, found.values
+        ('favourite_categories', 'blocked_categories', ('coffee',))
+        >>> schema.contradiction({"favourite_categories": ["shoes"]}) is None
+        True
+        """
+        for block in self.with_effect("block"):
+            blocked = _picked(values.get(block.name))
+            for boost in self.with_effect("boost"):
+                if boost.attribute != block.attribute:
+                    continue
+                both = [value for value in _picked(values.get(boost.name)) if value in blocked]
+                if both:
+                    return Contradiction(boost, block, tuple(both))
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Values a user both favours (`boost`) and blocks (`block`): one has to go."""
+
+    boost: PreferenceField
+    block: PreferenceField
+    values: tuple[str, ...]
+
+    def error(self, *, changed: Collection[str]) -> InvalidInput:
+        """The 422 to answer, naming both fields: `field` is the one the request
+        `changed`, the blocking one when it changed both.
+
+        >>> schema = default_schema()
+        >>> both = {"favourite_categories": ["coffee"], "blocked_categories": ["coffee"]}
+        >>> error = schema.contradiction(both).error(changed=both)
+        >>> error.field
+        'preferences.blocked_categories'
+        >>> print(error.problem)  # doctest: +NORMALIZE_WHITESPACE
+        'coffee' is also in preferences.favourite_categories (Favourite categories): a
+        value cannot be both favoured and blocked, remove it from one of the two
+        """
+        if self.boost.name in changed and self.block.name not in changed:
+            field, other = self.boost, self.block
+        else:
+            field, other = self.block, self.boost
+        listed = ", ".join(repr(value) for value in self.values)
+        verb = "is" if len(self.values) == 1 else "are"
+        return InvalidInput(
+            f"preferences.{field.name}",
+            f"{listed} {verb} also in preferences.{other.name} ({other.label}): a value "
+            "cannot be both favoured and blocked, remove it from one of the two",
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PreferenceChange:
@@ -199,6 +256,13 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tuple[s
         for name in names
         if before.get(name) != after.get(name)
     ]
+
+
+def _picked(value: Any) -> list[str]:
+    """The values of a choice (a text) or choices (a list) field; [] when unset."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _check_definition(where: str, spec: PreferenceField) -> None:
@@ -273,6 +337,7 @@ def default_schema() -> PreferenceSchema:
 __all__ = [
     "CATEGORY",
     "CatalogValues",
+    "Contradiction",
     "Effect",
     "FieldKind",
     "PreferenceChange",

@@ -14,7 +14,8 @@ from tailored.domain.models import ModelVersion
 from tailored.engine.events import EventTypes
 from tailored.engine.model_params import model_kind
 from tailored.errors import InvalidInput, NotFound
-from tailored.metrics import evaluate, tune
+from tailored.metrics import evaluate, too_small
+from tailored.metrics import tune as tune_on_validation
 from tailored.models import Recommender, load_model
 from tailored.models.grids import GRIDS
 from tailored.storage import models as store
@@ -92,7 +93,9 @@ class Training:
         With `tune`, the hyper-parameters come from the model's grid, chosen on a
         temporal validation split inside the training part; the offline metrics come
         from the held-out latest 20 % of each user's interactions. The saved model is
-        then refit on all the data.
+        then refit on all the data. On data too small for an honest evaluation
+        (`tailored.metrics.too_small`) the version has no metrics, the defaults stand
+        and `metrics_note` says why.
         """
         kind = model_kind(model)
         data = self.interactions(since=since)
@@ -101,19 +104,21 @@ class Training:
         chosen = dict(params or {})
         metrics: dict[str, Any] = {}
         train, test = temporal_split(data)
-        if len(train) and len(test):
+        note = too_small(train, test)
+        if note is None:
             if tune and not params:
-                chosen = dict(_tuned(kind, train))
+                chosen = dict(tune_on_validation(kind, GRIDS[kind.name], train)[0])
             metrics = evaluate(kind(**chosen), train, test).as_dict()
             metrics.pop("params", None)
         fitted = kind(**chosen).fit(data)
-        return self._record(fitted, data, metrics, activate, models_dir)
+        return self._record(fitted, data, metrics, note, activate, models_dir)
 
     def _record(
         self,
         fitted: Recommender,
         data: Interactions,
         metrics: dict[str, Any],
+        metrics_note: str | None,
         activate: bool,
         models_dir: str | Path | None,
     ) -> ModelVersion:
@@ -126,6 +131,7 @@ class Training:
             "model": fitted.name,
             "params": fitted.get_params(),
             "metrics": metrics,
+            "metrics_note": metrics_note,
             "data_from": _utc(float(data.time.min())),
             "data_to": _utc(float(data.time.max())),
             "interactions": len(data),
@@ -176,15 +182,6 @@ class Training:
         if version is None:
             raise NotFound("active model", f"{model or 'none'}: train one first")
         return load_model(version.artifact)
-
-
-def _tuned(kind: type[Recommender], train: Interactions) -> Mapping[str, Any]:
-    # The validation split takes at least one interaction per user: with one each, the
-    # inner training part would be empty, so the defaults stand.
-    if np.bincount(train.user).max() < 2:
-        return {}
-    best, _ = tune(kind, GRIDS[kind.name], train)
-    return best
 
 
 def _utc(seconds: float) -> datetime:

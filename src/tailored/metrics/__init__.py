@@ -1,9 +1,28 @@
 """Ranking metrics and the offline evaluation protocol."""
 
-from tailored.metrics.protocol import Evaluation, evaluate, tune
-from tailored.metrics.ranking import coverage, hit_rate, hits, ndcg, recall, top_n
+from tailored.metrics.protocol import (
+    MIN_ITEMS,
+    MIN_USERS,
+    Evaluation,
+    evaluate,
+    too_small,
+    tune,
+)
+from tailored.metrics.ranking import (
+    NO_ITEM,
+    coverage,
+    hit_rate,
+    hits,
+    ndcg,
+    recall,
+    recommendation_lists,
+    top_n,
+)
 
 __all__ = [
+    "MIN_ITEMS",
+    "MIN_USERS",
+    "NO_ITEM",
     "Evaluation",
     "coverage",
     "evaluate",
@@ -11,6 +30,8 @@ __all__ = [
     "hits",
     "ndcg",
     "recall",
+    "recommendation_lists",
+    "too_small",
     "top_n",
     "tune",
 ]

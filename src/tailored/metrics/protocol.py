@@ -1,9 +1,14 @@
 """The offline evaluation protocol of DESIGN.md, for any `Recommender`.
 
 Per-user temporal split (the latest 20 % of each user's interactions are the test);
-every item seen in train is a candidate, minus the user's own train items; metrics are
-averaged over the users with a test item. Hyper-parameters are chosen with `tune` on
-the same split made inside train, never on the test.
+every item seen in train is a candidate, minus the user's own train items; a list holds
+only candidates (items with a finite score), so it runs short where fewer can be ranked;
+metrics are averaged over the users with a test item. Hyper-parameters are chosen with
+`tune` on the same split made inside train, never on the test.
+
+Below `MIN_USERS` users with a held-out interaction, or `MIN_ITEMS` items to rank, the
+numbers describe the data more than the model (one user's list, or a list that holds
+every candidate); `too_small` says why, and callers show that instead of a number.
 """
 
 from __future__ import annotations
@@ -18,12 +23,25 @@ import numpy as np
 from tailored.data.interactions import Interactions
 from tailored.data.splits import temporal_split
 from tailored.errors import InvalidInput
-from tailored.metrics.ranking import coverage, hit_rate, hits, ndcg, recall, top_n
+from tailored.metrics.ranking import (
+    coverage,
+    hit_rate,
+    hits,
+    ndcg,
+    recall,
+    recommendation_lists,
+)
 
 if TYPE_CHECKING:
     from tailored.models.base import Recommender
 
 BATCH_USERS = 1024
+LONGEST_LIST = 20  # Recall@20's
+MIN_USERS = 10
+"""Users with a held-out interaction below which an average is one user's luck."""
+MIN_ITEMS = LONGEST_LIST + 1
+"""Items to rank below which a list can hold every candidate, so that the metrics
+measure the catalog's size and not the model's ordering."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +89,7 @@ def evaluate(model: Recommender, train: Interactions, test: Interactions) -> Eva
         scores = np.array(model.score(batch), dtype=np.float64, copy=True)
         scores[:, ~candidates] = -np.inf
         batch.hide_seen(scores)
-        lists.append(top_n(scores, 20))
+        lists.append(recommendation_lists(scores, LONGEST_LIST))
     scored = time.perf_counter()
     if not lists:
         raise InvalidInput("test", "has no interactions to evaluate")
@@ -90,6 +108,28 @@ def evaluate(model: Recommender, train: Interactions, test: Interactions) -> Eva
     )
 
 
+def too_small(train: Interactions, test: Interactions) -> str | None:
+    """Why `evaluate` on this split would not be an honest measure, or None.
+
+    >>> data = Interactions.from_ids(["u", "u", "v"], ["a", "b", "a"], times=[1, 2, 1])
+    >>> print(too_small(*temporal_split(data)))  # doctest: +NORMALIZE_WHITESPACE
+    too little data for an honest offline evaluation: 2 users with held-out
+    interactions (at least 10 needed) and 1 item to rank (at least 21 needed)
+    """
+    users = len(np.unique(test.user))
+    items = int(train.items_seen().sum())
+    short = []
+    if users < MIN_USERS:
+        who = "user" if users == 1 else "users"
+        short.append(f"{users} {who} with held-out interactions (at least {MIN_USERS} needed)")
+    if items < MIN_ITEMS:
+        what = "item" if items == 1 else "items"
+        short.append(f"{items} {what} to rank (at least {MIN_ITEMS} needed)")
+    if not short:
+        return None
+    return "too little data for an honest offline evaluation: " + " and ".join(short)
+
+
 def tune(
     make: Callable[..., Recommender],
     grid: Sequence[Mapping[str, Any]],
@@ -101,11 +141,15 @@ def tune(
     """Pick the parameters of `grid` with the best NDCG@10 on a temporal split of train.
 
     Returns the winner and every candidate's validation result, in grid order;
-    `on_candidate` hears each result as it comes (for progress displays).
+    `on_candidate` hears each result as it comes (for progress displays). Where the
+    validation split is `too_small`, nothing is tried and the winner is `{}`: the
+    model's defaults, rather than whichever set happened to win by chance.
     """
     if not grid:
         raise InvalidInput("grid", "needs at least one set of parameters")
     inner_train, validation = temporal_split(train, test_fraction=test_fraction)
+    if too_small(inner_train, validation) is not None:
+        return {}, []
     results = []
     for params in grid:
         results.append(evaluate(make(**params), inner_train, validation))
@@ -115,4 +159,4 @@ def tune(
     return grid[best], results
 
 
-__all__ = ["Evaluation", "evaluate", "tune"]
+__all__ = ["MIN_ITEMS", "MIN_USERS", "Evaluation", "evaluate", "too_small", "tune"]

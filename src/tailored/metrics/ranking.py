@@ -1,9 +1,11 @@
 """Ranking metrics on lists, as in the "Offline evaluation protocol" of DESIGN.md.
 
 They compare recommended lists with sets of relevant items, nothing else: `hits` turns
-both into a boolean matrix (users x ranks) and each metric reads it.
+both into a boolean matrix (users x ranks) and each metric reads it. A list holds only
+items with a finite score (`recommendation_lists`); where fewer can be ranked than the
+list is long, its tail is `NO_ITEM`, which is never a hit and never covered.
 
->>> recommended = np.array([[3, 1, 2], [0, 4, 5]])
+>>> recommended = np.array([[3, 1, 2], [0, 4, NO_ITEM]])
 >>> relevant = [{1, 9}, {7}]
 >>> h = hits(recommended, relevant)
 >>> h.tolist()
@@ -21,13 +23,20 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from tailored.errors import InvalidInput
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+
+NO_ITEM = -1
+"""The filler of a recommendation list's tail where too few items have a finite score."""
 
 
 def top_n(scores: FloatArray, n: int) -> npt.NDArray[np.int64]:
     """Column indices of the `n` highest scores per row, best first (-inf never wins
-    over a finite score; ties go to the lower index)."""
+    over a finite score; ties go to the lower index). Where a row has fewer than `n`
+    finite scores its tail holds -inf (or NaN) columns: serving drops them itself, and
+    evaluation uses `recommendation_lists`."""
     n = min(n, scores.shape[1])
     if n == 0:
         return np.zeros((scores.shape[0], 0), dtype=np.int64)
@@ -37,10 +46,28 @@ def top_n(scores: FloatArray, n: int) -> npt.NDArray[np.int64]:
     return np.take_along_axis(part, order, axis=1).astype(np.int64)
 
 
+def recommendation_lists(scores: FloatArray, n: int) -> npt.NDArray[np.int64]:
+    """Each row's list: the columns of its `n` highest finite scores, best first, then
+    `NO_ITEM` for as many places as fewer items could be ranked (-inf marks an item that
+    is not a candidate or was seen already; NaN one the model cannot score).
+
+    >>> recommendation_lists(np.array([[0.5, -np.inf, 2.0], [-np.inf, -np.inf, 1.0]]), 3)
+    array([[ 2,  0, -1],
+           [ 2, -1, -1]])
+    """
+    best = top_n(scores, n)
+    best[~np.isfinite(np.take_along_axis(scores, best, axis=1))] = NO_ITEM
+    return best
+
+
 def hits(recommended: npt.NDArray[np.integer], relevant: Sequence[Collection[int]]) -> BoolArray:
-    """hits[u, r]: the item at rank r of user u's list is relevant to u."""
+    """hits[u, r]: the item at rank r of user u's list is relevant to u (`NO_ITEM`
+    never is)."""
     return np.array(
-        [[int(i) in rel for i in row] for row, rel in zip(recommended, relevant, strict=True)],
+        [
+            [int(i) != NO_ITEM and int(i) in rel for i in row]
+            for row, rel in zip(recommended, relevant, strict=True)
+        ],
         dtype=bool,
     ).reshape(recommended.shape)
 
@@ -67,10 +94,30 @@ def hit_rate(h: BoolArray, *, k: int) -> FloatArray:
 
 
 def coverage(recommended: npt.NDArray[np.integer], *, k: int, n_candidates: int) -> float:
-    """Share of the candidate items that appear in anyone's top k."""
-    if n_candidates == 0:
-        return 0.0
-    return len(np.unique(recommended[:, :k])) / n_candidates
+    """Share of the `n_candidates` items that appear in someone's top k (at most 1: the
+    lists hold candidates only, and `NO_ITEM` is not an item).
+
+    >>> coverage(np.array([[0, 1], [1, NO_ITEM]]), k=2, n_candidates=4)
+    0.5
+    """
+    shown = np.unique(recommended[:, :k])
+    distinct = int(np.count_nonzero(shown != NO_ITEM))
+    if distinct > n_candidates:
+        raise InvalidInput(
+            "recommended",
+            f"holds {distinct} distinct items, more than the {n_candidates} candidates: "
+            "lists must hold candidates only (use recommendation_lists)",
+        )
+    return distinct / n_candidates if n_candidates else 0.0
 
 
-__all__ = ["coverage", "hit_rate", "hits", "ndcg", "recall", "top_n"]
+__all__ = [
+    "NO_ITEM",
+    "coverage",
+    "hit_rate",
+    "hits",
+    "ndcg",
+    "recall",
+    "recommendation_lists",
+    "top_n",
+]

@@ -89,6 +89,7 @@ def _version(row: RowMapping) -> ModelVersion:
         artifact=row["artifact"],
         created_at=row["created_at"],
         active=bool(row["active"]),
+        metrics_note=row["metrics_note"],
     )
 
 

@@ -172,6 +172,7 @@ model_versions = Table(
     Column("model", String(64), nullable=False),
     Column("params", JSONColumn, nullable=False),
     Column("metrics", JSONColumn, nullable=False),
+    Column("metrics_note", Text, nullable=True),  # why `metrics` is empty
     Column("data_from", UTCDateTime, nullable=True),
     Column("data_to", UTCDateTime, nullable=True),
     Column("interactions", BigId, nullable=False),

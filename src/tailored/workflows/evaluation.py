@@ -4,7 +4,9 @@ the use case behind `tailored evaluate`.
 Every rating or event is one interaction (repeats of a user and item merged); each
 user's latest 20 % are the test. With `tune`, each model's grid (`models.grids`) is
 searched on the same split made inside train, and the winner refit on all of train.
-Candidates are every item seen in train, less the user's own train items.
+Candidates are every item seen in train, less the user's own train items. Data too
+small for an honest evaluation (`tailored.metrics.too_small`) is refused with the reason,
+before any model runs.
 """
 
 from __future__ import annotations
@@ -15,11 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from tailored.data import Interactions, temporal_split
 from tailored.errors import InvalidInput
-from tailored.metrics import Evaluation, evaluate
+from tailored.metrics import Evaluation, evaluate, too_small
 from tailored.metrics import tune as tune_on_validation
 from tailored.models import MODELS
 from tailored.models.grids import GRIDS
@@ -58,10 +58,11 @@ class ModelResult:
 class Comparison:
     """The data evaluated on and each model's result, in the order asked.
 
-    >>> data = Interactions.from_ids(list("aabbcc"), list("xyxyxz"), times=[1, 2] * 3)
-    >>> comparison = compare(data, ["popular"], tune=False)
+    >>> users = [f"u{u}" for u in range(24) for _ in range(3)]
+    >>> items = [f"i{(u + k) % 24}" for u in range(24) for k in range(3)]
+    >>> comparison = compare(Interactions.from_ids(users, items), ["popular"], tune=False)
     >>> comparison.train, comparison.test, comparison.results[0].evaluation.users
-    (3, 3, 3)
+    (48, 24, 24)
     """
 
     source: str
@@ -152,6 +153,8 @@ def compare(
         raise InvalidInput(
             "events", "every user has a single interaction: nothing is left to train on"
         )
+    if (reason := too_small(train, test)) is not None:
+        raise InvalidInput("events", reason)
     report = progress or (lambda _model, _steps: None)
     results = tuple(_one(model, train, test, tune=tune, progress=report) for model in models)
     return Comparison(
@@ -191,11 +194,11 @@ def _one(
 
     started = time.perf_counter()
     try:
-        if tune and np.bincount(train.user).max() < 2:
-            note = "too little data to tune (one train interaction per user): defaults used"
-        elif tune:
-            best, _ = tune_on_validation(kind, GRIDS[model], train, on_candidate=heard)
+        if tune:
+            best, tried_on = tune_on_validation(kind, GRIDS[model], train, on_candidate=heard)
             params = dict(best)
+            if not tried_on:
+                note = "too little data to tune on a split inside train: defaults used"
         tuned = time.perf_counter()
         evaluation = evaluate(kind(**params), train, test)
     except (InvalidInput, MemoryError) as error:

@@ -12,6 +12,7 @@ from tailored.console.pages.common import problem, stored_id
 from tailored.console.rendering import engine_of, page
 from tailored.engine.model_params import MODEL_NAMES
 from tailored.errors import InvalidInput, NotFound
+from tailored.metrics import MIN_ITEMS, MIN_USERS
 
 router = APIRouter()
 JOBS_SHOWN = 10
@@ -82,6 +83,8 @@ def _page(
         model_names=sorted(MODEL_NAMES),
         default_model=engine.settings.recommend_model,
         metric_names=METRICS,
+        min_users=MIN_USERS,
+        min_items=MIN_ITEMS,
         settings=engine.settings,
         status_code=status_code,
     )

@@ -160,6 +160,13 @@ class Preferences:
             for name, value in values.items():
                 if value is None:
                     after.pop(name, None)
+            # On the values as they would stand: a PATCH of one field can contradict
+            # another set earlier. Only a request that sets one of the two is refused (one
+            # of another field must not fail on values stored before this rule). Nothing is
+            # written: the transaction rolls back.
+            found = schema.contradiction(after)
+            if found is not None and {found.boost.name, found.block.name} & set(values):
+                raise found.error(changed=values)
             store.write_preferences(
                 conn, user_id, after, changes(before, after), changed_by=changed_by, now=now
             )

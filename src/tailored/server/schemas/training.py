@@ -28,7 +28,15 @@ class ModelVersionOut(OutBase):
     id: int
     model: str
     params: dict[str, Any]
-    metrics: dict[str, Any] = Field(description="offline: ndcg@10, recall@20, hr@10, ...")
+    metrics: dict[str, Any] = Field(
+        description="offline: ndcg@10, recall@20, hr@10, coverage@10, users; empty when "
+        "the data was too small for an honest evaluation (see metrics_note)"
+    )
+    metrics_note: str | None = Field(
+        description="why metrics is empty, e.g. 'too little data for an honest offline "
+        "evaluation: 3 users with held-out interactions (at least 10 needed)'; null when "
+        "there are metrics"
+    )
     data_from: datetime | None
     data_to: datetime | None
     interactions: int
