@@ -103,6 +103,10 @@ def test_designs_are_saved_refused_listed_and_reordered(
     assert retry.duplicate and retry.event_id == first.event_id
     assert not ingest.configurators.reorder("ann", design.id).duplicate  # an id made here
 
+    unnamed = ingest.configurators.save_design("ann", "coffee", None, LATTE)
+    assert unnamed.name == "My coffee"
+    ingest.configurators.delete_design("ann", unnamed.id)
+
     changed = copy.deepcopy(coffee)
     changed["constraints"].append(
         {"name": "no-oat-iced", "kind": "excludes", "when": "milk.oat",
@@ -137,6 +141,23 @@ def _finished(client: Client, job_id: int, *, patience: float = 60.0) -> Trainin
         assert time.monotonic() < deadline, f"job still {job.status} after {patience} s"
         time.sleep(0.05)
     return job
+
+
+def test_a_configuration_is_ordered_without_saving_a_design(
+    coffee: dict[str, Any], client_as: Callable[[Scope], Client], engine: Engine
+) -> None:
+    ingest = client_as("ingest")
+    done = ingest.configurators.order("ann", "coffee", LATTE, order_id="o-3")
+    assert (done.price, done.item_id, done.duplicate) == (Decimal("3.8"), "coffee-custom", False)
+    assert done.choices == engine.configurators.validate("coffee", LATTE).choices()
+    assert ingest.configurators.order("ann", "coffee", LATTE, order_id="o-3").duplicate
+    assert not ingest.configurators.order("ann", "coffee", LATTE).duplicate  # an id made here
+    purchases = engine.events.query(user_id="ann").items
+    assert [p.context["choices"] for p in purchases] == [done.choices] * 2
+    assert engine.configurators.list_designs("ann").items == ()
+    with pytest.raises(InvalidDesign) as refused:
+        ingest.configurators.order("ann", "coffee", {**LATTE, "size": "S"})
+    assert [v.name for v in refused.value.violations] == ["iced-only-in-m-or-l"]
 
 
 def test_training_jobs_and_model_versions(client: Client, engine: Engine) -> None:

@@ -304,10 +304,28 @@ def test_the_configurator_prices_live_and_refuses_broken_designs(
     assert shop.configurators.list_designs("camper0").items == ()
     design = {"temperature": "iced", "size": "L", "milk": "oat", "shots": "2", "name": "Mine"}
     ordered = store.post("/store/configure/coffee/order", data=design)
-    assert "Thank you! &#39;Mine&#39; is ordered for €5.00." in _flash(store, ordered)
+    back = _flash(store, ordered)  # the page shows what was ordered
+    assert "Thank you! Your design is ordered for €5.00." in back
+    assert 'value="L" checked' in back and 'value="oat" checked' in back
     (purchase,) = [e for e in _events(shop, "camper0", "purchase") if e.item_id == "coffee-custom"]
     assert (purchase.value, purchase.context["price"]) == (5.0, "5.00")
+    picked = purchase.context["choices"]
+    assert (picked["temperature"], picked["size"], picked["milk"]) == (["iced"], ["L"], ["oat"])
+    assert shop.configurators.list_designs("camper0").items == ()  # ordering saves nothing
     assert store.post("/store/configure/nope/price").status_code == 404
+
+
+def test_a_link_shows_only_a_design_of_this_shopper_and_configurator(
+    store: TestClient, shop: Engine
+) -> None:
+    iced = {"temperature": "iced", "size": "L"}
+    mine = shop.configurators.save_design("camper0", "coffee", None, iced)
+    shown = store.get(f"/store/configure/coffee?design={mine.id}").text
+    assert 'value="L" checked' in shown and 'value="My coffee"' in shown
+    theirs = shop.configurators.save_design("someone-else", "coffee", "Theirs", iced)
+    for link in (f"coffee?design={theirs.id}", f"sneaker?design={mine.id}", "coffee?design=x"):
+        page = store.get(f"/store/configure/{link}")
+        assert page.status_code == 200 and 'value="L" checked' not in page.text
 
 
 def test_coffee_items_link_to_a_preset_configurator(store: TestClient) -> None:

@@ -187,6 +187,65 @@ def test_reorder_records_a_purchase_at_todays_price(engine: Engine) -> None:
     assert error.value.field == "order_id"
 
 
+def test_a_reorder_carries_the_design_choices(engine: Engine) -> None:
+    _coffee(engine)
+    saved = engine.configurators.save_design("ann", "coffee", "Iced oat", LATTE)
+    engine.configurators.reorder("ann", saved.id)
+    purchase = engine.events.query(user_id="ann").items[0]
+    assert purchase.context["choices"] == saved.choices
+    assert saved.choices["milk"] == ["oat"] and saved.choices["syrups"] == ["vanilla"]
+
+
+def test_order_records_the_configuration_as_a_purchase_and_saves_no_design(
+    engine: Engine,
+) -> None:
+    _coffee(engine)
+    done = engine.configurators.order("ann", "coffee", LATTE, order_id="o-1")
+    assert (done.price, done.item_id, done.duplicate) == (Decimal("3.80"), "coffee-custom", False)
+    assert (done.template_id, done.template_version) == ("coffee", 1)
+    assert done.choices == engine.configurators.validate("coffee", LATTE).choices()
+    assert (done.choices["temperature"], done.choices["milk"]) == (["iced"], ["oat"])
+    purchase = engine.events.query(user_id="ann").items[0]
+    assert (purchase.type, purchase.item_id, purchase.value) == ("purchase", "coffee-custom", 3.8)
+    assert purchase.event_id == done.event_id
+    assert purchase.context["choices"] == done.choices
+    assert purchase.context["configurator_id"] == "coffee"
+    assert "design_id" not in purchase.context
+    retry = engine.configurators.order("ann", "coffee", LATTE, order_id="o-1")
+    assert retry.duplicate and retry.event_id == done.event_id
+    engine.configurators.order("ann", "coffee", LATTE)  # no order id: a new purchase
+    assert engine.events.count() == 2
+    assert engine.configurators.list_designs("ann").items == ()
+
+
+def test_order_refuses_a_configuration_that_breaks_rules_and_records_nothing(
+    engine: Engine,
+) -> None:
+    _coffee(engine)
+    with pytest.raises(InvalidDesign) as error:
+        engine.configurators.order("ann", "coffee", {"temperature": "iced", "size": "S"})
+    assert [v.name for v in error.value.violations] == ["iced-only-in-m-or-l"]
+    with pytest.raises(NotFound):
+        engine.configurators.order("ann", "no-such", {})
+    with pytest.raises(InvalidInput) as bad:
+        engine.configurators.order("ann", "coffee", LATTE, order_id="a/b")
+    assert bad.value.field == "order_id"
+    assert engine.events.count() == 0
+
+
+def test_unnamed_designs_get_natural_names_unique_per_user(engine: Engine) -> None:
+    install_examples(engine)
+    names = [engine.configurators.save_design("ann", "coffee", None, LATTE).name for _ in "abc"]
+    assert names == ["My coffee", "My coffee 2", "My coffee 3"]
+    engine.configurators.delete_design("ann", engine.configurators.list_designs("ann").items[1].id)
+    assert engine.configurators.save_design("ann", "coffee", None, {}).name == "My coffee 2"
+    assert engine.configurators.save_design("bob", "coffee", None, {}).name == "My coffee"
+    assert engine.configurators.save_design("ann", "sneaker", None, {}).name == "My sneaker"
+    # A name the user chose is theirs; the next unnamed one steps around it.
+    engine.configurators.save_design("bob", "coffee", "My coffee 2", {})
+    assert engine.configurators.save_design("bob", "coffee", None, {}).name == "My coffee 3"
+
+
 def test_a_template_without_an_item_reorders_as_itself(engine: Engine) -> None:
     engine.configurators.define(_changed("subscription", lambda d: d.pop("item_id")))
     saved = engine.configurators.save_design("ann", "subscription", "Pro", {"tier": "pro"})

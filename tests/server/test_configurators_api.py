@@ -231,6 +231,49 @@ def test_reorder_records_a_purchase_event(api: Any, coffee: dict[str, Any]) -> N
     assert other.status_code == 404
 
 
+def test_order_a_configuration_records_its_choices_and_saves_no_design(
+    api: Any, coffee: dict[str, Any]
+) -> None:
+    url = "/v1/configurators/coffee/order"
+    body = {"user_id": "ann", "choices": LATTE, "order_id": "o-9"}
+    first = api.client.post(url, json=body, headers=api.ingest)
+    assert first.status_code == 200, first.text
+    done = first.json()
+    assert (done["price"], done["item_id"], done["duplicate"]) == (3.8, "coffee-custom", False)
+    assert (done["configurator_id"], done["version"]) == ("coffee", 1)
+    assert (done["choices"]["temperature"], done["choices"]["milk"]) == (["iced"], ["oat"])
+    retry = api.client.post(url, json=body, headers=api.ingest).json()
+    assert retry["duplicate"] is True and retry["event_id"] == done["event_id"]
+    events = api.client.get("/v1/events?user_id=ann", headers=api.admin).json()["events"]
+    assert [(e["type"], e["item_id"], e["value"]) for e in events] == [
+        ("purchase", "coffee-custom", 3.8)
+    ]
+    assert events[0]["context"]["choices"] == done["choices"]
+    designs = api.client.get("/v1/users/ann/designs", headers=api.serve).json()["designs"]
+    assert designs == []
+
+    broken = {"user_id": "ann", "choices": {"temperature": "iced", "size": "S"}}
+    refused = api.client.post(url, json=broken, headers=api.ingest)
+    assert refused.status_code == 422
+    assert [v["name"] for v in refused.json()["error"]["violations"]] == ["iced-only-in-m-or-l"]
+    assert api.client.post(url, json=body, headers=api.serve).status_code == 403
+    missing = api.client.post("/v1/configurators/tea/order", json=body, headers=api.ingest)
+    assert missing.status_code == 404
+    assert len(api.client.get("/v1/events?user_id=ann", headers=api.admin).json()["events"]) == 1
+
+
+def test_a_design_saved_without_a_name_gets_a_natural_unique_one(
+    api: Any, coffee: dict[str, Any]
+) -> None:
+    unnamed = {"configurator_id": "coffee", "choices": LATTE}
+    names = [
+        api.client.post("/v1/users/ann/designs", json=unnamed, headers=api.ingest).json()["name"]
+        for _ in range(2)
+    ]
+    assert names == ["My coffee", "My coffee 2"]
+    assert _design(api, name="").status_code == 422  # an empty name is a mistake, not "none"
+
+
 def test_analytics(api: Any, coffee: dict[str, Any]) -> None:
     for user, size in (("a", "L"), ("b", "L"), ("c", "S")):
         assert _design(api, user=user, choices={"size": size}).status_code == 201

@@ -40,6 +40,7 @@ EXPECTED = {
     "/v1/configurators": {"get"},
     "/v1/configurators/{configurator_id}": {"get", "put"},
     "/v1/configurators/{configurator_id}/validate": {"post"},
+    "/v1/configurators/{configurator_id}/order": {"post"},
     "/v1/configurators/{configurator_id}/analytics": {"get"},
     "/v1/users/{user_id}/designs": {"get", "post"},
     "/v1/users/{user_id}/designs/{design_id}": {"get", "delete"},

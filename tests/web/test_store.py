@@ -142,9 +142,160 @@ def test_a_configurator_shows_a_constraint_message_and_the_right_price(
     # `expect`, not `wait_for_function`: polling a string predicate needs eval, which the
     # pages' Content-Security-Policy forbids.
     expect(price).to_have_text("€4.30")
-    page.get_by_label("Design name").fill("Big iced oat")
     page.get_by_role("button", name="Order").click()
-    page.get_by_text("Thank you! 'Big iced oat' is ordered for €4.30.").wait_for()
+    page.get_by_text("Thank you! Your design is ordered for €4.30.").wait_for()
+
+
+SNEAKER = {  # group label -> choice label (or text); €89 + 10 + 20 + 3 + 5 = €127
+    "Silhouette": "High-top",
+    "Upper material": "Full-grain leather",
+    "Upper colour": "Black",
+    "Size (EU)": "EU 42",
+    "Extras": "Name tag on the box (repeats your text)",
+    "Personal text on the heel": "ANN",
+}
+SNEAKER_PICKS = {
+    "silhouette": ["high"],
+    "upper_material": ["leather"],
+    "upper_colour": ["black"],
+    "size": ["42"],
+    "extras": ["name-tag"],
+    "personal_text": "ANN",
+}
+COFFEE = {  # €3.80 + 0.70 + 0.50 + one of two syrups 0.60 = €5.60
+    "Size": "Large (470 ml)",
+    "Hot or iced": "Iced",
+    "Espresso shots": "Double",
+    "Milk": "Oat milk",
+    "Syrups": ("Vanilla", "Caramel"),
+    "Name on the cup": "Ann",
+}
+COFFEE_PICKS = {
+    "size": ["L"],
+    "temperature": ["iced"],
+    "shots": ["2"],
+    "milk": ["oat"],
+    "syrups": ["vanilla", "caramel"],
+    "name_on_cup": "Ann",
+}
+
+
+def _shopper_id(page: Any) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "tailored_shopper")
+
+
+def _group(page: Any, label: str) -> Any:
+    return page.locator("fieldset.group").filter(
+        has=page.locator("legend", has_text=re.compile(f"^{re.escape(label)}"))
+    )
+
+
+def _configure(page: Any, design: dict[str, Any]) -> None:
+    for label, wanted in design.items():
+        group = _group(page, label)
+        if group.locator("input[type=text]").count():
+            group.locator("input[type=text]").fill(wanted)
+            continue
+        for choice in (wanted,) if isinstance(wanted, str) else wanted:
+            group.get_by_label(choice, exact=False).first.check()
+
+
+def _expect_on_screen(page: Any, design: dict[str, Any]) -> None:
+    """Every choice of `design` is what the form shows."""
+    for label, wanted in design.items():
+        group = _group(page, label)
+        if group.locator("input[type=text]").count():
+            expect(group.locator("input[type=text]")).to_have_value(wanted)
+            continue
+        for choice in (wanted,) if isinstance(wanted, str) else wanted:
+            expect(group.get_by_label(choice, exact=False).first).to_be_checked()
+
+
+def _purchases(demo: Demo, user_id: str) -> list[Any]:
+    with demo.engine() as engine:
+        return [e for e in engine.events.query(user_id=user_id).items if e.type == "purchase"]
+
+
+def _resolved(demo: Demo, product: str, picks: dict[str, Any]) -> dict[str, Any]:
+    """Every group's choices of a design (defaults included), as an order records them."""
+    with demo.engine() as engine:
+        return engine.configurators.validate(product, picks).choices()
+
+
+def _designs(demo: Demo, user_id: str) -> list[Any]:
+    with demo.engine() as engine:
+        return list(engine.configurators.list_designs(user_id).items)
+
+
+@pytest.mark.parametrize(
+    ("product", "design", "picks", "total"),
+    [
+        ("sneaker", SNEAKER, SNEAKER_PICKS, "€127.00"),
+        ("coffee", COFFEE, COFFEE_PICKS, "€5.60"),
+    ],
+)
+def test_a_saved_design_stays_on_screen_and_order_buys_exactly_it(
+    page: Any,
+    demo: Demo,
+    shot: Any,
+    product: str,
+    design: dict[str, Any],
+    picks: dict[str, Any],
+    total: str,
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.goto(f"/store/configure/{product}")
+    _configure(page, design)
+    expect(page.locator("#price")).to_have_text(total)
+    page.get_by_label("Design name").fill("Ann's own")
+    page.get_by_role("button", name="Save design").click()
+    page.get_by_text(f'Saved "Ann\'s own" for {total}.').wait_for()
+    # The page comes back with the saved design, not the defaults.
+    expect(page.locator("#price")).to_have_text(total)
+    _expect_on_screen(page, design)
+    expect(page.get_by_label("Design name")).to_have_value("Ann's own")
+    shot(page, f"store_configurator_saved_{product}")
+    page.reload()  # a link to the saved design shows it too
+    _expect_on_screen(page, design)
+    page.get_by_role("button", name="Order", exact=True).click()
+    page.get_by_text(f"Thank you! Your design is ordered for {total}.").wait_for()
+    _expect_on_screen(page, design)
+
+    user_id = _shopper_id(page)
+    [saved] = _designs(demo, user_id)
+    assert saved.name == "Ann's own"
+    [purchase] = _purchases(demo, user_id)
+    ordered = purchase.context["choices"]
+    assert ordered == _resolved(demo, product, picks) == saved.choices
+    assert f"€{purchase.value:.2f}" == total
+
+
+def test_ordering_saves_no_design_and_unnamed_designs_get_distinct_names(
+    page: Any, demo: Demo
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.goto("/store/configure/sneaker")
+    _configure(page, SNEAKER)
+    for _ in range(2):
+        page.get_by_role("button", name="Order", exact=True).click()
+        page.get_by_text("Thank you! Your design is ordered for €127.00.").wait_for()
+        _expect_on_screen(page, SNEAKER)  # what was ordered stays on screen
+    user_id = _shopper_id(page)
+    assert [p.context["choices"] for p in _purchases(demo, user_id)] == [
+        _resolved(demo, "sneaker", SNEAKER_PICKS)
+    ] * 2
+    assert _designs(demo, user_id) == []
+    assert page.get_by_role("heading", name="Your saved designs").count() == 0
+
+    page.get_by_role("button", name="Save design").click()
+    page.get_by_text("Saved 'My sneaker' for €127.00.").wait_for()
+    expect(page.get_by_label("Design name")).to_have_value("My sneaker")
+    page.get_by_label("Design name").fill("")
+    page.get_by_role("button", name="Save design").click()
+    page.get_by_text("Saved 'My sneaker 2' for €127.00.").wait_for()
+    assert sorted(d.name for d in _designs(demo, user_id)) == ["My sneaker", "My sneaker 2"]
+    saved = page.get_by_role("region", name="Your saved designs")
+    assert saved.locator("strong").all_inner_texts() == ["My sneaker 2", "My sneaker"]
 
 
 def test_favorites_and_a_saved_order_reordered(page: Any) -> None:

@@ -4,7 +4,8 @@ clicks, saved designs and reordering them, as `engine.configurators` offers them
 Templates, validations and analytics are the domain's own values (`TemplateVersion`,
 `Validation`, `ConfiguratorAnalytics`); money is a `Decimal`. A design that breaks rules
 raises `InvalidDesign` (an `InvalidInput`) with every violation, as in-process. A reorder
-without `order_id` gets one made here, so sending it again records one purchase.
+(or an order of a configuration) without `order_id` gets one made here, so sending it
+again records one purchase.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tailored.domain.configurator.analytics import (
     PairCount,
 )
 from tailored.domain.configurator.definition import template_from_dict
-from tailored.domain.configurator.designs import TemplateVersion
+from tailored.domain.configurator.designs import ConfiguredOrder, TemplateVersion
 from tailored.domain.configurator.template import PriceLine, Validation, Violation
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
@@ -42,6 +43,7 @@ LIST_DESIGNS = Route("GET", DESIGNS, idempotent=True)
 GET_DESIGN = Route("GET", DESIGNS + "/{design_id}", idempotent=True)
 DELETE_DESIGN = Route("DELETE", DESIGNS + "/{design_id}", idempotent=True)
 REORDER = Route("POST", DESIGNS + "/{design_id}/reorder", idempotent=True)  # with an order id
+ORDER = Route("POST", TEMPLATE + "/order", idempotent=True)  # with an order id
 
 Choices = Mapping[str, str | Sequence[str]]
 """group id -> choice id, list of choice ids, or text; a group left out gets its defaults."""
@@ -120,6 +122,19 @@ def read_design(data: Any) -> SavedDesign:
 def _reorder(data: Any) -> Reorder:
     return Reorder(
         design=read_design(data["design"]),
+        price=reading.money(data["price"]),
+        currency=data["currency"],
+        event_id=data["event_id"],
+        item_id=data["item_id"],
+        duplicate=data["duplicate"],
+    )
+
+
+def _configured_order(data: Any) -> ConfiguredOrder:
+    return ConfiguredOrder(
+        template_id=data["configurator_id"],
+        template_version=data["version"],
+        choices=dict(data["choices"]),
         price=reading.money(data["price"]),
         currency=data["currency"],
         event_id=data["event_id"],
@@ -209,11 +224,14 @@ class Configurators(Resource[Mode]):
 
     @operation(SAVE_DESIGN)
     def save_design(
-        self, user_id: str, template_id: str, name: str, choices: Choices | None
+        self, user_id: str, template_id: str, name: str | None, choices: Choices | None
     ) -> Call[SavedDesign]:
         """Save a design for the user, priced; `InvalidDesign` names every rule it
-        breaks (nothing is saved). Never sent twice: each call saves a design."""
-        body = {"configurator_id": template_id, "name": name, "choices": dict(choices or {})}
+        breaks (nothing is saved). Without a `name` (None) the server names it ("My
+        sneaker", "My sneaker 2"). Never sent twice: each call saves a design."""
+        body: dict[str, Any] = {"configurator_id": template_id, "choices": dict(choices or {})}
+        if name is not None:
+            body["name"] = name
         return SAVE_DESIGN.call(read_design, path={"user_id": user_id}, body=body)
 
     @operation(LIST_DESIGNS)
@@ -252,6 +270,25 @@ class Configurators(Resource[Mode]):
         body = {"order_id": order_id if order_id is not None else uuid.uuid4().hex}
         path = {"user_id": user_id, "design_id": design_id}
         return REORDER.call(_reorder, path=path, body=body)
+
+    @operation(ORDER)
+    def order(
+        self,
+        user_id: str,
+        template_id: str,
+        choices: Choices | None,
+        *,
+        order_id: str | None = None,
+    ) -> Call[ConfiguredOrder]:
+        """Order a configuration as it is, without saving a design (a `purchase` event
+        with the choices in its context); the same `order_id` again records nothing
+        twice. A configuration that breaks rules raises `InvalidDesign`."""
+        body = {
+            "user_id": user_id,
+            "choices": dict(choices or {}),
+            "order_id": order_id if order_id is not None else uuid.uuid4().hex,
+        }
+        return ORDER.call(_configured_order, path={"configurator_id": template_id}, body=body)
 
 
 __all__ = ["Choices", "Configurators"]

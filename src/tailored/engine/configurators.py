@@ -1,5 +1,6 @@
 """Product configurator use cases: templates (versioned), live validation and pricing,
-designs saved per user and priced again when the template changes, reorders, analytics."""
+designs saved per user and priced again when the template changes, reorders, orders of a
+configuration without saving it, analytics."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from tailored.domain.configurator.analytics import ConfiguratorAnalytics, summarize
 from tailored.domain.configurator.definition import template_from_dict, template_to_dict
-from tailored.domain.configurator.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.designs import (
+    ConfiguredOrder,
+    Reorder,
+    SavedDesign,
+    TemplateVersion,
+    default_design_name,
+)
 from tailored.domain.configurator.rules import validate
 from tailored.domain.configurator.template import Design, InvalidDesign, Template, Validation
 from tailored.domain.events import PURCHASE
@@ -25,6 +33,7 @@ from tailored.errors import InvalidInput, NotFound
 from tailored.storage import configurators as store
 from tailored.storage import users as user_store
 from tailored.storage.database import Database
+from tailored.types import JSONObject
 
 # Same rule as every id in a URL path: no '/' and no control characters.
 _CACHED_VERSIONS = 512
@@ -148,12 +157,19 @@ class Configurators:
     # Designs -------------------------------------------------------------------------
 
     def save_design(
-        self, user_id: str, template_id: str, name: str, choices: Mapping[str, Any] | None
+        self,
+        user_id: str,
+        template_id: str,
+        name: str | None,
+        choices: Mapping[str, Any] | None,
     ) -> SavedDesign:
         """Save a user's design with its price; a design that breaks any rule is refused
-        with `InvalidDesign` (a 422 naming every rule) and nothing is written."""
+        with `InvalidDesign` (a 422 naming every rule) and nothing is written. Without a
+        `name` (None) it is called "My <template>", numbered when the user has one
+        already ("My sneaker 2")."""
         user_id = check_identifier("user_id", user_id)
-        name = _check_name(name)
+        if name is not None:
+            name = _check_name(name)
         result = self.validate(template_id, choices)
         if not result.valid:
             raise InvalidDesign(result.violations)
@@ -164,6 +180,11 @@ class Configurators:
             # designs waits for this one, or this one for the merge (designs have no
             # foreign key to users that would make the insert wait).
             user_store.lock_users(conn, [user_id], now=now)
+            if name is None:  # chosen under the user's lock: two saves get two names
+                taken = store.design_names(
+                    conn, user_id, starting=default_design_name(template_id, ())
+                )
+                name = default_design_name(template_id, taken)
             design_id = store.insert_design(
                 conn,
                 user_id=user_id,
@@ -229,8 +250,9 @@ class Configurators:
     def reorder(self, user_id: str, design_id: int, *, order_id: str | None = None) -> Reorder:
         """Order a saved design again at today's price: records a `purchase` event for
         the template's catalog item (the template id when it names none), value = price,
-        with the design in the context. `order_id` makes a retry record one purchase.
-        A design the current template version no longer allows is refused, naming why."""
+        with the design and its choices in the context. `order_id` makes a retry record
+        one purchase. A design the current template version no longer allows is refused,
+        naming why."""
         if order_id is not None:
             order_id = check_identifier("order_id", order_id)
         design = self.get_design(user_id, design_id)
@@ -240,22 +262,13 @@ class Configurators:
             )
         template, version = self._current(design.template_id)
         event_id = f"design-{design.id}-{order_id or uuid.uuid4().hex}"
-        item_id = template.item_id or template.id
-        result = self._events.record(
-            {
-                "event_id": event_id,
-                "user_id": user_id,
-                "type": PURCHASE,
-                "item_id": item_id,
-                "value": float(design.price_now),
-                "context": {
-                    "design_id": design.id,
-                    "configurator_id": template.id,
-                    "template_version": version,
-                    "currency": template.currency,
-                    "price": str(design.price_now),
-                },
-            }
+        item_id, duplicate = self._purchase(
+            user_id,
+            template,
+            version,
+            event_id,
+            design.price_now,
+            {"design_id": design.id, "choices": design.choices},
         )
         return Reorder(
             design=design,
@@ -263,8 +276,75 @@ class Configurators:
             currency=template.currency,
             event_id=event_id,
             item_id=item_id,
-            duplicate=result.duplicates > 0,
+            duplicate=duplicate,
         )
+
+    def order(
+        self,
+        user_id: str,
+        template_id: str,
+        choices: Mapping[str, Any] | None,
+        *,
+        order_id: str | None = None,
+    ) -> ConfiguredOrder:
+        """Order a configuration as it is, without saving a design: records a `purchase`
+        event like `reorder`, with the priced choices (defaults included) in the context.
+        A configuration that breaks any rule is refused with `InvalidDesign` and nothing
+        is recorded; `order_id` makes a retry record one purchase."""
+        user_id = check_identifier("user_id", user_id)
+        if order_id is not None:
+            order_id = check_identifier("order_id", order_id)
+        result = self.validate(template_id, choices)
+        if not result.valid:
+            raise InvalidDesign(result.violations)
+        assert result.version is not None
+        template, _ = self._current(template_id)
+        event_id = f"configured-{template.id}-{order_id or uuid.uuid4().hex}"
+        picked = result.choices()
+        item_id, duplicate = self._purchase(
+            user_id, template, result.version, event_id, result.total, {"choices": picked}
+        )
+        return ConfiguredOrder(
+            template_id=template.id,
+            template_version=result.version,
+            choices=picked,
+            price=result.total,
+            currency=result.currency,
+            event_id=event_id,
+            item_id=item_id,
+            duplicate=duplicate,
+        )
+
+    def _purchase(
+        self,
+        user_id: str,
+        template: Template,
+        version: int,
+        event_id: str,
+        price: Decimal,
+        context: JSONObject,
+    ) -> tuple[str, bool]:
+        """Record the purchase of a configured product: the template's catalog item (the
+        template id when it names none), value = price, what was configured in the
+        context. Returns the item and whether this event id was recorded before."""
+        item_id = template.item_id or template.id
+        result = self._events.record(
+            {
+                "event_id": event_id,
+                "user_id": user_id,
+                "type": PURCHASE,
+                "item_id": item_id,
+                "value": float(price),
+                "context": {
+                    "configurator_id": template.id,
+                    "template_version": version,
+                    "currency": template.currency,
+                    "price": str(price),
+                }
+                | context,
+            }
+        )
+        return item_id, result.duplicates > 0
 
     def _repriced(self, design: SavedDesign, template: Template, version: int) -> SavedDesign:
         current = validate(template, Design.of(design.choices), version=version)

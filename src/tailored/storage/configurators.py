@@ -174,6 +174,15 @@ def list_designs(
     return [_design(row) for row in conn.execute(query).mappings()]
 
 
+def design_names(conn: Connection, user_id: str, *, starting: str) -> set[str]:
+    """The names of a user's designs that start with `starting` (to number a new one)."""
+    escaped = starting.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = select(designs.c.name).where(
+        designs.c.user_id == user_id, designs.c.name.like(escaped + "%", escape="\\")
+    )
+    return {str(name) for name in conn.execute(query).scalars()}
+
+
 def delete_design(conn: Connection, user_id: str, design_id: int) -> bool:
     owned = select(designs.c.id).where(designs.c.id == design_id, designs.c.user_id == user_id)
     conn.execute(delete(design_picks).where(design_picks.c.design_id.in_(owned)))
@@ -248,6 +257,7 @@ __all__ = [
     "current_stamp",
     "current_version",
     "delete_design",
+    "design_names",
     "get_design",
     "get_version",
     "group_counts",

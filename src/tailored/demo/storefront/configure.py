@@ -5,7 +5,9 @@ checkboxes for several, a text input for text) that works without JavaScript: "C
 price" sends it back and the page answers with the price and every rule the design
 breaks. With JavaScript (`/store/static/store.js`), each click asks `.../price` (JSON, from
 `client.configurators.validate`) and the price and messages change as you go.
-"Save design" keeps it for the shopper; "Order" saves it and orders it at once.
+"Save design" keeps it for the shopper (named "My sneaker", "My sneaker 2", ... when left
+unnamed) and shows the page again with that design (`?design=<id>`); "Order" orders exactly
+what the form shows, without saving anything, and comes back showing what was ordered.
 
 >>> coffee_link(Item("coffee-iced-latte", "Iced Latte", categories=("coffee",),
 ...             attributes={"temperature": "iced", "milk": True, "caffeine_mg": 130}))
@@ -63,12 +65,12 @@ def choices_from(
 ) -> dict[str, Any]:
     """The design a form (or a link's query) describes. In a submitted form a group of
     checkboxes with none ticked means "none"; in a link, a group left out keeps its
-    defaults."""
+    defaults and a group given empty (``extras=``) means "none"."""
     choices: dict[str, Any] = {}
     for group in template.groups:
         if group.kind == "multi":
             picked = [str(v) for v in form.getlist(group.id) if isinstance(v, str) and v]
-            if picked or submitted:
+            if picked or submitted or group.id in form:
                 choices[group.id] = picked
             continue
         value = form.get(group.id)
@@ -97,21 +99,28 @@ def _violation(violation: Violation) -> dict[str, Any]:
 
 
 @router.get("/configure/{template_id}", response_class=HTMLResponse, response_model=None)
-def configure(request: Request, template_id: str) -> Response:
+def configure(request: Request, template_id: str, design: str = "") -> Response:
+    """The configurator preset by the link's query, or showing one of the shopper's saved
+    designs (`?design=<id>`, where saving leads), name included."""
     who = current_shopper(request)
     if who is None:
         return to_door()
     client = client_of(request)
     try:
         template = client.configurators.get(template_id).template
-        choices = choices_from(template, request.query_params, submitted=False)
-        check = client.configurators.validate(template_id, choices)
     except NotFound:
         what = f"configurator {template_id!r}"
         return store_page(request, "store/missing.html", who, status_code=404, what=what)
+    saved = _saved_design(client, who, template_id, design)
+    try:
+        if saved is not None:
+            check = client.configurators.validate(template_id, _choices_of(saved))
+        else:
+            choices = choices_from(template, request.query_params, submitted=False)
+            check = client.configurators.validate(template_id, choices)
     except InvalidInput:  # a hand-made link: start from the defaults instead
         check = client.configurators.validate(template_id, {})
-    return _page(request, who, client, template, check)
+    return _page(request, who, client, template, check, name=saved.name if saved else "")
 
 
 @router.post("/configure/{template_id}", response_model=None)
@@ -169,21 +178,54 @@ def _keep(request: Request, template_id: str, form: FormBody, *, order: bool) ->
     client = client_of(request)
     template, check = _validated(client, template_id, form)
     typed = str(form.get("name") or "").strip()
-    name = typed or (f"My {template.name.lower()}" if order else "")
+    here = f"/store/configure/{template_id}"
     try:
-        saved = client.configurators.save_design(who.id, template_id, name, _design(check))
-        if not order:
-            return redirect(
-                f"/store/configure/{template_id}", f"Saved {saved.name!r} for {_price(saved)}."
-            )
-        done = client.configurators.reorder(who.id, saved.id)
+        if order:  # exactly what the form shows; ordering saves nothing
+            done = client.configurators.order(who.id, template_id, _design(check))
+            total = money(float(done.price), done.currency)
+            # Back to the same design, so ordering again orders what is on screen.
+            ordered = f"{here}?{_query(done.choices)}"
+            return redirect(ordered, f"Thank you! Your design is ordered for {total}.")
+        # Unnamed, the server names it ("My sneaker", "My sneaker 2", ...).
+        saved = client.configurators.save_design(who.id, template_id, typed or None, _design(check))
     except InvalidInput as error:  # InvalidDesign too: the page names every rule broken
         alerts = [] if isinstance(error, InvalidDesign) else [_labelled(error)]
         return _page(request, who, client, template, check, name=typed, alerts=alerts, status=422)
-    total = money(float(done.price), done.currency)
-    return redirect(
-        f"/store/configure/{template_id}", f"Thank you! {saved.name!r} is ordered for {total}."
-    )
+    return redirect(f"{here}?design={saved.id}", f"Saved {saved.name!r} for {_price(saved)}.")
+
+
+def _query(choices: Mapping[str, Any]) -> str:
+    """A link's query that presets exactly these choices (an empty group as ``group=``)."""
+    pairs: list[tuple[str, str]] = []
+    for group, value in choices.items():
+        if isinstance(value, str):
+            pairs.append((group, value))
+        else:
+            pairs.extend((group, str(v)) for v in value or [""])
+    return urlencode(pairs)
+
+
+def _choices_of(saved: SavedDesign) -> dict[str, str | list[str]]:
+    """A saved design's choices (JSON) as the client sends them."""
+    return {
+        group: value if isinstance(value, str) else [str(v) for v in value]
+        for group, value in saved.choices.items()
+        if isinstance(value, str | list)
+    }
+
+
+def _saved_design(
+    client: Client, who: Shopper, template_id: str, design_id: str
+) -> SavedDesign | None:
+    """The shopper's design a link names, if it is one of this configurator's (a
+    hand-made link naming none shows the configurator as usual)."""
+    if not design_id.isdecimal():
+        return None
+    try:
+        saved = client.configurators.get_design(who.id, int(design_id))
+    except (NotFound, InvalidInput):
+        return None
+    return saved if saved.template_id == template_id else None
 
 
 def _validated(client: Client, template_id: str, form: FormData) -> tuple[Template, Validation]:

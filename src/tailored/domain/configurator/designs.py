@@ -1,4 +1,5 @@
-"""What the configurator stores: template versions, the designs users saved, reorders.
+"""What the configurator stores: template versions, the designs users saved, reorders,
+configurations ordered without saving, and what an unnamed design is called.
 
 A template change makes a new version; a design keeps the version and price it was saved
 with, and is priced again against the current version whenever it is read.
@@ -14,9 +15,11 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import count
 
 from tailored.domain.configurator.template import Template, Validation, Violation
 from tailored.types import JSONObject
@@ -102,4 +105,39 @@ class Reorder:
     duplicate: bool
 
 
-__all__ = ["Reorder", "SavedDesign", "TemplateVersion"]
+@dataclass(frozen=True, slots=True)
+class ConfiguredOrder:
+    """A configuration ordered as it is, without saving a design: the `purchase` event
+    recorded (`event_id`) for `item_id`, with the `choices` priced (defaults included).
+
+    >>> ConfiguredOrder("mug", 2, {"colour": ["red"]}, Decimal("10.50"), "EUR",
+    ...                 "configured-mug-o-1", "mug", duplicate=False).price
+    Decimal('10.50')
+    """
+
+    template_id: str
+    template_version: int
+    choices: JSONObject
+    price: Decimal
+    currency: str
+    event_id: str
+    item_id: str
+    duplicate: bool
+
+
+def default_design_name(template_id: str, taken: Collection[str]) -> str:
+    """What a design the user did not name is called: "My <template>", numbered from 2
+    when the user already has one by that name, so each name tells designs apart.
+
+    >>> default_design_name("sneaker", set())
+    'My sneaker'
+    >>> default_design_name("iced-coffee", {"My iced coffee", "My iced coffee 2"})
+    'My iced coffee 3'
+    """
+    base = "My " + template_id.replace("-", " ").replace("_", " ").strip()
+    if base not in taken:
+        return base
+    return next(f"{base} {n}" for n in count(2) if f"{base} {n}" not in taken)
+
+
+__all__ = ["ConfiguredOrder", "Reorder", "SavedDesign", "TemplateVersion", "default_design_name"]

@@ -14,6 +14,8 @@ from tailored.server.params import ConfiguratorId, RecordId, UserId
 from tailored.server.schemas.configurators import (
     AnalyticsOut,
     ChoicesBody,
+    ConfigurationOrderBody,
+    ConfiguredOrderOut,
     DesignBody,
     DesignOut,
     DesignPage,
@@ -94,6 +96,26 @@ def validate_design(
     configurator_id: ConfiguratorId, body: ChoicesBody, engine: EngineDep, _key: Serve
 ) -> ValidationOut:
     return ValidationOut.of(engine.configurators.validate(configurator_id, body.choices))
+
+
+@router.post(
+    "/v1/configurators/{configurator_id}/order",
+    response_model=ConfiguredOrderOut,
+    responses=_REFUSED,
+    summary="Order a configuration as it is, without saving a design (records a purchase)",
+    description="The purchase event carries the priced choices (defaults included) in its "
+    "context; a configuration that breaks rules is refused and nothing is recorded.",
+)
+def order_configuration(
+    configurator_id: ConfiguratorId, body: ConfigurationOrderBody, engine: EngineDep, _key: Ingest
+) -> ConfiguredOrderOut | JSONResponse:
+    try:
+        ordered = engine.configurators.order(
+            body.user_id, configurator_id, body.choices, order_id=body.order_id
+        )
+    except InvalidDesign as error:
+        return _refused(error)
+    return ConfiguredOrderOut.of(ordered)
 
 
 @router.get(

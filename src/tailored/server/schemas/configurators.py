@@ -15,7 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tailored.domain.configurator.analytics import ConfiguratorAnalytics
 from tailored.domain.configurator.definition import template_to_dict
-from tailored.domain.configurator.designs import Reorder, SavedDesign, TemplateVersion
+from tailored.domain.configurator.designs import (
+    ConfiguredOrder,
+    Reorder,
+    SavedDesign,
+    TemplateVersion,
+)
 from tailored.domain.configurator.template import GroupKind, PriceLineKind, Validation, Violation
 
 Scalar = str | int | float | bool | None
@@ -165,7 +170,18 @@ class ChoicesBody(_In):
 
 class DesignBody(ChoicesBody):
     configurator_id: str
-    name: Name = Field(description="what the user calls the design")
+    name: Name | None = Field(
+        None,
+        description='what the user calls the design; left out, it is "My <configurator>", '
+        'numbered when the user has one already ("My sneaker 2")',
+    )
+
+
+class ConfigurationOrderBody(ChoicesBody):
+    user_id: str = Field(description="who orders")
+    order_id: str | None = Field(
+        None, description="your id of this order: a retry with the same id is recorded once"
+    )
 
 
 class ReorderBody(_In):
@@ -308,6 +324,30 @@ class ReorderOut(BaseModel):
             price=_money(reorder.price),
             currency=reorder.currency,
             duplicate=reorder.duplicate,
+        )
+
+
+class ConfiguredOrderOut(BaseModel):
+    configurator_id: str
+    version: int = Field(description="the template version it was priced with")
+    choices: dict[str, Selection] = Field(description="what was ordered, defaults included")
+    event_id: str = Field(description="the purchase event recorded")
+    item_id: str
+    price: float
+    currency: str
+    duplicate: bool = Field(description="true when this order id was already recorded")
+
+    @classmethod
+    def of(cls, order: ConfiguredOrder) -> ConfiguredOrderOut:
+        return cls(
+            configurator_id=order.template_id,
+            version=order.template_version,
+            choices=order.choices,
+            event_id=order.event_id,
+            item_id=order.item_id,
+            price=_money(order.price),
+            currency=order.currency,
+            duplicate=order.duplicate,
         )
 
 
