@@ -70,13 +70,21 @@ def session_engine(database_url: str, tmp_path_factory: pytest.TempPathFactory) 
 
 
 def clear(engine: Engine) -> None:
+    """Empty every table, and on PostgreSQL restart the id sequences that were used.
+
+    DELETE rather than TRUNCATE on PostgreSQL too: TRUNCATE gives each of the tables and
+    their indexes new files, about 150 ms per test, where deleting a test's few rows
+    takes about 10."""
     with engine.db.writing() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
         if engine.db.backend == "postgresql":
-            names = ", ".join(t.name for t in metadata.sorted_tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(table.delete())
+            used = conn.exec_driver_sql(
+                "SELECT sequencename FROM pg_sequences"
+                " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+            ).scalars()
+            for name in used.all():
+                conn.exec_driver_sql(f"ALTER SEQUENCE {name} RESTART")
 
 
 @pytest.fixture
