@@ -4,11 +4,17 @@ See `tailored.testing.databases` for where PostgreSQL comes from; without a reac
 server its tests are skipped with the reason, except under TAILORED_REQUIRE_POSTGRES=1
 (set by `.ci/run`), where they fail.
 `pytest --backend sqlite` runs only the SQLite half.
+
+Commits do not wait for the disk (SQLite `synchronous=NORMAL`, PostgreSQL
+`synchronous_commit=off`): what these tests check does not depend on surviving a power
+cut, and an fsync per commit is most of what a small write costs. Tests whose subject is
+crash safety are marked `durable` and run on the real defaults.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,10 +45,38 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", chosen, scope="session")
 
 
-def _fresh(backend: str, directory: Path) -> contextlib.AbstractContextManager[str]:
+SQLITE_SYNCHRONOUS = "TAILORED_SQLITE_SYNCHRONOUS"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_without_fsync_per_commit() -> Iterator[None]:
+    # Through the environment, so that engines the tests open and servers they start
+    # (which inherit it) all take it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SQLITE_SYNCHRONOUS, "NORMAL")
+        yield
+
+
+def _durable(request: pytest.FixtureRequest) -> bool:
+    return request.node.get_closest_marker("durable") is not None
+
+
+@pytest.fixture(autouse=True)
+def _durable_tests_sync_every_commit(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not _durable(request):
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(SQLITE_SYNCHRONOUS)  # the default: FULL
+        yield
+
+
+def _fresh(
+    backend: str, directory: Path, *, durable: bool = False
+) -> contextlib.AbstractContextManager[str]:
     if backend == "postgresql":
         require_postgres()
-    return fresh_database(backend, directory)
+    return fresh_database(backend, directory, durable=durable)
 
 
 @pytest.fixture(scope="session")
@@ -53,9 +87,10 @@ def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture
-def fresh_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """A brand-new, empty (unmigrated) database for one test, on `backend`."""
-    with _fresh(backend, tmp_path) as url:
+def fresh_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A brand-new, empty (unmigrated) database for one test, on `backend` (with an fsync
+    per commit when the test is marked `durable`)."""
+    with _fresh(backend, tmp_path, durable=_durable(request)) as url:
         yield url
 
 
