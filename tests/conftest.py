@@ -45,6 +45,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", chosen, scope="session")
 
 
+# pytest-xdist starts its workers with COLUMNS=80 and LINES=24: Rich would fix the CLI's
+# console at 80 columns when it is first imported, whatever width a test then asks for.
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
+
 SQLITE_SYNCHRONOUS = "TAILORED_SQLITE_SYNCHRONOUS"
 
 
