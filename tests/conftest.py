@@ -54,11 +54,13 @@ SQLITE_SYNCHRONOUS = "TAILORED_SQLITE_SYNCHRONOUS"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _sqlite_without_fsync_per_commit() -> Iterator[None]:
-    # Through the environment, so that engines the tests open and servers they start
-    # (which inherit it) all take it.
+def _test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """SQLite without an fsync per commit, and model files in this session's temporary
+    folder (not ./tailored-models, which parallel workers would share). Through the
+    environment, so that engines the tests open and servers they start all take them."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SQLITE_SYNCHRONOUS, "NORMAL")
+        patch.setenv("TAILORED_MODELS_DIR", str(tmp_path_factory.mktemp("models")))
         yield
 
 
