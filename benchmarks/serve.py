@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import re
 import shutil
@@ -72,7 +73,8 @@ Request = tuple[str, str, bytes | None]  # method, path, JSON body
 IntArray = npt.NDArray[np.int64]
 PARAMETERS = (
     "backend", "items", "events", "workers", "connections", "seconds", "short_seconds", "rate",
-    "rate_seconds", "rate_connections", "unknown_share", "list_size", "server_env", "seed",
+    "rate_seconds", "rate_connections", "warm_up_seconds", "unknown_share", "list_size",
+    "server_env", "seed",
 )  # fmt: skip
 
 
@@ -90,11 +92,13 @@ def main() -> None:
     add("--models", default="item_knn", help="recommend models, comma-separated; first: main")
     add("--workers", type=int, default=1, help="server worker processes")
     add("--connections", type=int, default=8, help="closed-loop connections")
-    add("--seconds", type=int, default=20, help="closed loops of /healthz and user recs")
-    add("--short-seconds", type=int, default=10, help="closed loops of the other requests")
+    # Seconds may be fractions, for a smoke run.
+    add("--seconds", type=float, default=20, help="closed loops of /healthz and user recs")
+    add("--short-seconds", type=float, default=10, help="closed loops of the other requests")
     add("--rate", type=int, default=TARGETS["rate_rps"], help="fixed-rate requests/s")
-    add("--rate-seconds", type=int, default=30)
+    add("--rate-seconds", type=float, default=30)
     add("--rate-connections", type=int, default=16)
+    add("--warm-up-seconds", type=float, default=2, help="each round of the warm-up")
     add("--unknown-share", type=float, default=0.2, help="requests for users never seen")
     add("--list-size", type=int, default=100_000, help="requests per list, never gone round")
     add("--client", default="auto", choices=["auto", "wrk", "python"], help="closed loops")
@@ -410,7 +414,9 @@ def measure(
     }
     result["cold_first_request_s"] = validation.pop("first_request_s")
     result["validation_s"] = round(time.perf_counter() - started, 2)
-    result["warm_up_s"] = warm_up(base, auth, checks["mix"], connections=args.connections)
+    result["warm_up_s"] = warm_up(
+        base, auth, checks["mix"], connections=args.connections, seconds=args.warm_up_seconds
+    )
     result["server_memory_after_warmup"] = memory(server.pid)
     run = Unsent(server, key, mixes, client, args)
     result["user_recommendations_one_connection"] = run.closed(
@@ -448,7 +454,13 @@ def measure_computed(
     ranking chain itself on every request."""
     base, auth = server.base_url, f"Bearer {key}"
     validate(base, auth, {"user_recommendations": checks["user_recommendations"]})
-    warm_up(base, auth, checks["user_recommendations"], connections=args.connections)
+    warm_up(
+        base,
+        auth,
+        checks["user_recommendations"],
+        connections=args.connections,
+        seconds=args.warm_up_seconds,
+    )
     run = Unsent(server, key, mixes, client, args)
     name = "user_recommendations"
     return {
@@ -502,12 +514,15 @@ class Unsent:
         return figures
 
 
-def warm_up(base: str, auth: str, requests: Sequence[Request], *, connections: int) -> float:
-    """Rounds of load on new connections until no answer takes a second: every worker
-    process has loaded its serving state (each does so on its first request)."""
+def warm_up(
+    base: str, auth: str, requests: Sequence[Request], *, connections: int, seconds: float
+) -> float:
+    """Rounds of load (`seconds` each) on new connections until no answer takes a second:
+    every worker process has loaded its serving state (each does so on its first
+    request)."""
     started = time.perf_counter()
     for _ in range(60):
-        rounds = python_load(base, auth, requests, connections=max(connections, 4), seconds=2)
+        rounds = python_load(base, auth, requests, connections=max(connections, 4), seconds=seconds)
         if rounds["max_ms"] < 1000:
             break
     return round(time.perf_counter() - started, 1)
@@ -705,7 +720,8 @@ def wrk_load(
         )
         script = Path(folder) / "load.lua"
         script.write_text(LUA % {"auth": auth, "requests": listed})
-        command = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s"]
+        duration = f"-d{max(1, math.ceil(seconds))}s"  # wrk counts whole seconds
+        command = ["wrk", "-t1", f"-c{connections}", duration, "--timeout", "10s"]
         done = subprocess.run(
             [*command, "-s", str(script), f"{base}/"],
             capture_output=True,

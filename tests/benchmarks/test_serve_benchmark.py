@@ -1,6 +1,6 @@
-"""The serving benchmark still runs end to end (a tiny shop, a few seconds of load; the
-figures are not checked here, only that every request succeeded and the report holds
-them)."""
+"""The serving benchmark still runs end to end (a tiny shop, a fraction of a second per
+load; the figures are not checked here, only that every request succeeded and the report
+holds them)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import pytest
 from tailored.testing.server_process import ServerProcess
 
 SCRIPT = Path(__file__).parents[2] / "benchmarks" / "serve.py"
-TINY = ["--items", "2000", "--events", "20000", "--seconds", "1", "--short-seconds", "1"]
+TINY = ["--items", "2000", "--events", "20000", "--seconds", "0.3", "--short-seconds", "0.3",
+        "--warm-up-seconds", "0.5"]  # fmt: skip
 FIGURES = {"requests", "seconds", "rps", "p50_ms", "p90_ms", "p99_ms", "max_ms", "client"}
 CLOSED_LOOPS = ("healthz", "user_recommendations", "similar", "bought_together", "post_context")
 
@@ -23,7 +24,7 @@ CLOSED_LOOPS = ("healthz", "user_recommendations", "similar", "bought_together",
 def run(tmp_path: Path, *args: str) -> dict:
     output = tmp_path / "serve.json"
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), *TINY, "--rate", "50", "--rate-seconds", "1", *args,
+        [sys.executable, str(SCRIPT), *TINY, "--rate", "50", "--rate-seconds", "0.5", *args,
          "--output", str(output)],
         capture_output=True,
         text=True,

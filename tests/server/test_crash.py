@@ -22,7 +22,8 @@ import pytest
 from tailored import Engine
 from tailored.testing.server_process import ServerProcess, create_admin_key
 
-pytestmark = pytest.mark.slow
+# On the real fsync defaults (see tests/conftest.py): surviving the crash is the subject.
+pytestmark = [pytest.mark.slow, pytest.mark.durable]
 
 BATCH_SIZE = 500
 CLIENTS = 3  # concurrent senders, so that commits are under way when the kill lands

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from tests.web.conftest import Demo
 
-pytestmark = pytest.mark.slow
+# One worker runs every browser test: they share its demo server and its Chromium.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 SHOPPER = "shopper-001"
 Shot = Callable[[Any, str], Path]
 PAGES = ("/console", "/console/catalog", f"/console/users/{SHOPPER}", "/console/models",

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from tailored.testing.browser import Demo
 
-pytestmark = pytest.mark.slow
+# One worker runs every browser test: they share its demo server and its Chromium.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 
 def test_a_visitor_picks_a_shopper(page: Any) -> None:

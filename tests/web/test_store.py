@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 from tests.web.conftest import Demo
 
-pytestmark = pytest.mark.slow
+# One worker runs every browser test: they share its demo server and its Chromium.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 
 
 def _arrive_as_new_visitor(page: Any) -> None:

@@ -6,6 +6,11 @@ test when the server cannot be reached, except when TAILORED_REQUIRE_POSTGRES is
 anything but "" or "0"; `.ci/run` sets it), where it fails: CI must never pass without
 having run the PostgreSQL half. A variable of our own, not `CI`, whose spellings vary
 (`CI=1`, `CI=yes`) between CI systems.
+
+`durable=False` gives a PostgreSQL schema whose commits do not wait for the WAL to reach
+the disk (`synchronous_commit=off`): for tests, whose subject is not surviving a crash of
+the database server. SQLite's fsync policy is an engine setting instead
+(`TAILORED_SQLITE_SYNCHRONOUS`).
 """
 
 from __future__ import annotations
@@ -68,16 +73,18 @@ def require_postgres() -> str:
 
 
 @contextmanager
-def postgres_schema(base_url: str | None = None) -> Iterator[str]:
-    """A fresh, empty schema on the server; yields a URL whose search_path points at it."""
+def postgres_schema(base_url: str | None = None, *, durable: bool = True) -> Iterator[str]:
+    """A fresh, empty schema on the server; yields a URL whose search_path points at it
+    (and, unless `durable`, that turns synchronous_commit off)."""
     base = base_url or postgres_base_url()
     name = f"t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base)
     with admin.begin() as conn:
         conn.exec_driver_sql(f"CREATE SCHEMA {name}")
     separator = "&" if "?" in base else "?"
+    options = f"-csearch_path%3D{name}" + ("" if durable else "%20-csynchronous_commit%3Doff")
     try:
-        yield f"{base}{separator}options=-csearch_path%3D{name}"
+        yield f"{base}{separator}options={options}"
     finally:
         _drop_schema(admin, name)
         admin.dispose()
@@ -99,12 +106,12 @@ def _drop_schema(admin: sa.Engine, name: str, *, attempts: int = 5) -> None:
 
 
 @contextmanager
-def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+def fresh_database(backend: str, directory: Path, *, durable: bool = True) -> Iterator[str]:
     """An empty database (not migrated) on `backend`; SQLite files go in `directory`."""
     if backend == "sqlite":
         yield f"sqlite:///{directory / f'{uuid.uuid4().hex[:8]}.db'}"
     elif backend == "postgresql":
-        with postgres_schema() as url:
+        with postgres_schema(durable=durable) as url:
             yield url
     else:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
