@@ -325,3 +325,14 @@ def test_an_alert_fired_before_its_change_is_readable_reports_the_right_old_pric
     assert (note.old_value, note.new_value) == (200.0, 175.0)
     engine.reactions.run()
     assert len(engine.subscriptions.notifications("ann").items) == 1
+
+
+def test_a_write_wakes_the_runner_only_when_a_consumer_follows_its_stream(
+    engine: Engine,
+) -> None:
+    # Only `alerts` (item changes) is registered: events do not cost the runner a round.
+    engine.reactions.pending.clear()
+    _record(engine, "e1")
+    assert not engine.reactions.pending.is_set()
+    engine.items.upsert({"id": "mug", "title": "Mug"})
+    assert engine.reactions.pending.is_set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from types import TracebackType
 
 from tailored.config import Settings
@@ -52,7 +53,10 @@ class Engine:
         # Consumers follow what commits (events, item changes); writers wake their runner.
         self.reactions = Reactions(db, now=clock)
         self.items = Items(
-            db, now=clock, max_batch=settings.max_batch_items, changed=self.reactions.nudge
+            db,
+            now=clock,
+            max_batch=settings.max_batch_items,
+            changed=partial(self.reactions.nudge, "item_changes"),
         )
         self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
         self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
@@ -68,7 +72,7 @@ class Engine:
             now=clock,
             max_batch=settings.max_batch_events,
             future_tolerance_seconds=settings.future_tolerance_seconds,
-            recorded=self.reactions.nudge,
+            recorded=partial(self.reactions.nudge, "events"),
         )
         self.keys = Keys(db, now=clock)
         self.console_sessions = ConsoleSessions(

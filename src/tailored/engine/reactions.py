@@ -106,9 +106,10 @@ class Reactions:
     def consumers(self) -> tuple[str, ...]:
         return tuple(self._consumers)
 
-    def nudge(self) -> None:
-        """Something committed that consumers follow: wake the runner."""
-        self.pending.set()
+    def nudge(self, stream: Stream) -> None:
+        """Records of `stream` committed: wake the runner, if a consumer follows it."""
+        if any(consumer.stream == stream for consumer in self._consumers.values()):
+            self.pending.set()
 
     def run(
         self, *, settle_seconds: float = 30.0, wait: bool = True, rounds: int = 1000
@@ -134,7 +135,8 @@ class Reactions:
                 if time.monotonic() >= deadline or not self._held_back():
                     break
                 time.sleep(0.02)
-        self._prune()
+        if any(done[c.name] for c in self._consumers.values() if c.stream == "item_changes"):
+            self._prune()
         return done
 
     def _held_back(self) -> bool:
