@@ -23,6 +23,7 @@ from tailored.engine.reactions import Batch, Consumer, Reactions
 from tailored.errors import NotFound
 from tailored.storage import events as event_store
 from tailored.storage.events import insert_event_type
+from tailored.testing.concurrency import at_once
 from tailored.workflows.background import Background
 
 
@@ -336,3 +337,20 @@ def test_a_write_wakes_the_runner_only_when_a_consumer_follows_its_stream(
     assert not engine.reactions.pending.is_set()
     engine.items.upsert({"id": "mug", "title": "Mug"})
     assert engine.reactions.pending.is_set()
+
+
+def test_retries_at_once_hand_each_dead_letter_over_once(engine: Engine, clock: Clock) -> None:
+    flaky = Seen()
+    flaky.poison = {"e2"}
+    reactions = _reactions(engine, clock, Consumer("flaky", "events", flaky, "beginning"))
+    _record(engine, "e1", "e2", "e3")
+    for _ in range(MAX_ATTEMPTS):
+        reactions.run()
+        clock.advance(60)
+    assert flaky.ids == ["e1", "e3"] and len(reactions.dead_letters("flaky")) == 1
+    flaky.poison.clear()
+
+    results = at_once(4, lambda _n: reactions.retry("flaky"))
+
+    assert sorted(results) == [(0, 0)] * 3 + [(1, 0)]
+    assert flaky.ids == ["e1", "e3", "e2"] and reactions.dead_letters("flaky") == []

@@ -192,8 +192,11 @@ class Reactions:
         deleted. Returns (handled, still failing)."""
         handler = self._consumer(consumer)
         handled = failing = 0
-        for letter in self.dead_letters(consumer, limit=1000):
+        for listed in self.dead_letters(consumer, limit=1000):
             with self._db.writing() as conn:
+                letter = store.take_dead_letter(conn, listed.id)
+                if letter is None:  # another retry has it, or had it
+                    continue
                 record = changes.read_at(conn, handler.stream, letter.position)
                 error = None
                 if record is not None:  # a record erased since is nothing to redo

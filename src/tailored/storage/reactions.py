@@ -144,6 +144,16 @@ def oldest_dead_letter(conn: Connection, stream: Stream) -> Position | None:
     return Position(row.txid, row.seq) if row is not None else None
 
 
+def take_dead_letter(conn: Connection, letter_id: int) -> DeadLetter | None:
+    """Lock a dead letter for this transaction; None when it is gone, or another retry
+    holds it (PostgreSQL), so no two retries hand the same record over."""
+    query = select(reaction_dead_letters).where(reaction_dead_letters.c.id == letter_id)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = conn.execute(query).mappings().first()
+    return _dead_letter(row) if row is not None else None
+
+
 def retried(conn: Connection, letter_id: int, *, error: str | None, now: datetime) -> None:
     """After a retry: gone when it was handled, else one attempt more."""
     table = reaction_dead_letters
