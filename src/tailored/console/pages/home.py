@@ -37,6 +37,13 @@ DEFAULT_WINDOW = 14
 TOP_ITEMS = 10
 
 
+@router.get("/", response_model=None)
+def front_page(request: Request) -> RedirectResponse:
+    """`/` (the brand link, a bare host name typed in) leads to the app's front page:
+    the console, or the storefront where `tailored demo` mounts one."""
+    return RedirectResponse(request.app.state.front_page, status_code=307)
+
+
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/console") -> HTMLResponse:
     double_submit_token(request, LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
