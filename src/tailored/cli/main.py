@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+import tailored
 from tailored.cli import (
     configurators,
     db,
@@ -46,6 +47,26 @@ app.add_typer(reactions.app, name="reactions")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"tailored {tailored.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options of `tailored` itself, before any command."""
+
+
 app.command()(demo)
 app.command()(models.train)
 app.command()(evaluate)

@@ -16,12 +16,15 @@ from fastapi.staticfiles import StaticFiles
 from tailored.console.guards import Refused
 from tailored.console.paths import STATIC
 
+FRONT_PAGE = "/console"  # where `/` leads; the demo points it at its storefront
+
 
 def mount(app: FastAPI) -> None:
     """Add the console and its assets to `app` (the pages stay out of the OpenAPI
-    schema)."""
+    schema), and make `/` lead to the console."""
     from tailored.console.pages import home
 
+    app.state.front_page = FRONT_PAGE
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(Refused, _refused)
     app.include_router(home.router, include_in_schema=False)
@@ -32,4 +35,4 @@ def _refused(_request: Request, exc: Exception) -> Response:
     return exc.response
 
 
-__all__ = ["mount"]
+__all__ = ["FRONT_PAGE", "mount"]

@@ -14,6 +14,21 @@ from tailored.engine import Engine
 templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes .html templates
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`count` and `noun`, plural unless there is exactly one (`plural` when adding an
+    's' is wrong).
+
+    >>> counted(1, "design"), counted(0, "design"), counted(3, "saved design")
+    ('1 design', '0 designs', '3 saved designs')
+    >>> counted(2, "entry", "entries")
+    '2 entries'
+    """
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+templates.env.filters["counted"] = counted
+
+
 def engine_of(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
@@ -48,4 +63,4 @@ def render(
     return response
 
 
-__all__ = ["engine_of", "page", "render", "templates"]
+__all__ = ["counted", "engine_of", "page", "render", "templates"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from tailored.console.guards import (
     CSRF_FIELD,
@@ -24,17 +24,33 @@ from tailored.console.pages import configurators as console_configurators
 from tailored.console.pages import models as console_models
 from tailored.console.pages import users as console_users
 from tailored.console.pages.common import choice
+from tailored.console.paths import STATIC
 from tailored.console.rendering import engine_of, page
 from tailored.console.sessions import end_session, remember_session
 from tailored.domain.analytics import Overview
 from tailored.errors import AuthenticationError
 
 LOGIN_PATH = "/console/login"
+FAVICON = STATIC / "favicon.svg"  # linked by base.html as /static/favicon.svg
 router = APIRouter()  # the login: open to everyone
 pages = APIRouter(prefix="/console", dependencies=[Depends(admitted)])  # the rest: a session
 WINDOWS = (1, 7, 14, 30, 90)  # days the dashboard offers
 DEFAULT_WINDOW = 14
 TOP_ITEMS = 10
+
+
+@router.get("/", response_model=None)
+def front_page(request: Request) -> RedirectResponse:
+    """`/` (the brand link, a bare host name typed in) leads to the app's front page:
+    the console, or the storefront where `tailored demo` mounts one."""
+    return RedirectResponse(request.app.state.front_page, status_code=307)
+
+
+@router.get("/favicon.ico", response_model=None)
+def favicon() -> FileResponse:
+    """The icon the pages link, also where browsers look for one unasked (an SVG: every
+    current browser shows one, whatever the path is called)."""
+    return FileResponse(FAVICON, media_type="image/svg+xml")
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)

@@ -21,6 +21,7 @@ def mount(app: FastAPI, store: Storefront) -> None:
     from tailored.demo.storefront import pages
 
     app.state.storefront = store
+    app.state.front_page = "/store"  # the demo's visitors come to shop
     app.mount("/store/static", StaticFiles(directory=STATIC), name="store-static")
     app.include_router(pages.router, include_in_schema=False)
 

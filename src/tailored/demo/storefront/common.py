@@ -39,14 +39,19 @@ VISITOR = "a new visitor"  # how an anonymous shopper is named
 
 
 def money(value: object, currency: str = "EUR") -> str:
-    """A price as shoppers read it ('' when there is none)."""
+    """A price as shoppers read it ('' when there is none).
+
+    >>> money(-0.6), money(1234.5, "USD"), money(-2, "CHF")
+    ('-€0.60', '$1,234.50', '-CHF 2.00')
+    """
     if isinstance(value, bool) or not isinstance(value, int | float):
         try:
             value = float(str(value))
         except ValueError:
             return ""
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency + " ")
-    return f"{symbol}{float(value):,.2f}"
+    sign = "-" if float(value) < 0 else ""  # before the symbol: -€0.60, not €-0.60
+    return f"{sign}{symbol}{abs(float(value)):,.2f}"
 
 
 templates.env.filters["money"] = money
