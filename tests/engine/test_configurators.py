@@ -215,6 +215,9 @@ def test_order_records_the_configuration_as_a_purchase_and_saves_no_design(
     assert retry.duplicate and retry.event_id == done.event_id
     engine.configurators.order("ann", "coffee", LATTE)  # no order id: a new purchase
     assert engine.events.count() == 2
+    # Another user's order id is theirs: the same id is another purchase, not a retry.
+    bob = engine.configurators.order("bob", "coffee", LATTE, order_id="o-1")
+    assert not bob.duplicate and engine.events.count() == 3
     assert engine.configurators.list_designs("ann").items == ()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable, Mapping
@@ -299,7 +300,7 @@ class Configurators:
             raise InvalidDesign(result.violations)
         assert result.version is not None
         template, _ = self._current(template_id)
-        event_id = f"configured-{template.id}-{order_id or uuid.uuid4().hex}"
+        event_id = _configured_event_id(user_id, template.id, order_id)
         picked = result.choices()
         item_id, duplicate = self._purchase(
             user_id, template, result.version, event_id, result.total, {"choices": picked}
@@ -374,6 +375,15 @@ def _check_name(name: str) -> str:
     if len(name.strip()) > 200:
         raise InvalidInput("name", "must be at most 200 characters")
     return name.strip()
+
+
+def _configured_event_id(user_id: str, template_id: str, order_id: str | None) -> str:
+    """The purchase's event id: a user's `order_id` is theirs alone (another user's
+    order with the same id is another purchase), hashed to stay within the id length."""
+    if order_id is None:
+        return f"configured-{uuid.uuid4().hex}"
+    key = "\x1f".join((user_id, template_id, order_id)).encode()
+    return f"configured-{hashlib.sha256(key).hexdigest()[:40]}"
 
 
 __all__ = ["Configurators"]
