@@ -151,6 +151,13 @@ class Settings(BaseSettings):
     bought_together_model: str = Field(
         "cooccurrence", description="The model behind 'bought together'."
     )
+    repeat_purchase_categories: tuple[str, ...] = Field(
+        (),
+        description="Categories of items people buy again and again (coffee, groceries, "
+        'e.g. ["coffee"]): an item of one of them that a user bought may be recommended '
+        "to them again. Any other item a user bought is not (recommendations, and similar "
+        "items or bought together asked with a user_id).",
+    )
     history_length: int = Field(
         100, ge=1, le=10_000, description="A user's latest interactions scored per request."
     )

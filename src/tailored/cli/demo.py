@@ -93,9 +93,14 @@ def demo(
 
 def demo_settings(directory: Path) -> Settings:
     """Everything the demo writes lives under `directory` (the database and the trained
-    model files), so that `--reset`, or deleting it, leaves nothing behind."""
+    model files), so that `--reset`, or deleting it, leaves nothing behind. Its coffee is
+    bought again and again: a coffee a shopper bought may be recommended again."""
     folder = directory.resolve()
-    return Settings(database_url=f"sqlite:///{folder / 'demo.db'}", models_dir=folder / "models")
+    return Settings(
+        database_url=f"sqlite:///{folder / 'demo.db'}",
+        models_dir=folder / "models",
+        repeat_purchase_categories=("coffee",),
+    )
 
 
 def base_url(host: str, port: int) -> str:

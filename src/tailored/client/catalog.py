@@ -100,15 +100,18 @@ reason='Field required'),))
         available: bool | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        user_id: str | None = None,
     ) -> Call[Page[Item]]:
         """A page of items in any of `categories`, with every attribute named in
-        `attributes` equal to one of its values (``{"brand": ["Acme", "Zeta"]}``)."""
+        `attributes` equal to one of its values (``{"brand": ["Acme", "Zeta"]}``); with
+        `user_id`, only items that user may be shown (not what they blocked)."""
         query = [
             ("category", list(categories)),
             ("attr", attribute_query(attributes)),
             ("available", available),
             ("cursor", cursor),
             ("limit", limit),
+            ("user_id", user_id),
         ]
         return LIST.call(lambda data: reading.page(data, "items", read_item), query=query)
 

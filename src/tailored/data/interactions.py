@@ -16,6 +16,7 @@ from tailored.errors import InvalidInput
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def natural_order(ids: Sequence[str]) -> list[str]:
@@ -31,7 +32,8 @@ def natural_order(ids: Sequence[str]) -> list[str]:
 @dataclass(frozen=True, eq=False)
 class Interactions:
     """Columnar interactions: one row per (user, item), with dense indices into the
-    vocabularies, a time (unix seconds) and a weight.
+    vocabularies, a time (unix seconds), a weight, and whether the user converted on the
+    item (bought it: an event type meaning `conversion`; all False when not known).
 
     Dense item indices follow the natural order of the item ids, so sorting by
     (time, item index) is sorting by (time, item id), as the evaluation protocol says.
@@ -49,6 +51,17 @@ class Interactions:
     item: IntArray
     time: FloatArray
     weight: FloatArray
+    converted: BoolArray | None = None  # None: all False
+
+    def __post_init__(self) -> None:
+        if self.converted is None:
+            object.__setattr__(self, "converted", np.zeros(len(self.user), dtype=np.bool_))
+
+    @property
+    def bought(self) -> BoolArray:
+        """Per row, whether the user converted on the item (see the class)."""
+        assert self.converted is not None  # set by __post_init__
+        return self.converted
 
     @classmethod
     def from_ids(
@@ -58,14 +71,15 @@ class Interactions:
         *,
         times: Sequence[float] | FloatArray | None = None,
         weights: Sequence[float] | FloatArray | None = None,
+        converted: Sequence[bool] | BoolArray | None = None,
         users: Vocabulary | None = None,
         items: Vocabulary | None = None,
     ) -> Interactions:
         """Build from parallel columns of the caller's ids.
 
         Repeated (user, item) pairs merge into one row: weights add up, the time is the
-        latest. Given vocabularies fix the dense indices; rows with ids outside them are
-        dropped (an item no longer in the catalog, say).
+        latest, converted if any of them was. Given vocabularies fix the dense indices;
+        rows with ids outside them are dropped (an item no longer in the catalog, say).
         """
         n = len(user_ids)
         if len(item_ids) != n:
@@ -76,7 +90,12 @@ class Interactions:
         items = items or Vocabulary(natural_order([str(i) for i in item_ids]))
         user, item = users.index(list(user_ids)), items.index(list(item_ids))
         known = (user >= 0) & (item >= 0)
-        return cls.from_indices(users, items, user[known], item[known], time[known], weight[known])
+        bought = np.zeros(n, dtype=np.bool_) if converted is None else np.asarray(converted, bool)
+        if bought.shape != (n,):
+            raise InvalidInput("converted", f"has {bought.size} values, user_ids has {n}")
+        return cls.from_indices(
+            users, items, user[known], item[known], time[known], weight[known], bought[known]
+        )
 
     @classmethod
     def from_indices(
@@ -87,21 +106,29 @@ class Interactions:
         item: IntArray,
         time: FloatArray,
         weight: FloatArray,
+        converted: BoolArray | None = None,
     ) -> Interactions:
         """From dense indices into `users` and `items` (repeats merge as in `from_ids`)."""
         key = user * max(len(items), 1) + item
+        bought = np.zeros(len(key), dtype=np.bool_) if converted is None else converted
         order = np.lexsort((time, key))
-        key, user, item, time, weight = (
+        key, user, item, time, weight, bought = (
             key[order],
             user[order],
             item[order],
             time[order],
             weight[order],
+            bought[order],
         )
         last = np.r_[key[1:] != key[:-1], True] if len(key) else np.zeros(0, dtype=bool)
         first = np.r_[True, last[:-1]] if len(key) else last
-        summed = np.add.reduceat(weight, np.flatnonzero(first)) if len(key) else weight
-        return cls(users, items, user[last], item[last], time[last], summed.astype(np.float64))
+        starts = np.flatnonzero(first)
+        summed = np.add.reduceat(weight, starts) if len(key) else weight
+        anyone = np.logical_or.reduceat(bought, starts) if len(key) else bought
+        return cls(
+            users, items, user[last], item[last], time[last], summed.astype(np.float64),
+            anyone.astype(np.bool_),
+        )  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.user)
@@ -124,11 +151,13 @@ class Interactions:
         """The rows where `mask` is true, with the same vocabularies."""
         return Interactions(
             self.users, self.items, self.user[mask], self.item[mask], self.time[mask],
-            self.weight[mask],
+            self.weight[mask], self.bought[mask],
         )  # fmt: skip
 
     def with_weights(self, weight: FloatArray) -> Interactions:
-        return Interactions(self.users, self.items, self.user, self.item, self.time, weight)
+        return Interactions(
+            self.users, self.items, self.user, self.item, self.time, weight, self.bought
+        )
 
     def items_seen(self) -> npt.NDArray[np.bool_]:
         """Which items have at least one interaction."""

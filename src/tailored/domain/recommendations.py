@@ -20,15 +20,20 @@ from datetime import datetime
 from typing import Literal
 
 ReasonKind = Literal[
-    "history",  # because you viewed / bought / ... <title>
-    "session",  # because you are looking at / have in your cart <title>
-    "similar",  # similar to <title>
-    "bought_together",  # often bought together with <title>
-    "preference",  # because you chose <value>
-    "trending",  # popular this week
-    "trending_in_category",  # popular in <category> this week
-    "catalog",  # no activity yet: from the catalog, in <category>
+    "history",  # because you viewed / bought / ... <title>: that event raised the score most
+    "session",  # because you are looking at <title> / <title> is in your cart
+    "similar",  # similar to <title>: a model relates the two (behaviour, or content)
+    "bought_together",  # often bought together with <title>: purchases made most of the
+    # sessions the two shared (the co-occurrence model's purchase share is at least half)
+    "viewed_together",  # often viewed together with <title>: shared sessions, mostly views
+    "preference",  # because you chose <value>: the user's own boost raised it
+    "trending",  # popular this week (or overall): a fallback on activity, any category
+    "trending_in_category",  # popular in <category> this week: only for items in it
+    "catalog",  # new in <category>: no activity yet, from the catalog
 ]
+"""What produced an item, so a reason never claims more than its source: a kind names
+the evidence (history, session, a model's relation, a choice, popularity), and its text
+says the same in words."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,8 @@
-"""Catalog use cases: upsert, read, filter, delete items."""
+"""Catalog use cases: upsert, read, filter, delete items.
+
+Listed for a user (`list(user_id=...)`), the catalog leaves out what that user said never
+to show (a blocked category or brand) and what is outside the ranges they set, as every
+recommendation for them does."""
 
 from __future__ import annotations
 
@@ -7,13 +11,19 @@ from datetime import datetime
 from typing import Any
 
 from tailored.domain.catalog import Item
+from tailored.domain.identifiers import check_identifier
+from tailored.domain.preference_effects import preference_filters
+from tailored.domain.recommendations import Filters
 from tailored.domain.results import BatchResult, Page
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import ItemIn, validate_rows
+from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.errors import InvalidInput, NotFound, PayloadTooLarge
+from tailored.ranking.catalog_index import CatalogIndex
 from tailored.storage import changes
 from tailored.storage import items as store
 from tailored.storage.database import Database
+from tailored.storage.serving import user_state
 
 
 class Items:
@@ -26,18 +36,23 @@ class Items:
     'Trail runner'
     >>> [i.id for i in engine.items.list(attributes={"brand": ["Acme"]}).items]
     ['sku-1']
+    >>> _ = engine.preferences.update("ann", {"blocked_categories": ["shoes"]}, changed_by="ann")
+    >>> engine.items.list(user_id="ann").items
+    ()
     >>> engine.close()
     """
 
     def __init__(
         self,
         db: Database,
+        schemas: PreferenceSchemas,
         *,
         now: Callable[[], datetime],
         max_batch: int,
         changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
+        self._schemas = schemas
         self._now = now
         self._max_batch = max_batch
         self._changed = changed  # told after a write commits (reactions follow the log)
@@ -99,18 +114,34 @@ class Items:
         available: bool | None = None,
         cursor: str | None = None,
         limit: int = 50,
+        user_id: str | None = None,
     ) -> Page[Item]:
-        """Items by id; `attributes={"brand": ["Acme", "Zed"]}` matches either brand."""
+        """Items by id; `attributes={"brand": ["Acme", "Zed"]}` matches either brand.
+        With `user_id`, only what that user may be shown (see the module)."""
         check_limit(limit)
+        never = Filters()
+        if user_id is not None:
+            check_identifier("user_id", user_id)
+            schema = self._schemas.get()  # before the read transaction: it may read too
+            with self._db.reading() as conn:
+                chosen = user_state(conn, user_id, "personalization").preferences
+            never = preference_filters(schema, chosen)
+        after = decode_cursor(cursor)
+        found: list[Item] = []
         with self._db.reading() as conn:
-            found = store.list_items(
-                conn,
-                categories=categories,
-                attributes=attributes,
-                available=available,
-                after=decode_cursor(cursor),
-                limit=limit + 1,
-            )
+            while len(found) <= limit:  # a page the user's filters thin out reads on
+                batch = store.list_items(
+                    conn,
+                    categories=categories,
+                    attributes=attributes,
+                    available=available,
+                    after=after,
+                    limit=limit + 1,
+                )
+                found += _passing(batch, never)
+                if len(batch) <= limit:
+                    break
+                after = batch[-1].id
         more = len(found) > limit
         found = found[:limit]
         return Page(tuple(found), encode_cursor(found[-1].id) if more else None)
@@ -128,6 +159,16 @@ class Items:
     def count(self) -> int:
         with self._db.reading() as conn:
             return store.count_items(conn)
+
+
+def _passing(items: Sequence[Item], filters: Filters) -> list[Item]:
+    """The items `filters` let through, by the rules recommendations filter by (sold-out
+    items too: whether to list them is the caller's `available`)."""
+    if filters.is_empty or not items:
+        return list(items)
+    rows = [(i.id, i.title, list(i.categories), i.attributes, True) for i in items]
+    index = CatalogIndex.build(rows)
+    return [item for item, keep in zip(items, index.mask(filters), strict=True) if keep]
 
 
 def _id_of(item: Mapping[str, Any] | ItemIn) -> str:

@@ -52,8 +52,16 @@ class Engine:
         self.settings = settings
         # Consumers follow what commits (events, item changes); writers wake their runner.
         self.reactions = Reactions(db, now=clock)
+        # Items, recommendations and preferences read the schema from one component.
+        schemas = PreferenceSchemas(
+            db,
+            now=clock,
+            schema_file=settings.preference_schema_file,
+            cache_seconds=settings.serving_refresh_seconds,
+        )
         self.items = Items(
             db,
+            schemas,
             now=clock,
             max_batch=settings.max_batch_items,
             changed=partial(self.reactions.nudge, "item_changes"),
@@ -94,14 +102,8 @@ class Engine:
             models_dir=settings.models_dir,
             half_life_days=settings.interaction_half_life_days,
         )
-        # Wired in dependency order: both services read the schema from one component,
-        # and preferences asks recommendations which catalog values are popular.
-        schemas = PreferenceSchemas(
-            db,
-            now=clock,
-            schema_file=settings.preference_schema_file,
-            cache_seconds=settings.serving_refresh_seconds,
-        )
+        # Wired in dependency order: preferences asks recommendations which catalog
+        # values are popular.
         self.recommendations = Recommendations(
             db,
             settings,

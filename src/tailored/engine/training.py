@@ -58,10 +58,11 @@ class Training:
     def interactions(self, *, since: datetime | None = None) -> Interactions:
         """Every event of an interaction type as one interaction, weighed by the rule
         serving uses too (`tailored.data.weighting`), aged to the clock's now; repeats
-        of (user, item) add up."""
-        weighting = Weighting(
-            self._types.meanings_now().weights, half_life_days=self._half_life_days
-        )
+        of (user, item) add up. Events of a `conversion` type mark the pair bought (what
+        'bought together' is told apart from 'viewed together' by)."""
+        meanings = self._types.meanings_now()
+        weighting = Weighting(meanings.weights, half_life_days=self._half_life_days)
+        conversions = set(meanings.named("conversion"))
         now = self._now().timestamp()
         users: list[str] = []
         items: list[str] = []
@@ -76,7 +77,8 @@ class Training:
                     times.append(stamp.timestamp())
         time = np.asarray(times, dtype=np.float64)
         weight = weighting.weigh(kinds, time, now=now)
-        return Interactions.from_ids(users, items, times=time, weights=weight)
+        bought = np.fromiter((kind in conversions for kind in kinds), np.bool_, len(kinds))
+        return Interactions.from_ids(users, items, times=time, weights=weight, converted=bought)
 
     def train(
         self,

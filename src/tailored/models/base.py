@@ -218,6 +218,12 @@ class Recommender(ABC):
         found = np.flatnonzero(scores > 0)
         return found, scores[found]
 
+    def purchase_share(self, item: int, others: npt.NDArray[np.int64]) -> FloatArray | None:
+        """Of what relates `item` to each of `others` (dense indices), the share that
+        purchases made, for models that count items bought together; None for models
+        that cannot tell (a reason then says "similar to", not "bought together")."""
+        return None
+
     def similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         """Rows (len(items) x n_items) of how related every item is to each of `items`
         (dense indices); 0 or less means no evidence. What `similar_items` ranks."""

@@ -1,4 +1,9 @@
-"""Items bought (or viewed) together in the same session: "bought together"."""
+"""Items bought or viewed together in the same session: "bought together".
+
+Every interaction counts towards how related two items are; the model also keeps, per
+related pair, the share of their shared sessions in which both were bought, so a reason
+can say which it was ("often bought together with X" or "often viewed together with X").
+"""
 
 from __future__ import annotations
 
@@ -36,12 +41,17 @@ def sessions(data: Interactions, *, gap_seconds: float) -> npt.NDArray[np.int64]
 class CoOccurrence(Recommender):
     """score(i -> j) = sessions with both i and j / (sessions with i + shrinkage): the
     share of i's sessions that also hold j, shrunk for rare items; each item keeps its
-    `neighbors` strongest partners.
+    `neighbors` strongest partners. `bought_` holds, for those pairs, the share of their
+    shared sessions in which both were bought (`Interactions.converted`).
 
     >>> users = ["u1", "u1", "u2", "u2", "u3", "u3"]
-    >>> data = Interactions.from_ids(users, list("abab") + ["a", "c"])
-    >>> CoOccurrence(shrinkage=0).fit(data).similar_items(["a"], n=2)[0].items
+    >>> bought = [True, True, False, False, False, True]
+    >>> data = Interactions.from_ids(users, list("abab") + ["a", "c"], converted=bought)
+    >>> model = CoOccurrence(shrinkage=0).fit(data)
+    >>> model.similar_items(["a"], n=2)[0].items
     ('b', 'c')
+    >>> model.purchase_share(0, np.array([1, 2])).tolist()  # a-b: 1 of 2 sessions; a-c: 0
+    [0.5, 0.0]
     """
 
     name = "cooccurrence"
@@ -68,18 +78,22 @@ class CoOccurrence(Recommender):
         if self.neighbors < 1:
             raise InvalidInput("neighbors", f"must be 1 or more, not {self.neighbors}")
         session = sessions(data, gap_seconds=self.gap_seconds)
-        baskets = sp.csr_matrix(
-            (np.ones(len(data)), (session, data.item)),
-            shape=(int(session.max()) + 1, len(self.items_)),
-        )
-        baskets.data = np.ones_like(baskets.data)  # an item counts once per session
-        together = (baskets.T @ baskets).tocsr()
-        counts = together.diagonal()
-        together.setdiag(0.0)
-        together.eliminate_zeros()
+        shape = (int(session.max()) + 1, len(self.items_))
+        counts = _pairs(session, data.item, shape)
+        sizes = counts.diagonal()
+        counts.setdiag(0.0)
+        counts.eliminate_zeros()
+        together = counts.copy()
         rows = np.repeat(np.arange(together.shape[0]), np.diff(together.indptr))
-        together.data = together.data / (counts[rows] + self.shrinkage)
+        together.data = together.data / (sizes[rows] + self.shrinkage)
         self.together_ = keep_top_per_row(together, self.neighbors)
+        # Of the kept pairs, the share of their sessions in which both were bought.
+        bought = data.bought
+        both = _pairs(session[bought], data.item[bought], shape)
+        kept = self.together_.copy()
+        kept.data = np.ones_like(kept.data)
+        self.bought_ = both.multiply(kept).multiply(counts.power(-1.0)).tocsr()
+        self.bought_.eliminate_zeros()
 
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
@@ -99,14 +113,33 @@ class CoOccurrence(Recommender):
         self._check_fitted()
         return row_entries(self.together_, item)
 
+    def purchase_share(self, item: int, others: npt.NDArray[np.int64]) -> FloatArray:
+        """For each of `others`, the share of the sessions it shared with `item` in
+        which both were bought (0 for a pair only viewed together, or not related)."""
+        self._check_fitted()
+        return np.asarray(self.bought_[item].toarray()[0, others], dtype=np.float64)
+
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.together_[items].toarray(), dtype=np.float64)
 
     def _state(self) -> Arrays:
-        return sparse_state(self.together_, "together")
+        return sparse_state(self.together_, "together") | sparse_state(self.bought_, "bought")
 
     def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
         self.together_ = sparse_from_state(state, "together")
+        if "bought.shape" in state:
+            self.bought_ = sparse_from_state(state, "bought")
+        else:  # saved before purchases were told apart: every pair reads as viewed
+            self.bought_ = sp.csr_matrix(self.together_.shape, dtype=np.float64)
+
+
+def _pairs(
+    session: npt.NDArray[np.int64], item: npt.NDArray[np.int64], shape: tuple[int, int]
+) -> sp.csr_matrix:
+    """Items x items: in how many sessions each pair occurs (the diagonal: each item)."""
+    baskets = sp.csr_matrix((np.ones(len(item)), (session, item)), shape=shape)
+    baskets.data = np.ones_like(baskets.data)  # an item counts once per session
+    return (baskets.T @ baskets).tocsr()
 
 
 __all__ = ["CoOccurrence", "sessions"]

@@ -28,8 +28,16 @@ def similar_to(item_id: str, title: str) -> Reason:
     return Reason("similar", f"similar to {title}", item_id=item_id)
 
 
-def bought_with(item_id: str, title: str) -> Reason:
-    return Reason("bought_together", f"often bought together with {title}", item_id=item_id)
+def together(item_id: str, title: str, *, bought: bool) -> Reason:
+    """An item that shares sessions with `title`: "bought together" only when purchases
+    made most of those sessions, "viewed together" otherwise (a purchase is a view too).
+
+    >>> together("sku-1", "Trail runner", bought=False).text
+    'often viewed together with Trail runner'
+    """
+    if bought:
+        return Reason("bought_together", f"often bought together with {title}", item_id=item_id)
+    return Reason("viewed_together", f"often viewed together with {title}", item_id=item_id)
 
 
 def popular(category: str | None, *, recent: bool, window_days: float) -> Reason:
@@ -73,4 +81,12 @@ def _window(days: float) -> str:
     return f"in the last {days:g} days"
 
 
-__all__ = ["because", "bought_with", "from_catalog", "not_personalized", "popular", "similar_to"]
+__all__ = [
+    "because",
+    "chosen",
+    "from_catalog",
+    "not_personalized",
+    "popular",
+    "similar_to",
+    "together",
+]

@@ -2,8 +2,11 @@
 
 The home page shows three placements ("Top picks for you", "Because you viewed ...",
 "Trending now") and the coffee bar; an item page shows the item and two more ("Customers
-who bought this also bought", "Similar items"). Every page records what it showed and
-what the shopper did, so the next page already reflects it. The account pages
+who bought this also bought", "Similar items"). Each row leaves out the items of the rows
+above it (`exclude`), so a page never shows an item twice: for a new visitor, whose top
+picks are what is trending, "Trending now" goes on with the next items. What the shopper
+said never to show appears nowhere, the coffee bar included. Every page records what it
+showed and what the shopper did, so the next page already reflects it. The account pages
 (favorites, orders, cart), the preference center and onboarding, the configurators and
 the pictures live in the other modules of this package and are included here.
 """
@@ -108,18 +111,26 @@ def home(request: Request) -> Response:
     viewed = _latest_item(client, who) if who.personalized else None
     if viewed is not None:
         similar = client.recommendations.similar(
-            viewed.id, n=ROW_SIZE, placement=BECAUSE_VIEWED, user_id=who.id
+            viewed.id,
+            n=ROW_SIZE,
+            placement=BECAUSE_VIEWED,
+            user_id=who.id,
+            filters=_not_in(rows),
         )
         rows.append(row_of(client, f"Because you viewed {viewed.title}", BECAUSE_VIEWED, similar))
     # Trending is the same for everyone, except what this shopper said never to show.
     trending = client.recommendations.for_user(
-        None, n=ROW_SIZE, placement=TRENDING, filters=_never_shown(client, who)
+        None,
+        n=ROW_SIZE,
+        placement=TRENDING,
+        filters=_never_shown(client, who).merged(_not_in(rows)),
     )
     rows.append(row_of(client, "Trending now", TRENDING, trending))
     record(client, impressions(who.id, rows, page_name="home"))
     questions = client.preferences.onboarding(who.id)
     answered = bool(who.preferences)
-    menu = client.items.list(categories=["coffee"], limit=24).items
+    # The menu, not a recommendation: every coffee the shopper may be shown.
+    menu = client.items.list(categories=["coffee"], limit=24, user_id=who.id).items
     coffee = [(item, store_configure.coffee_link(item)) for item in menu if item.available]
     return store_page(
         request,
@@ -154,16 +165,12 @@ def item_page(
             client.recommendations.bought_together(
                 item.id, n=ITEM_ROW_SIZE, placement=BOUGHT_TOGETHER, user_id=who.id
             ),
-        ),
-        row_of(
-            client,
-            "Similar items",
-            SIMILAR,
-            client.recommendations.similar(
-                item.id, n=ITEM_ROW_SIZE, placement=SIMILAR, user_id=who.id
-            ),
-        ),
+        )
     ]
+    similar = client.recommendations.similar(
+        item.id, n=ITEM_ROW_SIZE, placement=SIMILAR, user_id=who.id, filters=_not_in(rows)
+    )
+    rows.append(row_of(client, "Similar items", SIMILAR, similar))
     context: dict[str, Any] = {"page": "item"}
     if came_from is not None:
         context["placement"] = came_from
@@ -243,6 +250,11 @@ def _latest_item(client: Client, who: Shopper) -> Item | None:
         if item_id in found:
             return found[item_id]
     return None
+
+
+def _not_in(rows: list[Row]) -> Filters:
+    """Leave out what the rows above already show."""
+    return Filters(exclude_items=tuple(i for row in rows for i in row.item_ids))
 
 
 def _never_shown(client: Client, who: Shopper) -> Filters:

@@ -54,11 +54,15 @@ class Answer:
         return self.state.catalog.titles[position] if position >= 0 else item_id
 
     def popular_reason(self, position: int) -> Reason:
+        """Popular "in <category>" only for an item of that category: a filler from
+        elsewhere (the category was blocked, or had too few items) is just popular."""
         trending = self.state.trending
+        catalog = self.state.catalog
         if trending.total[position] <= 0:
-            return explain.from_catalog(self.state.catalog.category_of(position))
+            return explain.from_catalog(catalog.category_of(position))
         recent = bool(trending.recent[position] > 0)
-        return explain.popular(self.category, recent=recent, window_days=self.window_days)
+        category = self.category if self.category in catalog.categories_of(position) else None
+        return explain.popular(category, recent=recent, window_days=self.window_days)
 
     def fallback_reason(self, picked: Picked, column: int) -> Reason:
         """Why an item is there when nothing the user did raised it: their own choice

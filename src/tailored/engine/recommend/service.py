@@ -51,6 +51,7 @@ from tailored.storage.users import get_consents
 MAX_N = 100
 TRENDING_EVERY_REFRESHES = 10  # trending counts scan every event: recount less often
 EXPLAIN_DEPTH = 20  # reasons come from the latest this many interactions
+BOUGHT_SHARE = 0.5  # "bought together" when purchases made at least this share of a pair
 Role = Literal["recommend", "similar", "bought_together"]
 ONE_USER = Vocabulary(["user"])
 FloatArray = npt.NDArray[np.float64]
@@ -212,8 +213,14 @@ class Recommendations:
         seen = self._seen(rows, context, now)
         conversions = state.meanings.named("conversion")
         bought = [s.item_id for s in seen if s.event_type in conversions]
-        # Seen: interacted with, or turned down (a negative event).
-        _hide(allowed, state, pipeline.filters.hidden([s.item_id for s in seen], bought))
+        # Seen: interacted with, or turned down (a negative event). What is bought again
+        # and again (coffee) may come back, unless turned down since.
+        negatives = state.meanings.named("negative")
+        again = self._bought_again(state, bought) - {
+            s.item_id for s in seen if s.event_type in negatives
+        }
+        shown = [s.item_id for s in seen if s.item_id not in again]
+        _hide(allowed, state, pipeline.filters.hidden(shown, [b for b in bought if b not in again]))
         seen = _interactions(state.weighting, seen)
         served = state.model("recommend", pipeline.candidates.model)
         if not seen and chosen:  # the cold start: popular within what they chose
@@ -336,6 +343,38 @@ class Recommendations:
         filters_key = (filters or Filters()).key
         return (role, item_id, n, placement, filters_key, tuple(sorted(facts.items())))
 
+    def _never_again(self, state: ServingState, user_id: str, placement: str | None) -> Filters:
+        """What a list asked for with `user_id` must leave out for that user: what they
+        blocked or ruled out in their preferences, and (when their behaviour may shape
+        what they see) what they bought, unless bought again and again."""
+        schema = self._schemas.get()  # before the read transaction: it may read too
+        bought: list[str] = []
+        with self._db.reading() as conn:
+            user = store.user_state(conn, user_id, "personalization")
+            if self._may_personalize(user.granted) and user.events:
+                conversions = state.meanings.named("conversion")
+                limit = self._settings.history_length
+                rows = store.user_history(conn, user_id, conversions, limit=limit)
+                bought = list(dict.fromkeys(item for item, _, _ in rows))
+        pipeline, _ = self._pipeline(state, placement)
+        again = self._bought_again(state, bought)
+        left_out = pipeline.filters.hidden([], [b for b in bought if b not in again])
+        chosen = preference_filters(schema, user.preferences)
+        return chosen.merged(Filters(exclude_items=tuple(sorted(left_out))))
+
+    def _bought_again(self, state: ServingState, bought: Sequence[str]) -> set[str]:
+        """Of the items bought, those of a repeat-purchase category (coffee): they may be
+        recommended again (`Settings.repeat_purchase_categories`)."""
+        repeat = set(self._settings.repeat_purchase_categories)
+        if not repeat:
+            return set()
+        found = state.catalog.items.index(list(bought))
+        return {
+            item
+            for item, position in zip(bought, found, strict=True)
+            if position >= 0 and repeat.intersection(state.catalog.categories_of(int(position)))
+        }
+
     def _may_personalize(self, granted: bool | None) -> bool:
         """Granted, or never decided where the policy is opt-out."""
         if granted is None:
@@ -439,13 +478,10 @@ class Recommendations:
     ) -> RecommendationList:
         _check_n(n)
         check_identifier("item_id", item_id)
+        state = self._state.get()
         if user_id is not None:
             check_identifier("user_id", user_id)
-            schema = self._schemas.get()  # before the read transaction: it may read too
-            with self._db.reading() as conn:
-                chosen = store.user_state(conn, user_id, "personalization").preferences
-            filters = filters.merged(preference_filters(schema, chosen))
-        state = self._state.get()
+            filters = filters.merged(self._never_again(state, user_id, placement))
         key = self._related_key(role, item_id, n, placement, filters)
         if (found := state.answers.get(key)) is not None:
             return found
@@ -480,7 +516,7 @@ class Recommendations:
         # Slots the models leave empty: what is popular in the item's category first.
         in_category = state.catalog.in_categories(categories) if categories else None
         title = answer.title_of(item_id)
-        for served, reason in self._related_models(state, role, pipeline, item_id, title):
+        for served, together in self._related_models(state, role, pipeline):
             index = served.model.items_.position(item_id)
             if index < 0:
                 continue
@@ -489,27 +525,43 @@ class Recommendations:
             picked = pipeline.pick(
                 positions[keep], scores[keep], n, catalog=state.catalog, facts=facts
             )
-            items = answer.items(picked, [reason] * len(picked.positions))
+            reasons = _related_reasons(served, index, picked, item_id, title, together)
+            items = answer.items(picked, reasons)
             return answer.finish(
                 items, allowed, n, personalized=False, model=served, first=in_category
             )
         return answer.popular(allowed, n, first=in_category)
 
     def _related_models(
-        self, state: ServingState, role: Role, pipeline: Pipeline, item_id: str, title: str
-    ) -> list[tuple[ServedModel, Reason]]:
-        """The models to ask, in order, with the reason each one gives: the endpoint's
-        own (or the one the placement names instead), then the more general ones."""
-        similar = explain.similar_to(item_id, title)
+        self, state: ServingState, role: Role, pipeline: Pipeline
+    ) -> list[tuple[ServedModel, bool]]:
+        """The models to ask, in order, each with whether its relation is "together"
+        (the endpoint's own model for bought together) or "similar": the endpoint's own
+        (or the one the placement names instead), then the more general ones."""
         named = pipeline.candidates.model
-        chain: list[tuple[ServedModel | None, Reason]] = [
-            (state.model("similar", named if role == "similar" else None), similar),
-            (state.model("recommend"), similar),
+        chain: list[tuple[ServedModel | None, bool]] = [
+            (state.model("similar", named if role == "similar" else None), False),
+            (state.model("recommend"), False),
         ]
         if role == "bought_together":
-            own = state.model("bought_together", named)
-            chain.insert(0, (own, explain.bought_with(item_id, title)))
-        return [(served, reason) for served, reason in chain if served is not None]
+            chain.insert(0, (state.model("bought_together", named), True))
+        return [(served, together) for served, together in chain if served is not None]
+
+
+def _related_reasons(
+    served: ServedModel, index: int, picked: Picked, item_id: str, title: str, together: bool
+) -> list[Reason]:
+    """Why each picked item relates to the item: "bought together" where purchases made
+    most of what the model counted, "viewed together" where views did, and "similar to"
+    from a model that cannot tell (or is not asked for what goes together)."""
+    shares = None
+    if together:
+        shares = served.model.purchase_share(index, served.from_catalog[picked.positions])
+    if shares is None:
+        return [explain.similar_to(item_id, title)] * len(picked.positions)
+    return [
+        explain.together(item_id, title, bought=bool(share >= BOUGHT_SHARE)) for share in shares
+    ]
 
 
 def _interactions(weighting: Weighting, seen: Sequence[_Seen]) -> list[_Seen]:

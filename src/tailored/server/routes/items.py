@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from tailored.server.auth import Admin, EngineDep, Serve
 from tailored.server.body import parse_batch, require_json
 from tailored.server.input_checks import api_router
-from tailored.server.params import ItemId
+from tailored.server.params import IdText, ItemId
 from tailored.server.query import attribute_filters
 from tailored.server.schemas.common import BatchResultOut
 from tailored.server.schemas.items import ItemBody, ItemOut, ItemPage
@@ -73,6 +73,10 @@ def list_items(
     available: bool | None = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    user_id: Annotated[
+        IdText | None,
+        Query(description="who is looking: what they blocked (categories, brands) never appears"),
+    ] = None,
 ) -> ItemPage:
     page = engine.items.list(
         categories=category,
@@ -80,6 +84,7 @@ def list_items(
         available=available,
         cursor=cursor,
         limit=limit,
+        user_id=user_id,
     )
     return ItemPage(items=[ItemOut.of(i) for i in page.items], next_cursor=page.next_cursor)
 
