@@ -479,3 +479,57 @@ def test_the_preference_center_grants_and_withdraws_consent(
     assert "no longer tailors itself" in _flash(store, withdrawn)
     assert not shop.recommendations.personalizes("camper0")
     assert "because_viewed" not in _home_rows(store, shop)
+
+
+def _shown(engine: Engine, user_id: str) -> dict[str, list[str]]:
+    """The items of each row as the latest impression of its placement recorded them."""
+    rows: dict[str, list[str]] = {}
+    for e in _events(engine, user_id, "impression"):
+        rows[e.context["placement"]] = e.context["items"]
+    return rows
+
+
+def _no_repeats(rows: dict[str, list[str]]) -> None:
+    every = [item for items in rows.values() for item in items]
+    assert len(every) == len(set(every)), rows
+
+
+def test_the_rows_of_a_page_never_repeat_an_item(store: TestClient, shop: Engine) -> None:
+    shop.training.train("item_knn", tune=False)
+    shop.training.train("cooccurrence", tune=False)
+    store.get("/store/home")
+    home = _shown(shop, "camper0")
+    assert set(home) == {"home_top_picks", "because_viewed", "trending"}
+    _no_repeats(home)
+    store.get("/store/items/tent")
+    item_rows = {k: v for k, v in _shown(shop, "camper0").items() if k not in home}
+    assert set(item_rows) == {"bought_together", "similar_items"}
+    _no_repeats(item_rows)
+    # A new visitor's top picks are what is trending: "Trending now" shows the next ones.
+    store.cookies.clear()
+    visitor = store.post("/store/as", data={"user_id": ""}).cookies[SHOPPER_COOKIE]
+    store.cookies.set(SHOPPER_COOKIE, visitor)
+    store.get("/store/home")
+    fresh = _shown(shop, visitor)
+    assert fresh["home_top_picks"] and fresh["trending"]
+    _no_repeats(fresh)
+
+
+def test_an_item_just_bought_does_not_come_back_under_because_you_viewed(
+    store: TestClient, shop: Engine
+) -> None:
+    shop.training.train("item_knn", tune=False)
+    assert "You bought 1 x Lamp" in _flash(store, store.post("/store/items/lamp/buy"))
+    store.get("/store/items/tent")  # then looks at the tent
+    assert "Because you viewed Tent" in store.get("/store/home").text
+    because = _shown(shop, "camper0")["because_viewed"]
+    assert because and not {"lamp", "stove"} & set(because)  # both bought by camper0
+
+
+def test_the_coffee_bar_shows_only_what_the_shopper_may_be_shown(
+    store: TestClient, shop: Engine
+) -> None:
+    assert "From the coffee bar" in store.get("/store/home").text
+    shop.preferences.update("camper0", {"blocked_categories": ["coffee"]}, changed_by="test")
+    page = store.get("/store/home").text
+    assert "From the coffee bar" not in page and "coffee-latte" not in page

@@ -319,6 +319,33 @@ def test_favorites_and_a_saved_order_reordered(page: Any) -> None:
     assert page.get_by_role("heading", level=3, name=title).count() == 0
 
 
+def test_never_show_me_coffee_removes_the_coffee_bar_and_every_coffee(
+    page: Any, demo: Demo, shot: Any
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.get_by_role("heading", name="From the coffee bar").wait_for()
+    page.get_by_role("link", name="Preferences").click()
+    never = page.get_by_role("group", name="Never show me")
+    never.get_by_label("coffee", exact=True).check()
+    page.get_by_role("button", name="Save preferences").click()
+    page.get_by_text("Your preferences are saved.").wait_for()
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.wait_for_url("**/store/home")
+    _row(page, "Trending now").wait_for()
+    assert page.get_by_role("heading", name="From the coffee bar").count() == 0
+    shown = [i for r in ("Top picks for you", "Trending now") for i in _ids(_row(page, r))]
+    with demo.engine() as engine:
+        items = engine.items.get_many(shown)
+    assert shown and not [i for i in items.values() if "coffee" in i.categories]
+    shot(page, "store_home_coffee_blocked")
+
+
+def test_the_rows_of_the_home_page_never_repeat_an_item(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    top, trending = _ids(_row(page, "Top picks for you")), _ids(_row(page, "Trending now"))
+    assert top and trending and not set(top) & set(trending)
+
+
 def test_the_preference_center_names_its_errors_and_keeps_the_input(page: Any) -> None:
     _arrive_as_new_visitor(page)
     page.get_by_role("link", name="Preferences").click()
