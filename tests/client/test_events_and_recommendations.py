@@ -162,6 +162,21 @@ def test_recommendations_equal_the_engines(trained: Engine, serve: Client) -> No
     assert together.items and all(r.reason.text for r in together.items)
 
 
+def test_item_lists_leave_out_the_items_a_page_already_shows(
+    trained: Engine, serve: Client
+) -> None:
+    # The rows above on the page showed these: each later row passes them as `exclude`.
+    for find in (serve.recommendations.similar, serve.recommendations.bought_together):
+        first = [r.item_id for r in find("tent", n=2, user_id="cook1").items]
+        shown = Filters(exclude_items=tuple(first))
+        rest = find("tent", n=4, user_id="cook1", filters=shown)
+        assert rest.items and not set(first) & {r.item_id for r in rest.items}
+    page = serve.items.list(categories=["kitchen"], user_id="cook1")
+    assert {i.id for i in page.items} == {"pan", "knife", "mug"}
+    trained.preferences.update("cook1", {"blocked_categories": ["kitchen"]}, changed_by="t")
+    assert serve.items.list(categories=["kitchen"], user_id="cook1").items == ()
+
+
 def test_recommendations_with_context_go_as_a_post(trained: Engine, serve: Client) -> None:
     context = Context(
         session_items=("tent",),

@@ -123,7 +123,7 @@ def test_an_item_page_from_a_row_records_a_view_and_a_click_of_that_placement(
 ) -> None:
     page = store.get("/store/items/boots?from=home_top_picks")
     assert page.status_code == 200
-    assert "Customers who bought this also bought" in page.text and "Similar items" in page.text
+    assert "Often bought or viewed together" in page.text and "Similar items" in page.text
     (view,) = [e for e in _events(shop, "camper0", "view") if e.item_id == "boots"]
     (click,) = _events(shop, "camper0", "click")
     assert view.context == {"page": "item", "placement": "home_top_picks"}

@@ -6,8 +6,9 @@ variant of the placement settings: the same requests must give the same items, s
 reasons, boosts and notices, on every backend. The file is a record of that code: do not
 regenerate it unless a change of the ranking is meant (and then say so in the commit).
 Re-recorded once for reasons only (the same items and scores): pairs viewed together say
-so instead of "bought together", and a filler outside the list's category is "popular
-this week", not "popular in <category> this week".
+so instead of "bought together", a filler outside the list's category is "popular this
+week", not "popular in <category> this week", and an item without activity is "from our
+<category> range", not "new in <category>" (which it need not be).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ ReasonKind = Literal[
     "preference",  # because you chose <value>: the user's own boost raised it
     "trending",  # popular this week (or overall): a fallback on activity, any category
     "trending_in_category",  # popular in <category> this week: only for items in it
-    "catalog",  # new in <category>: no activity yet, from the catalog
+    "catalog",  # from our <category> range: no activity on it yet, only the catalog
 ]
 """What produced an item, so a reason never claims more than its source: a kind names
 the evidence (history, session, a model's relation, a choice, popularity), and its text

@@ -63,8 +63,13 @@ def chosen(boost: Boost) -> Reason:
 
 
 def from_catalog(category: str | None) -> Reason:
-    """For an item nobody has interacted with yet."""
-    text = f"new in {category}" if category else "new in the catalog"
+    """For an item nobody has interacted with yet: it comes from the catalog, which is
+    all that is known (not that it is new: an old item may have no activity either).
+
+    >>> from_catalog("shoes").text, from_catalog(None).text
+    ('from our shoes range', 'from our range')
+    """
+    text = f"from our {category} range" if category else "from our range"
     return Reason("catalog", text, category=category)
 
 

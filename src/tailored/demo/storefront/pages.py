@@ -1,10 +1,11 @@
 """The demo storefront: pick a shopper, then a store that tailors itself to them.
 
 The home page shows three placements ("Top picks for you", "Because you viewed ...",
-"Trending now") and the coffee bar; an item page shows the item and two more ("Customers
-who bought this also bought", "Similar items"). Each row leaves out the items of the rows
-above it (`exclude`), so a page never shows an item twice: for a new visitor, whose top
-picks are what is trending, "Trending now" goes on with the next items. What the shopper
+"Trending now") and the coffee bar; an item page shows the item and two more ("Often
+bought or viewed together", each card's reason saying which, and "Similar items"). Each
+row leaves out the items of the rows above it (`exclude`), so a page never shows an item
+twice: for a new visitor, whose top picks are what is trending, "Trending now" goes on
+with the next items. What the shopper
 said never to show appears nowhere, the coffee bar included. Every page records what it
 showed and what the shopper did, so the next page already reflects it. The account pages
 (favorites, orders, cart), the preference center and onboarding, the configurators and
@@ -160,7 +161,7 @@ def item_page(
     rows: list[Row] = [
         row_of(
             client,
-            "Customers who bought this also bought",
+            "Often bought or viewed together",
             BOUGHT_TOGETHER,
             client.recommendations.bought_together(
                 item.id, n=ITEM_ROW_SIZE, placement=BOUGHT_TOGETHER, user_id=who.id

@@ -136,7 +136,7 @@ async def similar(
 @router.get(
     "/v1/items/{item_id}/bought-together",
     response_model=RecommendationsOut,
-    summary="Customers who bought this also bought",
+    summary="Items bought or viewed together with this one (each reason says which)",
 )
 async def bought_together(
     item_id: ItemId,
