@@ -29,6 +29,7 @@ def test_the_purchase_share_tells_bought_together_from_viewed_together() -> None
     a, b, c = model.items_.index(["a", "b", "c"])
     # a-b: both bought in each of their 2 sessions; a-c: a bought with c only viewed.
     assert model.purchase_share(int(a), np.array([b, c])).tolist() == [1.0, 0.0]
+    assert model.purchase_share(int(a), np.array([c, b, a])).tolist() == [0.0, 1.0, 0.0]
     assert model.purchase_share(int(c), np.array([a])).tolist() == [0.0]
     # Scores are what they were: every shared session counts, bought or not.
     assert model.similar_items(["c"], n=1)[0].items == ("a",)

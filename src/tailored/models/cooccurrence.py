@@ -94,6 +94,7 @@ class CoOccurrence(Recommender):
         kept.data = np.ones_like(kept.data)
         self.bought_ = both.multiply(kept).multiply(counts.power(-1.0)).tocsr()
         self.bought_.eliminate_zeros()
+        self.bought_.sort_indices()
 
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
         self._check_fitted()
@@ -117,7 +118,14 @@ class CoOccurrence(Recommender):
         """For each of `others`, the share of the sessions it shared with `item` in
         which both were bought (0 for a pair only viewed together, or not related)."""
         self._check_fitted()
-        return np.asarray(self.bought_[item].toarray()[0, others], dtype=np.float64)
+        start, end = self.bought_.indptr[item], self.bought_.indptr[item + 1]
+        columns, values = self.bought_.indices[start:end], self.bought_.data[start:end]
+        share = np.zeros(len(others), dtype=np.float64)
+        if len(columns):  # a row's columns are sorted: look each one up
+            at = np.minimum(np.searchsorted(columns, others), len(columns) - 1)
+            found = columns[at] == others
+            share[found] = values[at[found]]
+        return share
 
     def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
         return np.asarray(self.together_[items].toarray(), dtype=np.float64)
@@ -129,6 +137,7 @@ class CoOccurrence(Recommender):
         self.together_ = sparse_from_state(state, "together")
         if "bought.shape" in state:
             self.bought_ = sparse_from_state(state, "bought")
+            self.bought_.sort_indices()
         else:  # saved before purchases were told apart: every pair reads as viewed
             self.bought_ = sp.csr_matrix(self.together_.shape, dtype=np.float64)
 
