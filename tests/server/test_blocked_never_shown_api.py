@@ -99,5 +99,10 @@ def test_nothing_a_user_blocked_appears_in_any_list_they_can_see(
     # The lists are not empty for want of items: the rest of the catalog is offered.
     everything = client.get(f"/v1/items?limit=1000&user_id={user}", headers=api.serve).json()
     assert {i["id"] for i in everything["items"]} == set(catalog) - NEVER
+    paged: list[str] = []
+    for request, response in _lists(api, client, user, []):
+        if request.startswith("/v1/items?limit=2"):
+            paged += [item["id"] for item in response.json()["items"]]
+    assert sorted(paged) == sorted(set(catalog) - NEVER)  # every page, each item once
     home = client.get(f"/v1/users/{user}/recommendations?n=100", headers=api.serve).json()
     assert {i["id"] for i in home["items"]} >= {"socks", "mat"}

@@ -25,6 +25,8 @@ from tailored.storage import items as store
 from tailored.storage.database import Database
 from tailored.storage.serving import user_state
 
+FILTERED_READ = 500  # items read at a time when a user's filters may drop many
+
 
 class Items:
     """`engine.items`: the catalog.
@@ -127,19 +129,22 @@ class Items:
                 chosen = user_state(conn, user_id, "personalization").preferences
             never = preference_filters(schema, chosen)
         after = decode_cursor(cursor)
+        # What the user's filters thin out is read on, in larger reads (the next page
+        # starts after the last item returned, so nothing read past it is lost).
+        chunk = limit + 1 if never.is_empty else max(limit + 1, FILTERED_READ)
         found: list[Item] = []
         with self._db.reading() as conn:
-            while len(found) <= limit:  # a page the user's filters thin out reads on
+            while len(found) <= limit:
                 batch = store.list_items(
                     conn,
                     categories=categories,
                     attributes=attributes,
                     available=available,
                     after=after,
-                    limit=limit + 1,
+                    limit=chunk,
                 )
                 found += _passing(batch, never)
-                if len(batch) <= limit:
+                if len(batch) < chunk:
                     break
                 after = batch[-1].id
         more = len(found) > limit
