@@ -184,7 +184,8 @@ class Orders(Resource[Mode]):
 
     @operation(CREATE)
     def create(self, user_id: str, name: str, lines: Sequence[LineIn]) -> Call[SavedOrder]:
-        """Save a named order; each item once, names unique per user (`Conflict`)."""
+        """Save a named order: an item once per set of options, names unique per user
+        (`Conflict`)."""
         body = {"name": name, "lines": line_rows(lines)}
         path = {"user_id": user_id}
         return CREATE.call(lambda data: _order(user_id, data), path=path, body=body)
