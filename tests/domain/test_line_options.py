@@ -58,3 +58,16 @@ def test_an_item_on_two_lines_with_other_options_is_two_lines_and_two_purchase_e
 def test_a_line_read_back_goes_in_again_as_it_is() -> None:
     read = OrderLine("tee", 2, Item("tee"), {"size": "M"})
     assert check_lines([read]) == [OrderLine("tee", 2, options={"size": "M"})]
+
+
+def test_an_option_name_in_another_case_is_still_checked_and_spelled_as_the_catalog() -> None:
+    assert check_item_options("options", SHOE, {"SIZE": "41", "Colour": "BLACK"}) == {
+        "colour": "Black",
+        "size": "41",
+    }
+    with pytest.raises(InvalidInput) as refused:
+        check_item_options("options", SHOE, {"Size": "XXL"})
+    assert refused.value.field == "options.Size"
+    with pytest.raises(InvalidInput) as twice:
+        check_item_options("options", SHOE, {"Size": "41", "size": "42"})
+    assert twice.value.problem == "is given twice (as 'size' too)"

@@ -7,9 +7,9 @@ texts (at most `MAX_OPTIONS` per line).
 The item decides which values an option may take. An option is checked against the
 item's attribute of the same name, plural first (`size` looks at `sizes`, then `size`):
 when the item has it, a list gives the values on offer and a single value is the only
-one; a value outside them is refused. Values match without regard to case and take the
-catalog's spelling (`xl` becomes `XL`). An option the item lists nothing for (a gift
-note, an engraving) takes any text.
+one; a value outside them is refused. Names and values match without regard to case and
+take the catalog's spelling (`Size: xl` becomes `size: XL`). An option the item lists
+nothing for (a gift note, an engraving) takes any text.
 
 >>> from tailored.domain.catalog import Item
 >>> tee = Item("tee", attributes={"sizes": ["S", "M", "XL"], "colour": "red"})
@@ -60,17 +60,16 @@ def check_options(field: str, options: object) -> dict[str, str]:
 def offered_values(item: Item, name: str) -> tuple[str, ...] | None:
     """The values the item offers for option `name` (None: it lists none, any text goes).
 
-    >>> offered_values(Item("shoe", attributes={"sizes": [41, 42.0]}), "size")
+    >>> offered_values(Item("shoe", attributes={"sizes": [41, 42.0]}), "Size")
     ('41', '42')
     """
-    for attribute in (name + "s", name):
-        if attribute in item.attributes:
-            value = item.attributes[attribute]
-            members = value if isinstance(value, list) else [value]
-            texts = [facet_text(member) for member in members]
-            listed = tuple(dict.fromkeys(text for text in texts if text))
-            return listed or None
-    return None
+    listing = _listing(item, name)
+    if listing is None:
+        return None
+    value = item.attributes[listing[0]]
+    members = value if isinstance(value, list) else [value]
+    texts = [facet_text(member) for member in members]
+    return tuple(dict.fromkeys(text for text in texts if text)) or None
 
 
 def option_problem(item: Item, name: str, value: str) -> str | None:
@@ -78,22 +77,38 @@ def option_problem(item: Item, name: str, value: str) -> str | None:
     offered = offered_values(item, name)
     if offered is None or _offered(offered, value) is not None:
         return None
-    attribute = name + "s" if name + "s" in item.attributes else name
+    attribute = _listing(item, name) or (name, name)
     choices = offered[0] if len(offered) == 1 else "one of " + ", ".join(offered)
-    return f"must be {choices} (the item's {attribute}), not {value!r}"
+    return f"must be {choices} (the item's {attribute[0]}), not {value!r}"
 
 
 def check_item_options(field: str, item: Item, options: Options) -> dict[str, str]:
-    """`options` with each value in the catalog's spelling; `InvalidInput` naming
-    `field.name` for a value the item does not offer."""
+    """`options` with names and values in the catalog's spelling (`Size: xl` on an item
+    listing `sizes` is `size: XL`); `InvalidInput` naming `field.name` for a value the
+    item does not offer."""
     checked: dict[str, str] = {}
     for name, value in options.items():
         problem = option_problem(item, name, value)
         if problem is not None:
             raise InvalidInput(f"{field}.{name}", problem)
+        listing = _listing(item, name)
         offered = offered_values(item, name)
-        checked[name] = (_offered(offered, value) if offered else None) or value
-    return checked
+        spelled = listing[1] if listing else name
+        if spelled in checked:
+            raise InvalidInput(f"{field}.{name}", f"is given twice (as {spelled!r} too)")
+        checked[spelled] = (_offered(offered, value) if offered else None) or value
+    return dict(sorted(checked.items()))
+
+
+def _listing(item: Item, name: str) -> tuple[str, str] | None:
+    """The item's attribute that lists the values of option `name`, plural first and
+    regardless of case, with the option's name as the catalog spells it."""
+    spelled = {attribute.casefold(): attribute for attribute in item.attributes}
+    plural = spelled.get(name.casefold() + "s")
+    if plural is not None:
+        return plural, plural[:-1]
+    single = spelled.get(name.casefold())
+    return (single, single) if single is not None else None
 
 
 def options_key(options: Options) -> tuple[tuple[str, str], ...]:
