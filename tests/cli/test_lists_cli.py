@@ -24,6 +24,7 @@ def url(tmp_path: Path) -> str:
                 {"id": "mug", "title": "Mug", "attributes": {"price": 8}},
                 {"id": "beans", "title": "Beans", "attributes": {"price": 12.5}},
                 {"id": "lamp", "title": "Lamp", "attributes": {"price": 30}, "available": False},
+                {"id": "tee", "title": "Tee", "attributes": {"price": 20, "sizes": ["M", "XL"]}},
             ]
         )
     return url
@@ -66,7 +67,7 @@ def test_create_list_and_reorder_an_order(url: str) -> None:
     listed = _run("orders", "list", "ann", "-d", url)
     assert "my usual coffee (order 1)" in listed.output and "33" in listed.output
 
-    placed = _run("orders", "reorder", "ann", "1", "--order-id", "o-1", "-d", url)
+    placed = _run("orders", "reorder", "ann", "1", "--placed-id", "o-1", "-d", url)
     assert placed.exit_code == 0, placed.output
     assert "2 purchase events recorded, 0 already recorded" in placed.output
     with Engine.open(url) as engine:
@@ -75,6 +76,40 @@ def test_create_list_and_reorder_an_order(url: str) -> None:
 
     bad = _run("orders", "create", "ann", "tea", "mug:lots", "-d", url)
     assert bad.exit_code == 1 and "ITEM:QUANTITY" in bad.output
+    again = _run("orders", "reorder", "ann", "1", "--placed-id", "o-1", "-d", url)
+    assert "0 purchase events recorded, 2 already recorded" in again.output
+
+
+def test_order_lines_with_options(url: str) -> None:
+    created = _run("orders", "create", "ann", "tees", "tee:2:size=xl", "tee:1:size=M", "-d", url)
+    assert created.exit_code == 0, created.output
+    assert "saved order 1: tees (2 lines)" in created.output
+    listed = _run("orders", "list", "ann", "-d", url).output
+    assert "size: XL" in listed and "size: M" in listed
+    placed = _run("orders", "reorder", "ann", "1", "-d", url)
+    assert placed.exit_code == 0 and "2 purchase events recorded" in placed.output
+    with Engine.open(url) as engine:
+        purchases = engine.events.query(types=["purchase"]).items
+    assert sorted(e.context["options"]["size"] for e in purchases) == ["M", "XL"]
+
+    refused = _run("orders", "create", "ann", "big", "tee:1:size=XXL", "-d", url)
+    assert refused.exit_code == 1
+    assert "lines.0.options.size: must be one of M, XL (the item's sizes), not 'XXL'" in (
+        refused.output
+    )
+    broken = _run("orders", "create", "ann", "big", "tee:1:size", "-d", url)
+    assert broken.exit_code == 1 and "ITEM:QUANTITY" in broken.output
+    malformed = _run("orders", "create", "ann", "big", "tee:1:size=M,colour", "-d", url)
+    assert malformed.exit_code == 1 and "NAME=VALUE" in malformed.output
+
+
+def test_reorder_takes_the_saved_order_by_position_only(url: str) -> None:
+    help_text = _run("orders", "reorder", "--help").output
+    assert "--order-id" not in help_text and "--placed-id" in help_text
+    assert "the saved order to place again" in help_text
+    _run("orders", "create", "ann", "usual", "mug", "-d", url)
+    old_way = _run("orders", "reorder", "ann", "1", "--order-id", "o-1", "-d", url)
+    assert old_way.exit_code == 2 and "No such option: --order-id" in old_way.output
 
 
 def test_alerts_notifications_and_the_outbox(url: str) -> None:

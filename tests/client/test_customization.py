@@ -4,6 +4,7 @@ lists, saved orders with a checkout-like reorder, alerts and notifications."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ CATALOG: list[dict[str, Any]] = [
     {"id": "tent", "title": "Tent", "categories": ["camping"], "attributes": {"price": 200}},
     {"id": "beans", "title": "Beans", "categories": ["coffee"], "attributes": {"price": 12.5}},
     {"id": "filter", "title": "Filter", "categories": ["coffee"]},
+    {"id": "tee", "title": "Tee", "attributes": {"price": 20, "sizes": ["M", "XL"]}},
 ]
 
 
@@ -199,6 +201,41 @@ def test_a_cart_saved_as_an_order_is_checked_out_once(
     ingest.orders.delete("ann", cart.id)
     with pytest.raises(NotFound):
         serve.orders.get("ann", cart.id)
+
+
+def test_options_chosen_for_an_item_are_part_of_its_line(
+    shop: Client, client_as: Callable[[Scope], Client], engine: Engine
+) -> None:
+    ingest = client_as("ingest")
+    lines = [("tee", 2, {"size": "XL"}), {"item_id": "tee", "options": {"size": "M"}}]
+    cart = ingest.orders.create("ann", "cart", [*lines, ("mug", 1)])
+    assert [(ln.item_id, ln.quantity, ln.options) for ln in cart.lines] == [
+        ("tee", 2, {"size": "XL"}),
+        ("tee", 1, {"size": "M"}),
+        ("mug", 1, {}),
+    ]
+    assert cart.lines[0].options_text == "size: XL"
+    # Lines read back go in again as they are: one more XL, the rest unchanged.
+    grown = [replace(cart.lines[0], quantity=3), *cart.lines[1:]]
+    cart = ingest.orders.update("ann", cart.id, name="cart", lines=grown)
+    assert [(ln.quantity, ln.options) for ln in cart.lines] == [
+        (3, {"size": "XL"}),
+        (1, {"size": "M"}),
+        (1, {}),
+    ]
+    receipt = ingest.orders.reorder("ann", cart.id, placed_id="checkout-9")
+    assert receipt.recorded == 3 and receipt.lines == cart.lines
+    tees = engine.events.query(user_id="ann", types=["purchase"], item_id="tee").items
+    assert sorted((e.context["options"]["size"], e.value) for e in tees) == [
+        ("M", 20.0),
+        ("XL", 60.0),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        ingest.orders.create("ann", "big", [("tee", 1, {"size": "XXL"})])
+    assert refused.value.field == "lines.0.options.size"
+    assert str(refused.value) == (
+        "lines.0.options.size: must be one of M, XL (the item's sizes), not 'XXL'"
+    )
 
 
 def test_alerts_notifications_and_the_outbox(

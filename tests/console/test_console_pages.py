@@ -227,6 +227,17 @@ def test_the_user_explorer_shows_recommendations_with_their_reasons(
     assert "Similar to Old tent" in text  # their latest item, for "why am I seeing this"
 
 
+def test_the_user_explorer_shows_saved_orders_with_each_lines_options(
+    console: TestClient, shop: Engine
+) -> None:
+    assert "No saved orders." in _text(console.get("/console/users/camper0"))
+    lines = [("tent", 1, {"size": "2p"}), ("tent", 2, {"size": "4p"}), ("stove", 1)]
+    trip = shop.orders.create("camper0", "Trip", lines)
+    text = _text(console.get("/console/users/camper0"))
+    assert f"Trip (order {trip.id}, 3 lines)" in text
+    assert re.search(r"Tent size: 2p 1 \S+ Tent size: 4p 2 \S+ Stove - 1", text), text
+
+
 def test_the_user_explorer_finds_a_user_by_id_or_says_there_is_none(
     console: TestClient,
 ) -> None:

@@ -1,4 +1,5 @@
-"""Saved orders on every backend: keep, read with current prices, change, reorder."""
+"""Saved orders on every backend: keep, read with current prices, change, reorder; the
+options chosen for an item (size, colour) are part of its line everywhere."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ CATALOG = [
     {"id": "milk", "title": "Oat milk", "attributes": {"price": "2.10"}},
     {"id": "filter", "title": "Filters"},
     {"id": "grinder", "title": "Grinder", "attributes": {"price": 80}, "available": False},
-]
+    {"id": "tee", "title": "Tee", "attributes": {"price": 20, "sizes": ["S", "M", "XL"],
+                                                  "colour": "red"}},
+]  # fmt: skip
 USUAL = [{"item_id": "beans", "quantity": 2}, {"item_id": "milk", "quantity": 3}, ("filter", 1)]
 
 
@@ -54,8 +57,10 @@ def test_update_replaces_name_and_lines_and_delete_removes_the_order(store: Engi
 
     assert (changed.id, changed.name) == (order.id, "weekday")
     assert [(ln.item_id, ln.quantity) for ln in changed.lines] == [("milk", 1)]
-    with pytest.raises(Conflict, match="already has an order named 'weekend'"):
+    with pytest.raises(Conflict) as taken:
         store.orders.update("ann", order.id, name="weekend", lines=[("milk", 1)])
+    # Names the field and the value, never the user (a shop may show it to a shopper).
+    assert str(taken.value) == "name: an order named 'weekend' exists already; choose another name"
     with pytest.raises(Conflict):
         store.orders.create("ann", "weekend", [("milk", 1)])
     store.orders.delete("ann", other.id)
@@ -167,3 +172,73 @@ def test_another_users_order_is_not_found_and_is_never_reordered(store: Engine) 
         with pytest.raises(NotFound):
             attempt()
     assert store.orders.get("ann", order.id) == order and store.events.count() == 0
+
+
+def test_one_item_with_other_options_is_another_line_everywhere(store: Engine) -> None:
+    lines = [
+        ("tee", 2, {"size": "xl"}),
+        {"item_id": "tee", "quantity": 1, "options": {"size": "M"}},
+    ]
+    order = store.orders.create("ann", "tees", [*lines, ("beans", 1), ("milk", 1, {"note": "oat"})])
+
+    expected = [
+        ("tee", 2, {"size": "XL"}),  # in the catalog's spelling
+        ("tee", 1, {"size": "M"}),
+        ("beans", 1, {}),
+        ("milk", 1, {"note": "oat"}),  # the item lists no notes: any text goes
+    ]
+    assert [(ln.item_id, ln.quantity, ln.options) for ln in order.lines] == expected
+    assert store.orders.get("ann", order.id) == order and order.total == 74.6
+    receipt = store.orders.reorder("ann", order.id, placed_id="o-7")
+    assert (receipt.recorded, [ln.options for ln in receipt.lines][:2]) == (
+        4,
+        [{"size": "XL"}, {"size": "M"}],
+    )
+    bought = [(e[1], e[3].get("options"), e[3]["quantity"]) for e in _purchases(store)]
+    assert sorted(bought, key=str) == [
+        ("beans", None, 1),
+        ("milk", {"note": "oat"}, 1),
+        ("tee", {"size": "M"}, 1),
+        ("tee", {"size": "XL"}, 2),
+    ]
+    again = store.orders.reorder("ann", order.id, placed_id="o-7")  # a retry: each line once
+    assert (again.recorded, again.duplicates) == (0, 4)
+    changed = store.orders.update("ann", order.id, name="tees", lines=[("tee", 3, {"size": "S"})])
+    assert [(ln.item_id, ln.options) for ln in changed.lines] == [("tee", {"size": "S"})]
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "problem"),
+    [
+        ([("tee", 1, {"size": "XXL"})], "lines.0.options.size",
+         "must be one of S, M, XL (the item's sizes), not 'XXL'"),
+        ([("beans", 1), ("tee", 1, {"colour": "blue"})], "lines.1.options.colour",
+         "must be red (the item's colour), not 'blue'"),
+        ([("tee", 1, {"size": "M"}), ("tee", 2, {"size": "m"})], "lines.1.item_id",
+         "'tee' with size: M is already on line 0"),
+        ([("tee", 1, {"size": ""})], "lines.0.options.size", "the value must not be empty"),
+        ([("tee", 1, {" ": "M"})], "lines.0.options", "an option name must not be empty"),
+        ([("tee", 1, {"size": "M" * 101})], "lines.0.options.size", "at most 100 characters"),
+        ([("tee", 1, {"n" * 41: "M"})], "lines.0.options", "at most 40 characters"),
+        ([("tee", 1, {f"o{i}": "x" for i in range(11)})], "lines.0.options", "at most 10 options"),
+        ([("tee", 1, {"size": 42})], "lines.0.options.size", "the value must be text"),
+        ([("tee", 1, ["size", "M"])], "lines.0.options", "must be an object"),
+        ([("tee", 1, {"size": "M\x00"})], "lines.0.options.size", "control characters"),
+    ],
+)  # fmt: skip
+def test_options_are_checked_and_a_bad_one_is_named(
+    store: Engine, lines: Any, field: str, problem: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        store.orders.create("ann", "bad", lines)
+    assert caught.value.field == field and problem in caught.value.problem
+    assert store.orders.list("ann") == ()
+
+
+def test_a_line_whose_option_is_no_longer_offered_blocks_the_reorder(store: Engine) -> None:
+    order = store.orders.create("ann", "tees", [("tee", 1, {"size": "XL"}), ("beans", 1)])
+    store.items.upsert({"id": "tee", "title": "Tee", "attributes": {"sizes": ["S", "M"]}})
+
+    with pytest.raises(Conflict, match="'tee' no longer comes in size XL; nothing was ordered"):
+        store.orders.reorder("ann", order.id)
+    assert _purchases(store) == []

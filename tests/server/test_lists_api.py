@@ -14,6 +14,7 @@ CATALOG = [
     {"id": "lamp", "title": "Lamp", "attributes": {"price": 30}, "available": False},
     {"id": "tent", "title": "Tent", "attributes": {"price": 200}},
     {"id": "beans", "title": "Beans", "attributes": {"price": 12.5}},
+    {"id": "tee", "title": "Tee", "attributes": {"price": 20, "sizes": ["S", "M", "XL"]}},
 ]
 ANN = "/v1/users/ann"
 
@@ -261,8 +262,18 @@ def test_reorder_with_an_unavailable_item_is_409_and_records_nothing(
         ({"name": "x", "lines": [{"item_id": "mug", "quantity": 0}]}, "body.lines.0.quantity"),
         ({"name": "x", "lines": [{"item_id": "mug"}, {"item_id": "ghost"}]}, "lines.1.item_id"),
         ({"name": "x", "lines": [{"item_id": "mug"}, {"item_id": "mug"}]}, "lines.1.item_id"),
+        ({"name": "x", "lines": [{"item_id": "tee", "options": {"size": "XXL"}}]},
+         "lines.0.options.size"),
+        ({"name": "x", "lines": [{"item_id": "tee", "options": {"size": ""}}]},
+         "lines.0.options.size"),
+        ({"name": "x", "lines": [{"item_id": "tee", "options": {"size": 42}}]},
+         "body.lines.0.options.size"),
+        ({"name": "x", "lines": [{"item_id": "tee", "options": ["size"]}]},
+         "body.lines.0.options"),
+        ({"name": "x", "lines": [{"item_id": "tee", "options": {"size": "M"}},
+                                 {"item_id": "tee", "options": {"size": "M"}}]}, "lines.1.item_id"),
     ],
-)
+)  # fmt: skip
 def test_bad_orders_are_422_naming_the_field_and_write_nothing(
     shop: Any, engine: Engine, body: dict[str, Any], field: str
 ) -> None:
@@ -271,6 +282,37 @@ def test_bad_orders_are_422_naming_the_field_and_write_nothing(
         == field
     )
     assert engine.orders.list("ann") == () and engine.users.count() == 0
+
+
+def test_options_make_lines_and_go_with_each_purchase(shop: Any, engine: Engine) -> None:
+    lines = [{"item_id": "tee", "quantity": 2, "options": {"size": "xl"}},
+             {"item_id": "tee", "options": {"size": "M"}}, {"item_id": "mug"}]  # fmt: skip
+    order = _ok(shop.client.post(f"{ANN}/orders", json={"name": "tees", "lines": lines},
+                                 headers=shop.ingest), 201)  # fmt: skip
+    assert [(ln["item_id"], ln["quantity"], ln["options"]) for ln in order["lines"]] == [
+        ("tee", 2, {"size": "XL"}),
+        ("tee", 1, {"size": "M"}),
+        ("mug", 1, {}),
+    ]
+    assert order["total"] == 68.0
+    url = f"{ANN}/orders/{order['id']}/reorder"
+    receipt = _ok(shop.client.post(url, json={"order_id": "o-9"}, headers=shop.ingest))
+    assert [ln["options"] for ln in receipt["lines"]] == [{"size": "XL"}, {"size": "M"}, {}]
+    tees = engine.events.query(types=["purchase"], item_id="tee", newest_first=False).items
+    assert sorted((e.context["options"]["size"], e.context["quantity"]) for e in tees) == [
+        ("M", 1),
+        ("XL", 2),
+    ]
+    retry = _ok(shop.client.post(url, json={"order_id": "o-9"}, headers=shop.ingest))
+    assert (retry["recorded"], retry["duplicates"]) == (0, 3)
+
+
+def test_a_taken_name_is_409_naming_the_field_and_value_not_the_user(shop: Any) -> None:
+    _ok(shop.client.post(f"{ANN}/orders", json=USUAL, headers=shop.ingest), 201)
+    error = _error(shop.client.post(f"{ANN}/orders", json=USUAL, headers=shop.ingest), 409)
+    assert error["message"] == (
+        "name: an order named 'my usual coffee' exists already; choose another name"
+    )
 
 
 def test_another_users_order_is_404(shop: Any, engine: Engine) -> None:

@@ -111,3 +111,43 @@ def test_events_stored_before_reactions_come_first_in_the_log(fresh_url: str) ->
         with engine.db.reading() as conn:
             old, new = conn.execute(sa.text("SELECT txid FROM events ORDER BY seq")).scalars()
         assert old == 0 and (new > 0) == (engine.db.backend == "postgresql")
+
+
+def test_order_lines_stored_before_options_keep_their_items_and_take_options(
+    fresh_url: str,
+) -> None:
+    db = Database(fresh_url)
+    try:
+        schema.upgrade(db, "0012")
+        at = {"at": "2026-01-01 00:00:00"}
+        with db.engine.begin() as conn:
+            for statement in (
+                "INSERT INTO users (id, traits, preferences, created_at, updated_at)"
+                " VALUES ('ann', '{}', '{}', :at, :at)",
+                "INSERT INTO saved_orders (user_id, name, created_at, updated_at)"
+                " VALUES ('ann', 'usual', :at, :at)",
+                "INSERT INTO saved_order_lines (order_id, item_id, quantity, position)"
+                " SELECT id, 'tee', 2, 0 FROM saved_orders",
+                "INSERT INTO saved_order_lines (order_id, item_id, quantity, position)"
+                " SELECT id, 'mug', 1, 1 FROM saved_orders",
+            ):
+                conn.execute(sa.text(statement), at if ":at" in statement else {})
+        schema.upgrade(db)
+    finally:
+        db.dispose()
+    with Engine.open(fresh_url) as engine:
+        engine.items.upsert_many(
+            [{"id": "tee", "attributes": {"sizes": ["M", "XL"]}}, {"id": "mug"}]
+        )
+        (order,) = engine.orders.list("ann")
+        assert [(ln.item_id, ln.quantity, ln.options) for ln in order.lines] == [
+            ("tee", 2, {}),
+            ("mug", 1, {}),
+        ]
+        lines = [*order.lines, ("tee", 1, {"size": "XL"})]  # the same item, another line
+        changed = engine.orders.update("ann", order.id, name="usual", lines=lines)
+        assert [(ln.item_id, ln.options) for ln in changed.lines] == [
+            ("tee", {}),
+            ("mug", {}),
+            ("tee", {"size": "XL"}),
+        ]

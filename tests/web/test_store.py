@@ -305,6 +305,8 @@ def test_favorites_and_a_saved_order_reordered(page: Any) -> None:
     title = page.get_by_role("heading", level=1).inner_text()
     page.get_by_role("button", name="Save to favorites").click()
     page.get_by_text(f"Saved to your favorites: {title}.").wait_for()
+    if page.get_by_label("Size").count():  # a size must be chosen when there are several
+        page.get_by_label("Size").select_option(index=1)
     page.get_by_role("button", name="Add to cart").click()
     page.wait_for_url("**/store/cart")
     page.get_by_label("Name of this order").fill("My usual")

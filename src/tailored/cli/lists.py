@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
+from tailored.domain.line_options import options_text
 from tailored.domain.lists import SavedList
 from tailored.domain.orders import OrderLine
 from tailored.domain.prices import format_price
@@ -128,10 +130,16 @@ def list_orders(user_id: UserArgument, database_url: DatabaseOption = None) -> N
 def create_order(
     user_id: UserArgument,
     name: Annotated[str, typer.Argument(help='e.g. "my usual coffee"')],
-    lines: Annotated[list[str], typer.Argument(help="ITEM or ITEM:QUANTITY, one per item")],
+    lines: Annotated[
+        list[str],
+        typer.Argument(
+            help="one per line: ITEM, ITEM:QUANTITY, or ITEM:QUANTITY:NAME=VALUE,... with the "
+            "options chosen (tee:2:size=XL,colour=red)"
+        ),
+    ],
     database_url: DatabaseOption = None,
 ) -> None:
-    """Save a named order."""
+    """Save a named order (an item may be on several lines with other options)."""
     parsed = [_parse_line(text) for text in lines]
     with open_engine(database_url) as engine:
         order = engine.orders.create(user_id, name, parsed)
@@ -141,9 +149,16 @@ def create_order(
 @orders_app.command("reorder")
 def reorder(
     user_id: UserArgument,
-    order_id: Annotated[int, typer.Argument(help="the saved order id")],
+    order_id: Annotated[
+        int, typer.Argument(help="the saved order to place again (its id in 'orders list')")
+    ],
     placed_id: Annotated[
-        str | None, typer.Option("--order-id", help="your id for the order placed")
+        str | None,
+        typer.Option(
+            "--placed-id",
+            help="your shop's id for this purchase (default: a new one); running again "
+            "with the same id records nothing twice",
+        ),
     ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
@@ -156,25 +171,37 @@ def reorder(
     )
 
 
-def _parse_line(text: str) -> tuple[str, int]:
-    item_id, _, quantity = text.rpartition(":") if ":" in text else (text, "", "1")
+def _parse_line(text: str) -> tuple[str, int, dict[str, str]]:
+    """ITEM, ITEM:QUANTITY or ITEM:QUANTITY:NAME=VALUE,... (an item id holding ':' needs
+    its quantity: 'a:b:1')."""
+    rest, options = text, {}
+    head, _, last = rest.rpartition(":")
+    if head and "=" in last:
+        pairs = [pair.partition("=") for pair in last.split(",")]
+        if any(not sep for _, sep, _ in pairs):
+            fail(f"lines: {text!r}: options are NAME=VALUE,NAME=VALUE")
+        rest, options = head, {name: value for name, _, value in pairs}
+    if ":" not in rest:
+        return rest, 1, options
+    item_id, _, quantity = rest.rpartition(":")
     if not quantity.isdigit():
-        fail(f"lines: {text!r} is not ITEM or ITEM:QUANTITY")
-    return item_id, int(quantity)
+        fail(f"lines: {text!r} is not ITEM, ITEM:QUANTITY or ITEM:QUANTITY:NAME=VALUE,...")
+    return item_id, int(quantity), options
 
 
 def _lines_table(title: str, lines: Sequence[OrderLine], total: float) -> Table:
-    table = Table("item", "title", "qty", "available", "price", "amount", title=title)
+    table = Table("item", "title", "options", "qty", "available", "price", "amount", title=title)
     for line in lines:
         table.add_row(
             line.item_id,
             line.title or "[red]deleted from the catalog[/]",
+            escape(options_text(line.options)) or "-",
             str(line.quantity),
             "yes" if line.available else "no",
             format_price(line.unit_price) if line.unit_price is not None else "-",
             format_price(line.line_total) if line.line_total is not None else "-",
         )
-    table.add_row("", "total", "", "", "", format_price(total))
+    table.add_row("", "total", "", "", "", "", format_price(total))
     return table
 
 

@@ -1,16 +1,19 @@
 """Saved orders and reordering them, as `engine.orders` offers them: a cart kept as an
 order, "my usual coffee", one call to buy it all again.
 
-Lines go in as the engine takes them: ``("beans", 2)`` pairs or ``{"item_id": "beans",
-"quantity": 2}``. A reorder without `placed_id` gets one made here (as the server would
-make it), so sending it again after a 503 records each purchase once.
+Lines go in as the engine takes them: ``("beans", 2)`` pairs, ``("tee", 2, {"size":
+"XL"})`` with the options chosen, or ``{"item_id": "tee", "quantity": 2, "options":
+{"size": "XL"}}``; a line read back goes in as it is. Options are part of the line: the
+same item with other options is another line. A reorder without `placed_id` gets one
+made here (as the server would make it), so sending it again after a 503 records each
+purchase once.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,17 +29,16 @@ REPLACE = Route("PUT", ORDERS + "/{order_id}", idempotent=True)
 DELETE = Route("DELETE", ORDERS + "/{order_id}", idempotent=True)
 REORDER = Route("POST", ORDERS + "/{order_id}/reorder", idempotent=True)  # with a placed id
 
-LineIn = Mapping[str, Any] | tuple[str, int]
-"""A line to save: ``(item_id, quantity)`` or ``{"item_id": ..., "quantity": ...}``."""
-
 
 @dataclass(frozen=True, slots=True)
 class OrderLine:
-    """An item and how many, with the catalog's current title, availability and unit
-    price (None: the item has no numeric `price`); `in_catalog` is false once deleted.
+    """An item, how many, and the options chosen for it (``{"size": "XL"}``), with the
+    catalog's current title, availability and unit price (None: the item has no numeric
+    `price`); `in_catalog` is false once deleted.
 
-    >>> OrderLine("beans", 2, unit_price=12.5, line_total=25.0).price
-    12.5
+    >>> line = OrderLine("tee", 2, unit_price=12.5, line_total=25.0, options={"size": "XL"})
+    >>> line.price, line.options_text
+    (12.5, 'size: XL')
     """
 
     item_id: str
@@ -46,10 +48,21 @@ class OrderLine:
     available: bool = True
     unit_price: float | None = None
     line_total: float | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def price(self) -> float | None:
         return self.unit_price
+
+    @property
+    def options_text(self) -> str:
+        """The options as a receipt shows them ('' for none)."""
+        return ", ".join(f"{name}: {value}" for name, value in sorted(self.options.items()))
+
+
+LineIn = Mapping[str, Any] | tuple[str, int] | tuple[str, int, Mapping[str, str]] | OrderLine
+"""A line to save: ``(item_id, quantity)``, ``(item_id, quantity, options)``,
+``{"item_id": ..., "quantity": ..., "options": {...}}``, or a line read back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +108,16 @@ class Receipt:
 def line_rows(lines: Sequence[LineIn]) -> list[Any]:
     """Lines as the API takes them; anything else goes as it is, for the server to
     name (``body.lines.2``)."""
-    return [
-        {"item_id": line[0], "quantity": line[1]}
-        if isinstance(line, tuple) and len(line) == 2
-        else dict(line)
-        if isinstance(line, Mapping)
-        else line
-        for line in lines
-    ]
+    return [_line_row(line) for line in lines]
+
+
+def _line_row(line: Any) -> Any:
+    if isinstance(line, OrderLine):
+        return {"item_id": line.item_id, "quantity": line.quantity, "options": dict(line.options)}
+    if isinstance(line, tuple) and len(line) in (2, 3):
+        row = {"item_id": line[0], "quantity": line[1]}
+        return row | ({"options": line[2]} if len(line) == 3 else {})
+    return dict(line) if isinstance(line, Mapping) else line
 
 
 def _line(data: Any) -> OrderLine:
@@ -114,6 +129,7 @@ def _line(data: Any) -> OrderLine:
         available=data["available"],
         unit_price=data["unit_price"],
         line_total=data["line_total"],
+        options=dict(data.get("options") or {}),
     )
 
 
@@ -168,7 +184,8 @@ class Orders(Resource[Mode]):
 
     @operation(CREATE)
     def create(self, user_id: str, name: str, lines: Sequence[LineIn]) -> Call[SavedOrder]:
-        """Save a named order; each item once, names unique per user (`Conflict`)."""
+        """Save a named order: an item once per set of options, names unique per user
+        (`Conflict`)."""
         body = {"name": name, "lines": line_rows(lines)}
         path = {"user_id": user_id}
         return CREATE.call(lambda data: _order(user_id, data), path=path, body=body)

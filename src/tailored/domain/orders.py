@@ -1,7 +1,10 @@
-"""Saved orders: a named set of (item, quantity) lines a user can order again in one go.
+"""Saved orders: a named set of (item, quantity, options) lines a user can order again
+in one go.
 
 Prices come from the catalog's `price` attribute at the time of reading; a line whose
-item has no price counts towards the quantity but not the total.
+item has no price counts towards the quantity but not the total. The options chosen for
+an item (size, colour: see `domain.line_options`) are part of its line: one item may be
+on several lines with different options, never twice with the same.
 
 >>> from tailored.domain.catalog import InCatalog, Item
 >>> coffee = Item("beans", "Beans", attributes={"price": 12.5})
@@ -9,36 +12,53 @@ item has no price counts towards the quantity but not the total.
 ...                    (OrderLine("beans", 2, coffee), OrderLine("filter", 1)))
 >>> (order.total, order.fully_priced, order.lines[0].line_total)
 (25.0, False, 25.0)
->>> check_lines([{"item_id": "beans", "quantity": 2}, ("filter", 1)])
-[('beans', 2), ('filter', 1)]
+>>> [(ln.item_id, ln.quantity, ln.options) for ln in check_lines(
+...     [{"item_id": "tee", "quantity": 2, "options": {"size": "XL"}}, ("tee", 1, {"size": "M"})]
+... )]
+[('tee', 2, {'size': 'XL'}), ('tee', 1, {'size': 'M'})]
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from tailored.domain.catalog import InCatalog, Item
-from tailored.domain.identifiers import check_identifier
+from tailored.domain.identifiers import check_identifier, is_identifier
+from tailored.domain.line_options import (
+    Options,
+    check_options,
+    option_problem,
+    options_key,
+    options_text,
+)
 from tailored.errors import InvalidInput
 
 MAX_LINES = 200
 MAX_QUANTITY = 10_000
 MAX_ORDERS = 100  # saved orders of one user
 
-LineIn = Mapping[str, Any] | tuple[str, int]
+LINE_FIELDS = frozenset({"item_id", "quantity", "options"})
 
 
 @dataclass(frozen=True, slots=True)
 class OrderLine(InCatalog):
-    """An item and how many, with the catalog's current item (None once deleted)."""
+    """An item and how many, with the catalog's current item (None once deleted) and
+    the options chosen for it (`{"size": "XL"}`; empty when there are none)."""
 
     item_id: str
     quantity: int
     item: Item | None = None
+    options: Options = field(default_factory=dict)
+
+    @property
+    def key(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """What makes a line one line: its item and its options."""
+        return self.item_id, options_key(self.options)
 
     @property
     def unit_price(self) -> float | None:
@@ -48,6 +68,9 @@ class OrderLine(InCatalog):
     def line_total(self) -> float | None:
         price = self.unit_price
         return None if price is None else round(price * self.quantity, 2)
+
+
+LineIn = Mapping[str, Any] | tuple[str, int] | tuple[str, int, Options] | OrderLine
 
 
 class PricedLines:
@@ -96,48 +119,56 @@ class Receipt(PricedLines):
     duplicates: int = 0
 
 
-def check_lines(lines: object) -> list[tuple[str, int]]:
-    """(item id, quantity) per line; raises `InvalidInput` naming the line and field."""
+def check_lines(lines: object) -> list[OrderLine]:
+    """The lines (without their catalog items); raises `InvalidInput` naming the line
+    and field. Options are checked as text here; against the item by the caller, who
+    has the catalog (`line_options.check_item_options`)."""
     if isinstance(lines, str | bytes) or not isinstance(lines, Sequence):
-        raise InvalidInput("lines", "must be a list of {item_id, quantity}")
+        raise InvalidInput("lines", "must be a list of {item_id, quantity, options}")
     if not 1 <= len(lines) <= MAX_LINES:
         raise InvalidInput("lines", f"must hold 1 to {MAX_LINES} lines ({len(lines)} given)")
-    checked: list[tuple[str, int]] = []
-    first_line: dict[str, int] = {}
+    checked: list[OrderLine] = []
+    first_line: dict[tuple[str, tuple[tuple[str, str], ...]], int] = {}
     for index, line in enumerate(lines):
-        item_id, quantity = _line_parts(index, line)
+        item_id, quantity, options = _line_parts(index, line)
         item_id = check_identifier(f"lines.{index}.item_id", item_id)
         if isinstance(quantity, bool) or not isinstance(quantity, int):
             raise InvalidInput(f"lines.{index}.quantity", "must be a whole number")
         if not 1 <= quantity <= MAX_QUANTITY:
             raise InvalidInput(f"lines.{index}.quantity", f"must be between 1 and {MAX_QUANTITY}")
-        if item_id in first_line:
+        new = OrderLine(item_id, quantity, options=check_options(f"lines.{index}.options", options))
+        if new.key in first_line:
+            chosen = f" with {options_text(new.options)}" if new.options else ""
             raise InvalidInput(
                 f"lines.{index}.item_id",
-                f"{item_id!r} is already on line {first_line[item_id]}; "
-                "give one line per item with the total quantity",
+                f"{item_id!r}{chosen} is already on line {first_line[new.key]}; "
+                "give one line per item and options with the total quantity",
             )
-        first_line[item_id] = index
-        checked.append((item_id, quantity))
+        first_line[new.key] = index
+        checked.append(new)
     return checked
 
 
-def _line_parts(index: int, line: object) -> tuple[object, object]:
+def _line_parts(index: int, line: object) -> tuple[object, object, object]:
+    if isinstance(line, OrderLine):
+        return line.item_id, line.quantity, line.options
     if isinstance(line, Mapping):
-        unknown = set(line) - {"item_id", "quantity"}
+        unknown = set(line) - LINE_FIELDS
         if unknown:
             raise InvalidInput(f"lines.{index}.{sorted(unknown)[0]}", "is not a line field")
-        return line.get("item_id"), line.get("quantity", 1)
-    if isinstance(line, tuple) and len(line) == 2:
-        return line[0], line[1]
-    raise InvalidInput(f"lines.{index}", "must be {item_id, quantity}")
+        return line.get("item_id"), line.get("quantity", 1), line.get("options")
+    if isinstance(line, tuple) and len(line) in (2, 3):
+        return line[0], line[1], line[2] if len(line) == 3 else None
+    raise InvalidInput(f"lines.{index}", "must be {item_id, quantity, options}")
 
 
 def blocking_lines(lines: Sequence[OrderLine]) -> list[str]:
-    """Why lines cannot be ordered now, one text per line that cannot.
+    """Why lines cannot be ordered now, one text per line that cannot (an option value
+    the item no longer offers blocks its line too).
 
-    >>> blocking_lines([OrderLine("a", 1), OrderLine("b", 1, Item("b", available=False))])
-    ["'a' is no longer in the catalog", "'b' is unavailable"]
+    >>> blocking_lines([OrderLine("a", 1), OrderLine("b", 1, Item("b", available=False)),
+    ...                 OrderLine("c", 1, Item("c", attributes={"sizes": ["M"]}), {"size": "XL"})])
+    ["'a' is no longer in the catalog", "'b' is unavailable", "'c' no longer comes in size XL"]
     """
     problems = []
     for line in lines:
@@ -145,6 +176,12 @@ def blocking_lines(lines: Sequence[OrderLine]) -> list[str]:
             problems.append(f"{line.item_id!r} is no longer in the catalog")
         elif not line.item.available:
             problems.append(f"{line.item_id!r} is unavailable")
+        else:
+            item = line.item
+            gone = [n for n, v in line.options.items() if option_problem(item, n, v)]
+            problems.extend(
+                f"{line.item_id!r} no longer comes in {n} {line.options[n]}" for n in gone
+            )
     return problems
 
 
@@ -154,20 +191,26 @@ def purchase_value(line: OrderLine) -> float:
     return float(line.quantity) if total is None else total
 
 
-def purchase_event_id(order_id: str, item_id: str) -> str:
-    """The event id of one line of a placed order: a retry of the same order is stored once.
+def purchase_event_id(order_id: str, item_id: str, options: Options | None = None) -> str:
+    """The event id of one line of a placed order: a retry of the same order is stored
+    once, and lines of one item with other options are other events (their options go
+    in as a digest: an option's text could make the id of another item, or hold a '/').
 
-    >>> purchase_event_id("o-1", "beans")
-    'order:o-1:beans'
+    >>> purchase_event_id("o-1", "beans"), purchase_event_id("o-1", "tee", {"size": "XL"})
+    ('order:o-1:beans', 'order:o-1:tee:a0be6efc6824e514')
     """
-    event_id = f"order:{order_id}:{item_id}"
-    if len(event_id) <= 256:
+    parts = [order_id, item_id]
+    if options:
+        chosen = json.dumps(options_key(options), ensure_ascii=False)
+        parts.append(hashlib.sha256(chosen.encode()).hexdigest()[:16])
+    event_id = "order:" + ":".join(parts)
+    if is_identifier(event_id):
         return event_id
-    digest = hashlib.sha256(f"{order_id}\0{item_id}".encode()).hexdigest()
-    return f"order:{digest}"
+    return "order:" + hashlib.sha256("\0".join(parts).encode()).hexdigest()  # too long
 
 
 __all__ = [
+    "LINE_FIELDS",
     "MAX_LINES",
     "MAX_ORDERS",
     "MAX_QUANTITY",

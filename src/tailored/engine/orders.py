@@ -1,9 +1,11 @@
-"""Saved orders: keep a named cart, and order it again in one call."""
+"""Saved orders: keep a named cart, and order it again in one call. A line's options
+(size, colour) are checked against what its item offers (`domain.line_options`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -11,10 +13,12 @@ from sqlalchemy import Connection
 
 from tailored.domain.events import PURCHASE
 from tailored.domain.identifiers import check_identifier
+from tailored.domain.line_options import check_item_options
 from tailored.domain.lists import MAX_NAME, check_text, is_record_id
 from tailored.domain.orders import (
     MAX_ORDERS,
     LineIn,
+    OrderLine,
     Receipt,
     SavedOrder,
     blocking_lines,
@@ -61,14 +65,14 @@ class Orders:
         checked = check_lines(lines)
         now = self._now()
         with self._db.writing() as conn:
-            _check_items_exist(conn, checked)
+            checked = _in_catalog(conn, checked)
             # The owner's row lock makes the count and the free name hold until commit.
             user_store.lock_users(conn, [user_id], now=now)
             if store.count_orders(conn, user_id) >= MAX_ORDERS:
                 raise Conflict(f"a user can keep at most {MAX_ORDERS} saved orders")
             order_id = store.insert_order(conn, user_id, name, checked, now=now)
             if order_id is None:
-                raise Conflict(f"name: user {user_id!r} already has an order named {name!r}")
+                raise _name_taken(name)
             return self._own(conn, user_id, order_id)
 
     def get(self, user_id: str, order_id: int) -> SavedOrder:
@@ -87,9 +91,9 @@ class Orders:
             # replace the lines one after the other, never mixing two sets.
             user_store.lock_users(conn, [user_id])
             order = self._own(conn, user_id, order_id)
-            _check_items_exist(conn, checked)
+            checked = _in_catalog(conn, checked)
             if store.name_taken(conn, user_id, name, besides=order.id):
-                raise Conflict(f"name: user {user_id!r} already has an order named {name!r}")
+                raise _name_taken(name)
             store.replace_order(conn, order.id, name, checked, now=self._now())
             return self._own(conn, user_id, order_id)
 
@@ -101,8 +105,9 @@ class Orders:
     def reorder(self, user_id: str, order_id: int, *, placed_id: str | None = None) -> Receipt:
         """Order the saved order again: one `purchase` event per line (value: the line's
         amount when the item has a price, else the quantity; context: `saved_order_id`,
-        `order_id`, `quantity`, `unit_price`). All or nothing: if any item is unavailable
-        or gone, `Conflict` names each and nothing is recorded.
+        `order_id`, `quantity`, `unit_price`, and `options` when the line has some). All
+        or nothing: if any item is unavailable or gone, or no longer offers an option
+        value of its line, `Conflict` names each and nothing is recorded.
 
         `placed_id` is the shop's id of the placed order (default: a new one); a retry
         with the same id records nothing twice (the receipt counts `duplicates`)."""
@@ -115,7 +120,7 @@ class Orders:
             )
         rows: list[dict[str, Any]] = [
             {
-                "event_id": purchase_event_id(placed_id, line.item_id),
+                "event_id": purchase_event_id(placed_id, line.item_id, line.options),
                 "user_id": order.user_id,
                 "item_id": line.item_id,
                 "type": PURCHASE,
@@ -125,7 +130,8 @@ class Orders:
                     "order_id": placed_id,
                     "quantity": line.quantity,
                     "unit_price": line.unit_price,
-                },
+                }
+                | ({"options": dict(line.options)} if line.options else {}),
             }
             for line in order.lines
         ]
@@ -157,11 +163,23 @@ class Orders:
         return order
 
 
-def _check_items_exist(conn: Connection, lines: Sequence[tuple[str, int]]) -> None:
-    found = item_store.get_items(conn, [item_id for item_id, _ in lines])
-    for index, (item_id, _) in enumerate(lines):
-        if item_id not in found:
-            raise InvalidInput(f"lines.{index}.item_id", f"no item {item_id!r} in the catalog")
+def _name_taken(name: str) -> Conflict:
+    # Names the field and the value, not the user (the shop may show it to a shopper).
+    return Conflict(f"name: an order named {name!r} exists already; choose another name")
+
+
+def _in_catalog(conn: Connection, lines: Sequence[OrderLine]) -> list[OrderLine]:
+    """The lines with options in the catalog's spelling; `InvalidInput` names a line
+    whose item is missing or does not offer an option value."""
+    found = item_store.get_items(conn, [line.item_id for line in lines])
+    checked = []
+    for index, line in enumerate(lines):
+        item = found.get(line.item_id)
+        if item is None:
+            raise InvalidInput(f"lines.{index}.item_id", f"no item {line.item_id!r} in the catalog")
+        options = check_item_options(f"lines.{index}.options", item, line.options)
+        checked.append(replace(line, options=options))
+    return check_lines(checked)  # again: 'xl' and 'XL' are now one value
 
 
 __all__ = ["Orders"]

@@ -1,9 +1,10 @@
-"""Saved-order queries: named orders and their (item, quantity) lines."""
+"""Saved-order queries: named orders and their (item, quantity, options) lines."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
@@ -47,7 +48,7 @@ def insert_order(
     conn: Connection,
     user_id: str,
     name: str,
-    lines: Sequence[tuple[str, int]],
+    lines: Sequence[OrderLine],
     *,
     now: datetime,
 ) -> int | None:
@@ -67,7 +68,7 @@ def replace_order(
     conn: Connection,
     order_id: int,
     name: str,
-    lines: Sequence[tuple[str, int]],
+    lines: Sequence[OrderLine],
     *,
     now: datetime,
 ) -> None:
@@ -83,10 +84,16 @@ def delete_order(conn: Connection, order_id: int) -> None:
     conn.execute(delete(saved_orders).where(saved_orders.c.id == order_id))
 
 
-def _insert_lines(conn: Connection, order_id: int, lines: Sequence[tuple[str, int]]) -> None:
+def _insert_lines(conn: Connection, order_id: int, lines: Sequence[OrderLine]) -> None:
     rows = [
-        {"order_id": order_id, "item_id": item_id, "quantity": quantity, "position": index}
-        for index, (item_id, quantity) in enumerate(lines)
+        {
+            "order_id": order_id,
+            "position": index,
+            "item_id": line.item_id,
+            "quantity": line.quantity,
+            "options": dict(line.options),
+        }
+        for index, line in enumerate(lines)
     ]
     conn.execute(insert(saved_order_lines), rows)
 
@@ -100,18 +107,19 @@ def _with_lines(conn: Connection, orders: Sequence[RowMapping]) -> list[SavedOrd
         .where(saved_order_lines.c.order_id.in_(ids))
         .order_by(saved_order_lines.c.order_id, saved_order_lines.c.position)
     )
-    lines_of: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    lines_of: dict[int, list[OrderLine]] = defaultdict(list)
     for line in conn.execute(query).mappings():
-        lines_of[int(line["order_id"])].append((line["item_id"], int(line["quantity"])))
-    items = get_items(conn, sorted({item for lines in lines_of.values() for item, _ in lines}))
+        stored = OrderLine(line["item_id"], int(line["quantity"]), options=line["options"] or {})
+        lines_of[int(line["order_id"])].append(stored)
+    wanted = sorted({line.item_id for lines in lines_of.values() for line in lines})
+    items = get_items(conn, wanted)
     return [
         SavedOrder(
             id=int(row["id"]),
             user_id=row["user_id"],
             name=row["name"],
             lines=tuple(
-                OrderLine(item_id, quantity, items.get(item_id))
-                for item_id, quantity in lines_of[int(row["id"])]
+                replace(line, item=items.get(line.item_id)) for line in lines_of[int(row["id"])]
             ),
             created_at=row["created_at"],
             updated_at=row["updated_at"],

@@ -299,14 +299,18 @@ saved_orders = Table(
     info=user_data(Role("user_id", merge=Fold.RENAME_CLASHES, export="saved_orders")),
 )
 
-# The (item, quantity) lines of a saved order, in the order given.
+# The (item, quantity, options) lines of a saved order, in the order given. One item can
+# be on several lines with other options ({"size": "M"}, {"size": "XL"}), so a line is
+# its place in the order; that no two lines have the same item and options is checked
+# when they are written (`domain.orders.check_lines`).
 saved_order_lines = Table(
     "saved_order_lines",
     metadata,
     Column("order_id", BigId, ForeignKey("saved_orders.id", ondelete="CASCADE"), primary_key=True),
-    Column("item_id", String(ID), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("item_id", String(ID), nullable=False),
     Column("quantity", Integer, nullable=False),
-    Column("position", Integer, nullable=False),
+    Column("options", JSONColumn, nullable=False, server_default="{}"),
     info=user_data(PartOf("order_id", export="saved_order_lines")),
 )
 

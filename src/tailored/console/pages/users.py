@@ -1,5 +1,6 @@
 """The console's user explorer: find a user, then see their profile, what they chose
-(preferences, consents, with history), what they did, and what they are shown and why."""
+(preferences, consents, with history; saved orders with each line's options), what they
+did, and what they are shown and why."""
 
 from __future__ import annotations
 
@@ -72,6 +73,7 @@ def user(request: Request, user_id: str) -> Response:
         preferences=engine.preferences.get(user_id),
         preference_history=engine.preferences.history(user_id, limit=20),
         consent_history=engine.consents.history(user_id),
+        orders=engine.orders.list(user_id),
         events=engine.events.query(user_id=user_id, limit=RECENT_EVENTS).items,
         recommended=recommendations.for_user(user_id, n=RECOMMENDED),
         latest=latest,

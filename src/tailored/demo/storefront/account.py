@@ -3,18 +3,21 @@
 The cart is the shopper's saved order named "cart" (so it follows the shopper, not the
 browser); checking out orders it like any saved order, one `purchase` event per line,
 then empties it. "Save as an order" keeps the cart under a name of the shopper's choice
-for a one-click reorder later.
+for a one-click reorder later. The size and colour picked on the item page are part of
+the line: the same item in another size is another line, in the same size it adds up.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
-from tailored.client import Client, SavedOrder
+from tailored.client import Client, OrderLine, SavedOrder
 from tailored.demo.storefront.common import (
     CART,
     MAX_QUANTITY,
@@ -28,8 +31,10 @@ from tailored.demo.storefront.common import (
     store_page,
     to_door,
 )
+from tailored.demo.storefront.options import Chosen
 from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item
+from tailored.domain.line_options import check_options, options_key, options_text
 from tailored.errors import Conflict, InvalidInput, NotFound
 
 router = APIRouter()
@@ -141,10 +146,7 @@ def cart(request: Request) -> Response:
 
 @router.post("/cart/add", response_model=None)
 def add_to_cart(
-    request: Request,
-    item_id: ItemId,
-    quantity: Annotated[int, Form()] = 1,
-    size: Annotated[str, Form(max_length=40)] = "",
+    request: Request, item_id: ItemId, chosen: Chosen, quantity: Annotated[int, Form()] = 1
 ) -> Response:
     who = current_shopper(request)
     if who is None:
@@ -154,28 +156,42 @@ def add_to_cart(
     item = orderable(client, item_id, missing_to="/store/cart")
     if not isinstance(item, Item):
         return item
+    options = chosen.of(item)
+    if not isinstance(options, dict):
+        return redirect(back, options, error=True)
     lines = _lines(cart_of(client, who.id))
-    total = lines.get(item.id, 0) + quantity
+    key = (item.id, options_key(options))
+    total = (lines[key].quantity if key in lines else 0) + quantity
     if quantity < 1 or total > MAX_QUANTITY:
         return redirect(back, f"Quantity: at most {MAX_QUANTITY} of one item.", error=True)
-    lines[item.id] = total
-    _set_cart(client, who.id, lines)
-    details = {"page": "item", "quantity": quantity} | ({"size": size} if size else {})
+    lines[key] = OrderLine(item.id, total, options=options)
+    try:
+        _set_cart(client, who.id, list(lines.values()))
+    except (InvalidInput, Conflict) as error:
+        return redirect(back, str(error), error=True)
+    details = {"page": "item", "quantity": quantity} | ({"options": options} if options else {})
     client.events.record(event(who.id, "add_to_cart", item.id, value=quantity, **details))
-    return redirect("/store/cart", f"Added to your cart: {item.title}.")
+    what = f"{item.title} ({options_text(options)})" if options else item.title
+    return redirect("/store/cart", f"Added to your cart: {what}.")
 
 
 @router.post("/cart/remove", response_model=None)
-def remove_from_cart(request: Request, item_id: ItemId) -> Response:
+def remove_from_cart(
+    request: Request, item_id: ItemId, options: Annotated[str, Form(max_length=2000)] = "{}"
+) -> Response:
+    """Take one line off: the item with the options it was added with (a JSON object)."""
     who = current_shopper(request)
     if who is None:
         return to_door()
     client = client_of(request)
     lines = _lines(cart_of(client, who.id))
-    if lines.pop(item_id, None) is None:
+    key = _posted_key(options)
+    removed = lines.pop((item_id, key), None) if key is not None else None
+    if removed is None:
         return redirect("/store/cart", "That item was not in your cart.", error=True)
-    _set_cart(client, who.id, lines)
-    client.events.record(event(who.id, "remove_from_cart", item_id, page="cart"))
+    _set_cart(client, who.id, list(lines.values()))
+    details: dict[str, Any] = {"options": dict(removed.options)} if removed.options else {}
+    client.events.record(event(who.id, "remove_from_cart", item_id, page="cart", **details))
     return redirect("/store/cart", "Removed from your cart.")
 
 
@@ -211,10 +227,10 @@ def save_cart(request: Request, name: Annotated[str, Form()] = "") -> Response:
         return redirect("/store/cart", "Your cart is empty: nothing to save.", error=True)
     if name.strip().lower() == CART:
         return redirect("/store/cart", "Name: 'cart' is your cart; choose another.", error=True)
+    if any(order.name == name.strip() for order in client.orders.list(who.id)):
+        return redirect("/store/cart", _taken(name.strip()), error=True)
     try:
-        saved = client.orders.create(
-            who.id, name, [(line.item_id, line.quantity) for line in held.lines]
-        )
+        saved = client.orders.create(who.id, name, list(held.lines))
     except (Conflict, InvalidInput) as error:
         return redirect("/store/cart", _named(str(error)), error=True)
     return redirect("/store/orders", f"Saved as {saved.name!r}: reorder it here any time.")
@@ -224,19 +240,36 @@ def cart_of(client: Client, user_id: str) -> SavedOrder | None:
     return next((o for o in client.orders.list(user_id) if o.name == CART), None)
 
 
-def _lines(held: SavedOrder | None) -> dict[str, int]:
-    return {line.item_id: line.quantity for line in held.lines} if held else {}
+LineKey = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def _set_cart(client: Client, user_id: str, lines: dict[str, int]) -> None:
+def _lines(held: SavedOrder | None) -> dict[LineKey, OrderLine]:
+    """The cart's lines by item and options, in the cart's order."""
+    return {(ln.item_id, options_key(ln.options)): ln for ln in held.lines} if held else {}
+
+
+def _posted_key(posted: str) -> tuple[tuple[str, str], ...] | None:
+    """The options a remove button sent, as a line key (None: not options at all)."""
+    try:
+        options = check_options("options", json.loads(posted))
+    except (ValueError, InvalidInput):
+        return None
+    return options_key(options)
+
+
+def _set_cart(client: Client, user_id: str, lines: Sequence[OrderLine]) -> None:
     held = cart_of(client, user_id)
     if not lines:
         if held is not None:
             client.orders.delete(user_id, held.id)
     elif held is None:
-        client.orders.create(user_id, CART, list(lines.items()))
+        client.orders.create(user_id, CART, lines)
     else:
-        client.orders.update(user_id, held.id, name=CART, lines=list(lines.items()))
+        client.orders.update(user_id, held.id, name=CART, lines=lines)
+
+
+def _taken(name: str) -> str:
+    return f"You already have an order named {name!r}; choose another name."
 
 
 def _named(problem: str) -> str:

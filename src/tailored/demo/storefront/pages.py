@@ -41,11 +41,13 @@ from tailored.demo.storefront.common import (
     store_page,
     to_door,
 )
+from tailored.demo.storefront.options import Chosen, choices
 from tailored.demo.storefront.rendering import page
 from tailored.demo.storefront.shop import client_of, store_of
 from tailored.demo.storefront.shopper import new_visitor_id, remember_shopper, shopper, store_guard
 from tailored.domain.catalog import Item
 from tailored.domain.identifiers import check_identifier
+from tailored.domain.line_options import options_text
 from tailored.domain.preference_effects import preference_filters
 from tailored.domain.recommendations import Context, Filters
 from tailored.errors import Conflict, InvalidInput, NotFound
@@ -193,14 +195,17 @@ def item_page(
         favorite=favorite,
         alerted=alerted,
         configurator=_configurator_link(item),
-        sizes=_listed(item.attributes.get("sizes") or item.attributes.get("size")),
-        colours=_listed(item.attributes.get("colours") or item.attributes.get("colour")),
+        sizes=choices(item, "size"),
+        colours=choices(item, "colour"),
     )
 
 
 @router.post("/items/{item_id}/buy", response_model=None)
-def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1) -> Response:
-    """Buy one item at once: a `purchase` worth its price, without going through the cart."""
+def buy_now(
+    request: Request, item_id: str, chosen: Chosen, quantity: Annotated[int, Form()] = 1
+) -> Response:
+    """Buy one item at once: a `purchase` worth its price, without going through the
+    cart; the size and colour picked go with it, as on a cart line."""
     who = current_shopper(request)
     if who is None:
         return to_door()
@@ -211,6 +216,9 @@ def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1
         return item
     if not 1 <= quantity <= MAX_QUANTITY:
         return redirect(back, f"Quantity: choose 1 to {MAX_QUANTITY}.", error=True)
+    options = chosen.of(item)
+    if not isinstance(options, dict):
+        return redirect(back, options, error=True)
     price = item.attributes.get("price")
     amount = round(float(price) * quantity, 2) if isinstance(price, int | float) else None
     order_id = uuid.uuid4().hex
@@ -223,9 +231,11 @@ def buy_now(request: Request, item_id: str, quantity: Annotated[int, Form()] = 1
             page="item",
             order_id=order_id,
             quantity=quantity,
+            **({"options": options} if options else {}),
         )
     )
-    return redirect(back, f"Thank you! You bought {quantity} x {item.title}.")
+    what = f"{item.title} ({options_text(options)})" if options else item.title
+    return redirect(back, f"Thank you! You bought {quantity} x {what}.")
 
 
 @router.post("/items/{item_id}/notify", response_model=None)
@@ -278,13 +288,6 @@ def _configurator_link(item: Item) -> str | None:
     if "sneakers" in item.categories:
         return "/store/configure/sneaker"
     return None
-
-
-def _listed(value: object) -> list[str]:
-    """An attribute that may hold one value or a list, as texts to show."""
-    if value is None or value == "":
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 router.include_router(store_images.router)

@@ -28,7 +28,9 @@ _NAME_TAKEN: dict[int | str, dict[str, Any]] = {
     summary="Save a named order",
 )
 def create_order(user_id: UserId, body: OrderBody, engine: EngineDep, _key: Ingest) -> OrderOut:
-    """Lines name catalog items (each once) with a quantity; names are unique per user."""
+    """Lines name catalog items with a quantity and the options chosen (`{"size": "XL"}`;
+    an item can be on several lines with other options, never twice with the same);
+    names are unique per user."""
     return OrderOut.of(engine.orders.create(user_id, body.name, body.line_dicts()))
 
 

@@ -138,6 +138,12 @@ class ShareOut(OutBase):
 class OrderLineBody(_Body):
     item_id: str = Field(min_length=1, max_length=256)
     quantity: StrictInt = Field(1, ge=1, le=10_000)
+    options: dict[str, str] = Field(
+        default_factory=dict,
+        description='what was chosen for the item, e.g. {"size": "XL"}: part of the line (one '
+        "item may be on several lines with other options). An option whose name (or plural: "
+        "`size` -> `sizes`) is an attribute of the item must be a value it lists.",
+    )
 
 
 class OrderBody(_Body):
@@ -151,6 +157,7 @@ class OrderBody(_Body):
 class OrderLineOut(OutBase):
     item_id: str
     quantity: int
+    options: dict[str, str] = Field(description="what was chosen for the item; {} for nothing")
     in_catalog: bool
     title: str | None
     available: bool
