@@ -480,3 +480,12 @@ def test_the_subscription_plan_has_tier_constraints_and_annual_billing() -> None
     ]  # fmt: skip
     team = validate(plan, Design.of({"tier": "team", "addons": ["priority-support"]}))
     assert [v.name for v in team.violations] == ["team-includes-priority-support"]
+
+
+def test_a_text_without_allowed_characters_takes_any_printable_text() -> None:
+    definition = copy.deepcopy(DRINK)
+    del definition["groups"][4]["text"]["allowed"]
+    template = template_from_dict(definition)
+    named = check(template, {"extras": ["a", "b"], "name": "Ann 2"})
+    assert named.valid, named.violations
+    assert not check(template, {"extras": ["a", "b"], "name": "A\x07b"}).valid

@@ -155,7 +155,8 @@ def _text_input(path: str, value: Any, decimals: int) -> TextInput:
             field.at("allowed"), "must be the inside of a character class, e.g. 'A-Z0-9 '"
         )
     try:
-        re.compile(f"[^{allowed}]")
+        if allowed:  # empty: any text without control characters (TextInput)
+            re.compile(f"[^{allowed}]")
     except re.error as error:
         raise InvalidInput(
             field.at("allowed"), f"is not a valid character class: {error}"
