@@ -17,9 +17,11 @@ from tailored.models.neighborhood import Neighborhood
 from tailored.models.sparse import keep_top_per_row
 
 DEFAULT_WEIGHT = 0.5
-"""Content's share, measured on the demo store and MovieLens 100K
-(benchmarks/similar.py): nearly every similar item of the same kind, at the cost of a
-few percent of item_knn's next-item hit rate."""
+"""Content's share. Measured by benchmarks/similar.py: on the demo store 93 % of similar
+items share the item's top-level category (item_knn: 26 %) and next-item HR@10 rises;
+on MovieLens 100K genre overlap goes from 0.33 to 0.78 while next-item HR@10 falls from
+0.150 to 0.095. Lower it (0.25 keeps 0.128) where "similar" should follow behaviour
+more; docs/research/similar-items.md."""
 
 
 class SimilarBlend(Neighborhood):
