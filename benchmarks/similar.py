@@ -1,7 +1,7 @@
 """Similar items: are they similar in kind, and do they still predict what comes next?
 
-For item_knn (behaviour), content (the catalog's words) and similar_blend at several
-content weights, each item's similar items are what serving shows: its top 10 with
+For item_knn (behaviour), content (the catalog's words) and similar_blend (its defaults
+and a few other settings), each item's similar items are what serving shows: its top 10 with
 evidence (`related`, a similarity above 0), the item itself never.
 
 - Demo store (`tailored.demo` generates it, events through the engine's own
@@ -51,15 +51,25 @@ from tailored.workflows.evaluation import read_movielens
 RESULTS = Path(__file__).parent / "results" / "similar.json"
 ML_100K = Path(__file__).parents[2] / "shared" / "data" / "movielens" / "ml-100k"
 K = 10
-WEIGHTS = (0.25, 0.5, 0.75)
+# similar_blend's settings besides its defaults: content's share, and behaviour between
+# items that share no category counted in full (cross_category 1) instead of not at all.
+VARIANTS: dict[str, dict[str, float]] = {
+    "weight=0.5": {"weight": 0.5},
+    "cross_category=1": {"cross_category": 1.0},
+    "weight=0.5 cross_category=1": {"weight": 0.5, "cross_category": 1.0},
+}
 NOW = datetime(2026, 11, 20, tzinfo=UTC)  # the demo's clock: the same store every run
 Kinds = dict[str, tuple[str, ...]]
 
 
 def models() -> dict[str, Callable[[], Recommender]]:
-    made: dict[str, Callable[[], Recommender]] = {"item_knn": ItemKNN, "content": Content}
-    for weight in WEIGHTS:
-        made[f"similar_blend weight={weight}"] = lambda w=weight: SimilarBlend(weight=w)
+    made: dict[str, Callable[[], Recommender]] = {
+        "item_knn": ItemKNN,
+        "content": Content,
+        "similar_blend": SimilarBlend,
+    }
+    for name, params in VARIANTS.items():
+        made[f"similar_blend {name}"] = lambda p=params: SimilarBlend(**p)  # type: ignore[arg-type]
     return made
 
 
@@ -87,7 +97,7 @@ def main() -> None:
         "protocol": f"top {K} similar items with evidence (related > 0) of every catalog "
         "item; next item: each user's latest interaction held out, the similar items of "
         "their latest remaining item (less what they had) scored against it",
-        "parameters": {"shoppers": args.shoppers, "weights": list(WEIGHTS), "k": K},
+        "parameters": {"shoppers": args.shoppers, "variants": VARIANTS, "k": K},
         "results": results,
         "seconds": round(time.perf_counter() - started, 1),
     }

@@ -33,7 +33,7 @@ def test_similar_benchmark_writes_its_report(tmp_path: Path) -> None:
     results = report["results"]
     for data_set, measure in (("demo", "same_top_category"), ("ml-100k", "genre_jaccard")):
         models = results[data_set]["models"]
-        assert {"item_knn", "content", "similar_blend weight=0.5"} <= set(models)
+        assert {"item_knn", "content", "similar_blend", "similar_blend weight=0.5"} <= set(models)
         for figures in models.values():
             assert 0 <= figures[measure] <= 1
             assert 0 <= figures["next_item_ndcg@10"] <= figures["next_item_hr@10"] <= 1

@@ -65,7 +65,8 @@ def test_an_item_without_behaviour_gets_neighbours_from_content() -> None:
 @pytest.mark.parametrize("weight", [0.0, 1.0])
 def test_the_ends_of_the_weight_are_each_part_alone(weight: float) -> None:
     data, features = shop()
-    blend = SimilarBlend(weight=weight, shrinkage=0).fit(data, features=features)
+    blend = SimilarBlend(weight=weight, shrinkage=0, cross_category=1.0)
+    blend.fit(data, features=features)
     part = ItemKNN(shrinkage=0).fit(data) if weight == 0 else Content().fit(data, features=features)
     for item in ("coffee-latte", "hoodie-red", "coffee-new"):
         position = blend.items_.position(item)
@@ -75,11 +76,29 @@ def test_the_ends_of_the_weight_are_each_part_alone(weight: float) -> None:
         np.testing.assert_array_equal(*ranks)  # in the same order (scaled scores)
 
 
-@pytest.mark.parametrize("weight", [-0.1, 1.5, float("nan")])
-def test_a_weight_outside_zero_to_one_is_refused(weight: float) -> None:
+@pytest.mark.parametrize("cross_category", [0.0, 0.5])
+def test_behaviour_across_categories_counts_as_much_as_asked(cross_category: float) -> None:
     data, features = shop()
-    with pytest.raises(InvalidInput, match=r"^weight:"):
-        SimilarBlend(weight=weight).fit(data, features=features)
+    alone = SimilarBlend(weight=0.0, shrinkage=0, cross_category=1.0).fit(data, features=features)
+    gated = SimilarBlend(weight=0.0, shrinkage=0, cross_category=cross_category)
+    gated.fit(data, features=features)
+    latte, hoodie, mocha = (
+        gated.items_.position(i) for i in ("coffee-latte", "hoodie-red", "coffee-mocha")
+    )
+    full, cut = alone.similarity_, gated.similarity_
+    assert full[latte, hoodie] > 0 and full[latte, mocha] > 0
+    # The blend scales each matrix by its typical best: compare ratios, not values.
+    assert cut[latte, hoodie] / cut[latte, mocha] == pytest.approx(
+        cross_category * full[latte, hoodie] / full[latte, mocha]
+    )
+
+
+@pytest.mark.parametrize("name", ["weight", "cross_category"])
+@pytest.mark.parametrize("value", [-0.1, 1.5, float("nan")])
+def test_a_share_outside_zero_to_one_is_refused(name: str, value: float) -> None:
+    data, features = shop()
+    with pytest.raises(InvalidInput, match=rf"^{name}:"):
+        SimilarBlend(**{name: value}).fit(data, features=features)
 
 
 def test_saved_and_loaded_it_answers_the_same(tmp_path: Path) -> None:

@@ -4,11 +4,13 @@ items" by default (see docs/research/similar-items.md)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import scipy.sparse as sp
 
-from tailored.data.features import ItemFeatures
+from tailored.data.features import ItemFeatures, ItemText
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
 from tailored.models.content import Content
@@ -16,22 +18,26 @@ from tailored.models.item_knn import ItemKNN
 from tailored.models.neighborhood import Neighborhood
 from tailored.models.sparse import keep_top_per_row
 
-DEFAULT_WEIGHT = 0.5
-"""Content's share. Measured by benchmarks/similar.py: on the demo store 93 % of similar
-items share the item's top-level category (item_knn: 26 %) and next-item HR@10 rises;
-on MovieLens 100K genre overlap goes from 0.33 to 0.78 while next-item HR@10 falls from
-0.150 to 0.095. Lower it (0.25 keeps 0.128) where "similar" should follow behaviour
-more; docs/research/similar-items.md."""
+DEFAULT_WEIGHT = 0.25
+"""Content's share, with behaviour counting only between items that share a category
+(`cross_category` 0). Measured by benchmarks/similar.py (docs/research/similar-items.md):
+on the demo store every similar item shares a category with the item (item_knn: 33 %)
+and next-item HR@10 rises from 0.112 to 0.168; on MovieLens 100K genre overlap goes
+from 0.33 to 0.71 while next-item HR@10 falls from 0.150 to 0.108."""
+BLOCK_ENTRIES = 1 << 20
+"""Neighbour pairs checked for a shared category at a time."""
 
 
 class SimilarBlend(Neighborhood):
     """(1 - weight) * item_knn + weight * content, each similarity first divided by its
     typical best neighbour (the mean over items of their highest similarity), then each
-    item's `neighbors` best kept. Similar items are then alike in kind *and* engaged
-    with together; an item nobody interacted with yet gets its neighbours from content
-    alone. Scaling by one number per matrix, not per item, keeps what shrinkage says in
-    item_knn: an item with little behaviour has weak behavioural similarities, so its
-    neighbours lean on content.
+    item's `neighbors` best kept. Between two items that both have categories but share
+    none, behaviour counts only `cross_category` times (0: not at all), so that buying a
+    coffee and a hoodie together never makes them similar. Similar items are then alike
+    in kind *and* engaged with together; an item nobody interacted with yet gets its
+    neighbours from content alone. Scaling by one number per matrix, not per item, keeps
+    what shrinkage says in item_knn: an item with little behaviour has weak behavioural
+    similarities, so its neighbours lean on content.
 
     >>> from tailored.data import Vocabulary
     >>> from tailored.domain.catalog import Item
@@ -57,6 +63,7 @@ class SimilarBlend(Neighborhood):
         weight: float = DEFAULT_WEIGHT,
         neighbors: int = 100,
         shrinkage: float = 10.0,
+        cross_category: float = 0.0,
         title_weight: float = 1.0,
         category_weight: float = 2.0,
         attribute_weight: float = 1.0,
@@ -64,14 +71,15 @@ class SimilarBlend(Neighborhood):
         self.weight = weight
         self.neighbors = neighbors
         self.shrinkage = shrinkage
+        self.cross_category = cross_category
         self.title_weight = title_weight
         self.category_weight = category_weight
         self.attribute_weight = attribute_weight
 
     def get_params(self) -> dict[str, Any]:
         names = (
-            "weight", "neighbors", "shrinkage", "title_weight", "category_weight",
-            "attribute_weight",
+            "weight", "neighbors", "shrinkage", "cross_category", "title_weight",
+            "category_weight", "attribute_weight",
         )  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
@@ -79,19 +87,52 @@ class SimilarBlend(Neighborhood):
         raise InvalidInput("features", f"{self.name} learns from the catalog: pass its features")
 
     def _fit_features(self, data: Interactions, features: ItemFeatures) -> None:
-        if not (math.isfinite(self.weight) and 0 <= self.weight <= 1):
-            raise InvalidInput("weight", f"must be between 0 and 1, not {self.weight}")
+        for name in ("weight", "cross_category"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 <= value <= 1):
+                raise InvalidInput(name, f"must be between 0 and 1, not {value}")
         behaviour = ItemKNN(neighbors=self.neighbors, shrinkage=self.shrinkage).fit(data)
+        kinds = _categories([features.get(item_id) for item_id in data.items.ids.tolist()])
+        together = _across_kinds(behaviour.similarity_, kinds, self.cross_category)
         content = Content(
             neighbors=self.neighbors,
             title_weight=self.title_weight,
             category_weight=self.category_weight,
             attribute_weight=self.attribute_weight,
         ).fit(data, features=features)
-        blended = (1 - self.weight) * _scaled(behaviour.similarity_) + self.weight * _scaled(
-            content.similarity_
-        )
+        blended = (1 - self.weight) * _scaled(together) + self.weight * _scaled(content.similarity_)
         self.similarity_ = keep_top_per_row(sp.csr_matrix(blended), self.neighbors)
+
+
+def _categories(texts: Sequence[ItemText | None]) -> sp.csr_matrix:
+    """Items x categories, 1 where an item is in a category."""
+    names: dict[str, int] = {}
+    rows, columns = [], []
+    for row, text in enumerate(texts):
+        for category in text.categories if text is not None else ():
+            rows.append(row)
+            columns.append(names.setdefault(category, len(names)))
+    shape = (len(texts), max(len(names), 1))
+    return sp.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
+
+
+def _across_kinds(similarity: sp.csr_matrix, kinds: sp.csr_matrix, factor: float) -> sp.csr_matrix:
+    """`similarity` with each pair of items that both have categories but share none
+    multiplied by `factor`."""
+    pairs = similarity.tocoo()
+    categorised = np.diff(kinds.indptr) > 0
+    keep = np.ones(pairs.nnz)
+    for start in range(0, pairs.nnz, BLOCK_ENTRIES):
+        rows, columns = (
+            pairs.row[start : start + BLOCK_ENTRIES],
+            pairs.col[start : start + BLOCK_ENTRIES],
+        )
+        shared = np.asarray(kinds[rows].multiply(kinds[columns]).sum(axis=1)).ravel() > 0
+        apart = ~shared & categorised[rows] & categorised[columns]
+        keep[start : start + BLOCK_ENTRIES][apart] = factor
+    kept = sp.csr_matrix((pairs.data * keep, (pairs.row, pairs.col)), shape=similarity.shape)
+    kept.eliminate_zeros()
+    return kept
 
 
 def _scaled(similarity: sp.csr_matrix) -> sp.csr_matrix:
