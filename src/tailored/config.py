@@ -147,7 +147,11 @@ class Settings(BaseSettings):
         description="The model whose active version serves user recommendations "
         "(ials or item_knn for catalogs over 20,000 items).",
     )
-    similar_model: str = Field("item_knn", description="The model behind similar items.")
+    similar_model: str = Field(
+        "similar_blend",
+        description="The model behind similar items: similar_blend (behaviour and the "
+        "catalog's words together), item_knn (behaviour only) or content (words only).",
+    )
     bought_together_model: str = Field(
         "cooccurrence", description="The model behind 'bought together'."
     )

@@ -61,8 +61,19 @@ def test_a_folder_is_evaluated_with_tuning_and_the_results_written(tmp_path: Pat
     assert set(knn["params"]) == {"neighbors", "shrinkage"}
 
 
+def write_movies(folder: Path, *, items: int = 50) -> None:
+    """A u.item for `write_pairs`' items: each pair shares a genre (of the 19 flags)."""
+    lines = []
+    for item in range(1, items + 1):
+        flags = ["0"] * 19
+        flags[1 + (item - 1) // 2 % 18] = "1"
+        lines.append(f"{item}|Movie {item} (1995)|01-Jan-1995||http://x/{item}|" + "|".join(flags))
+    (folder / "u.item").write_text("\n".join(lines) + "\n")
+
+
 def test_without_tuning_every_model_runs_with_its_defaults(tmp_path: Path) -> None:
     folder = write_pairs(tmp_path / "ml-pairs")
+    write_movies(folder)  # the catalog the content models read
     out = tmp_path / "results.json"
     result = _run("evaluate", str(folder), "--no-tune", "--json", str(out))
     assert result.exit_code == 0, result.output
@@ -72,6 +83,21 @@ def test_without_tuning_every_model_runs_with_its_defaults(tmp_path: Path) -> No
     for name, model in report["models"].items():
         assert model["candidates"] == 0, name
         assert model["params"] == MODELS[name]().get_params(), name
+
+
+def test_models_that_read_the_catalog_are_skipped_without_one(tmp_path: Path) -> None:
+    folder = write_pairs(tmp_path / "ml-pairs")  # ratings only: no u.item
+    out = tmp_path / "results.json"
+    result = _run(
+        "evaluate", str(folder), "-m", "item_knn,content", "--no-tune", "--json", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    report = _json(out)
+    assert report["models"]["item_knn"]["candidates"] == 0
+    assert report["models"]["content"] == {
+        "skipped": "it reads the catalog (titles, categories), none given"
+    }
+    assert "content skipped: it reads the catalog" in result.output
 
 
 def test_a_model_that_refuses_the_catalog_size_is_skipped_with_a_note(tmp_path: Path) -> None:

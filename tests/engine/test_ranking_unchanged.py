@@ -255,8 +255,10 @@ def answers(engine: Engine) -> dict[str, Any]:
     for model in MODELS:
         for name, placements in VARIANTS.items():
             # Read the store once per variant: what it holds does not change meanwhile.
+            # item_knn served similar items when the record was made (the default since
+            # is similar_blend, a change of the model, not of the ranking).
             overrides = {"recommend_model": model, "placements": placements,
-                         "serving_refresh_seconds": 3600}  # fmt: skip
+                         "similar_model": "item_knn", "serving_refresh_seconds": 3600}  # fmt: skip
             settings = Settings.model_validate(engine.settings.model_dump() | overrides)
             variant = Engine(engine.db, settings, clock=lambda: NOW)
             for case, answer in _requests(variant):

@@ -94,7 +94,7 @@ def test_the_models_page_retrains_and_activates_a_version(
 ) -> None:
     _log_in(page, demo, "/console/models")
     versions = page.get_by_role("table", name="Trained model versions, newest first")
-    for model in ("seq_blend", "item_knn", "cooccurrence"):  # the demo's, each active
+    for model in ("seq_blend", "similar_blend", "cooccurrence"):  # the demo's, each active
         row = versions.get_by_role("row").filter(has_text=model).first
         assert "active" in row.inner_text()
     # `popular` serves no placement of the demo, so training and activating it here

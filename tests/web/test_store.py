@@ -94,6 +94,20 @@ def test_viewing_items_changes_because_you_viewed(page: Any) -> None:
     assert heading.inner_text() == f"Because you viewed {newer}"
 
 
+def test_the_similar_items_of_a_coffee_are_coffees(page: Any, demo: Demo) -> None:
+    """Item knn alone showed hoodies and sneakers under a coffee's "Similar items"."""
+    _arrive_as_new_visitor(page)
+    page.goto("/store/items/coffee-flat-white")
+    page.get_by_role("heading", level=1, name="Flat White").wait_for()
+    similar = _row(page, "Similar items")
+    shown = _ids(similar)
+    assert len(shown) >= 4
+    with demo.engine() as engine:
+        items = engine.items.get_many(shown)
+    assert {items[item_id].categories for item_id in shown} == {("coffee",)}
+    assert set(_reasons(similar)) == {"similar to Flat White"}
+
+
 def test_withdrawing_consent_in_the_preference_center_ends_because_you_viewed(
     page: Any, shot: Any
 ) -> None:

@@ -12,9 +12,17 @@ from rich.table import Table
 
 from tailored.cli.common import DatabaseOption, console, fail, open_engine, progress_bar
 from tailored.data import Interactions
+from tailored.data.features import ItemFeatures
 from tailored.engine.model_params import MODEL_NAMES
 from tailored.errors import InvalidInput
-from tailored.workflows.evaluation import Comparison, compare, model_names, read_movielens, steps
+from tailored.workflows.evaluation import (
+    Comparison,
+    compare,
+    model_names,
+    read_movielens,
+    read_movielens_items,
+    steps,
+)
 
 
 def evaluate(
@@ -50,10 +58,13 @@ def evaluate(
     except InvalidInput as error:
         raise typer.BadParameter(error.problem, param_hint="--models") from None
     extra: dict[str, Any] = {}
+    features: ItemFeatures | None = None
     if folder is not None:
         data, source = _movielens(folder, extra)
+        features = read_movielens_items(folder)
     else:
         with open_engine(database_url) as engine, console.status("reading the stored events"):
+            features = engine.training.item_features()
             data = engine.training.interactions()
             source = f"store ({engine.db.url.render_as_string(hide_password=True)})"
         if len(data) == 0:
@@ -62,7 +73,7 @@ def evaluate(
                 "some first (e.g. tailored import movielens FOLDER)"
             )
     try:
-        comparison = _run(data, chosen, tune=tune, source=source)
+        comparison = _run(data, chosen, tune=tune, source=source, features=features)
     except InvalidInput as error:
         fail(str(error))
         raise
@@ -98,7 +109,14 @@ def _movielens(folder: Path, extra: dict[str, Any]) -> tuple[Interactions, str]:
     return data, f"{folder.name} ({folder})"
 
 
-def _run(data: Interactions, models: list[str], *, tune: bool, source: str) -> Comparison:
+def _run(
+    data: Interactions,
+    models: list[str],
+    *,
+    tune: bool,
+    source: str,
+    features: ItemFeatures | None,
+) -> Comparison:
     planned = steps(models, tune=tune)
     with progress_bar() as progress:
         task = progress.add_task("evaluating", total=sum(planned.values()))
@@ -109,7 +127,7 @@ def _run(data: Interactions, models: list[str], *, tune: bool, source: str) -> C
             else:
                 progress.advance(task, done)
 
-        return compare(data, models, tune=tune, source=source, progress=report)
+        return compare(data, models, tune=tune, source=source, progress=report, features=features)
 
 
 def _summary(c: Comparison) -> str:

@@ -15,7 +15,7 @@ from tailored.engine.preferences.inputs import schema_document
 from tailored.workflows.imports import Kind, import_rows
 
 # The default recommender serves users; the others serve item pages.
-DEMO_MODELS: tuple[str, ...] = ("seq_blend", "item_knn", "cooccurrence")
+DEMO_MODELS: tuple[str, ...] = ("seq_blend", "similar_blend", "cooccurrence")
 Progress = Callable[[str, int, int], None]
 """progress(step, done, total): how far a step got."""
 

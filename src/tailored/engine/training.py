@@ -9,7 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from tailored.data import Interactions, Weighting, temporal_split
+from tailored.data import Interactions, Vocabulary, Weighting, temporal_split
+from tailored.data.features import ItemFeatures
+from tailored.data.interactions import natural_order
+from tailored.domain.catalog import Item
 from tailored.domain.models import ModelVersion
 from tailored.engine.events import EventTypes
 from tailored.engine.model_params import model_kind
@@ -20,6 +23,7 @@ from tailored.models import Recommender, load_model
 from tailored.models.grids import GRIDS
 from tailored.storage import models as store
 from tailored.storage.database import Database
+from tailored.storage.serving import catalog_rows
 
 DEFAULT_MODEL = "seq_blend"  # the best on the benchmark; "ials" for catalogs over 20,000
 
@@ -55,11 +59,15 @@ class Training:
         self._models_dir = models_dir
         self._half_life_days = half_life_days
 
-    def interactions(self, *, since: datetime | None = None) -> Interactions:
+    def interactions(
+        self, *, since: datetime | None = None, catalog: ItemFeatures | None = None
+    ) -> Interactions:
         """Every event of an interaction type as one interaction, weighed by the rule
         serving uses too (`tailored.data.weighting`), aged to the clock's now; repeats
         of (user, item) add up. Events of a `conversion` type mark the pair bought (what
-        'bought together' is told apart from 'viewed together' by)."""
+        'bought together' is told apart from 'viewed together' by). With `catalog`, its
+        items are known too, interactions or not (what content models need to give new
+        items neighbours)."""
         meanings = self._types.meanings_now()
         weighting = Weighting(meanings.weights, half_life_days=self._half_life_days)
         conversions = set(meanings.named("conversion"))
@@ -78,7 +86,18 @@ class Training:
         time = np.asarray(times, dtype=np.float64)
         weight = weighting.weigh(kinds, time, now=now)
         bought = np.fromiter((kind in conversions for kind in kinds), np.bool_, len(kinds))
-        return Interactions.from_ids(users, items, times=time, weights=weight, converted=bought)
+        known = None if catalog is None else Vocabulary(natural_order([*items, *catalog.ids]))
+        return Interactions.from_ids(
+            users, items, times=time, weights=weight, converted=bought, items=known
+        )
+
+    def item_features(self) -> ItemFeatures:
+        """What the catalog says of each item, for models that read it."""
+        with self._db.reading() as conn:
+            return ItemFeatures.of(
+                Item(id=item_id, title=title, categories=tuple(categories), attributes=attributes)
+                for item_id, title, categories, attributes, _available in catalog_rows(conn)
+            )
 
     def train(
         self,
@@ -100,7 +119,8 @@ class Training:
         and `metrics_note` says why.
         """
         kind = model_kind(model)
-        data = self.interactions(since=since)
+        features = self.item_features() if kind.uses_features else None
+        data = self.interactions(since=since, catalog=features)
         if len(data) == 0:
             raise InvalidInput("events", "there are no events with items to train on")
         chosen = dict(params or {})
@@ -109,10 +129,11 @@ class Training:
         note = too_small(train, test)
         if note is None:
             if tune and not params:
-                chosen = dict(tune_on_validation(kind, GRIDS[kind.name], train)[0])
-            metrics = evaluate(kind(**chosen), train, test).as_dict()
+                grid = GRIDS[kind.name]
+                chosen = dict(tune_on_validation(kind, grid, train, features=features)[0])
+            metrics = evaluate(kind(**chosen), train, test, features=features).as_dict()
             metrics.pop("params", None)
-        fitted = kind(**chosen).fit(data)
+        fitted = kind(**chosen).fit(data, features=features)
         return self._record(fitted, data, metrics, note, activate, models_dir)
 
     def _record(

@@ -33,6 +33,7 @@ from tailored.metrics.ranking import (
 )
 
 if TYPE_CHECKING:
+    from tailored.data.features import ItemFeatures
     from tailored.models.base import Recommender
 
 BATCH_USERS = 1024
@@ -70,12 +71,19 @@ class Evaluation:
         }
 
 
-def evaluate(model: Recommender, train: Interactions, test: Interactions) -> Evaluation:
-    """Fit `model` on `train`, rank for every user with a test item, score the lists."""
+def evaluate(
+    model: Recommender,
+    train: Interactions,
+    test: Interactions,
+    *,
+    features: ItemFeatures | None = None,
+) -> Evaluation:
+    """Fit `model` on `train` (with the catalog's `features`, for models that read
+    them), rank for every user with a test item, score the lists."""
     if train.items != test.items or train.users != test.users:
         raise InvalidInput("test", "must share train's vocabularies (use temporal_split)")
     started = time.perf_counter()
-    model.fit(train)
+    model.fit(train, features=features)
     fitted = time.perf_counter()
     candidates = train.items_seen()
     histories = train.histories()
@@ -137,6 +145,7 @@ def tune(
     *,
     test_fraction: float = 0.2,
     on_candidate: Callable[[Evaluation], None] | None = None,
+    features: ItemFeatures | None = None,
 ) -> tuple[Mapping[str, Any], list[Evaluation]]:
     """Pick the parameters of `grid` with the best NDCG@10 on a temporal split of train.
 
@@ -152,7 +161,7 @@ def tune(
         return {}, []
     results = []
     for params in grid:
-        results.append(evaluate(make(**params), inner_train, validation))
+        results.append(evaluate(make(**params), inner_train, validation, features=features))
         if on_candidate is not None:
             on_candidate(results[-1])
     best = max(range(len(grid)), key=lambda n: results[n].ndcg_at_10)

@@ -1,7 +1,8 @@
 """Recommenders on numpy/scipy, one algorithm per module, one contract (`Recommender`).
 
->>> sorted(MODELS)
-['cooccurrence', 'ease', 'ials', 'item_knn', 'popular', 'seq_blend', 'seq_ease', 'slit']
+>>> sorted(MODELS)  # doctest: +NORMALIZE_WHITESPACE
+['content', 'cooccurrence', 'ease', 'ials', 'item_knn', 'popular', 'seq_blend', 'seq_ease',
+ 'similar_blend', 'slit']
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from tailored.errors import InvalidInput
 from tailored.models.base import NotFitted, Ranking, Recommender, _read
+from tailored.models.content import Content
 from tailored.models.cooccurrence import CoOccurrence
 from tailored.models.ease import EASE
 from tailored.models.ials import IALS
@@ -17,12 +19,11 @@ from tailored.models.item_knn import ItemKNN
 from tailored.models.popular import Popular
 from tailored.models.seq_blend import SeqBlend
 from tailored.models.seq_ease import SeqEASE
+from tailored.models.similar_blend import SimilarBlend
 from tailored.models.slit import SLIT
 
-MODELS: dict[str, type[Recommender]] = {
-    model.name: model
-    for model in (Popular, ItemKNN, CoOccurrence, EASE, IALS, SeqEASE, SLIT, SeqBlend)
-}
+_ALL = (Popular, ItemKNN, CoOccurrence, EASE, IALS, SeqEASE, SLIT, SeqBlend, Content, SimilarBlend)
+MODELS: dict[str, type[Recommender]] = {model.name: model for model in _ALL}
 
 
 def load_model(path: str | Path) -> Recommender:
@@ -40,6 +41,7 @@ __all__ = [
     "MODELS",
     "SLIT",
     "CoOccurrence",
+    "Content",
     "ItemKNN",
     "NotFitted",
     "Popular",
@@ -47,5 +49,6 @@ __all__ = [
     "Recommender",
     "SeqBlend",
     "SeqEASE",
+    "SimilarBlend",
     "load_model",
 ]

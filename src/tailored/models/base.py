@@ -22,6 +22,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import numpy.typing as npt
 
+from tailored.data.features import ItemFeatures
 from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.data.vocabulary import Vocabulary
@@ -52,6 +53,9 @@ class Recommender(ABC):
 
     name: ClassVar[str]
     """Short name used in artifacts, the CLI and benchmark tables."""
+    uses_features: ClassVar[bool] = False
+    """Whether `fit` needs the catalog's `ItemFeatures` (content models) besides the
+    interactions; training reads the catalog only for these."""
 
     items_: Vocabulary
     fitted_at_: float
@@ -66,6 +70,11 @@ class Recommender(ABC):
     @abstractmethod
     def _fit(self, data: Interactions) -> None:
         """Learn from `data`; `items_` and `fitted_at_` are already set."""
+
+    def _fit_features(self, data: Interactions, features: ItemFeatures) -> None:
+        """Learn from `data` and the catalog's `features`; models that read no
+        features learn from `data` alone."""
+        self._fit(data)
 
     @abstractmethod
     def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
@@ -85,12 +94,21 @@ class Recommender(ABC):
 
     # --- the shared behaviour -----------------------------------------------------------
 
-    def fit(self, data: Interactions) -> Self:
+    def fit(self, data: Interactions, *, features: ItemFeatures | None = None) -> Self:
+        """Learn from `data` (and, for models that use them, the catalog's `features`:
+        its items with no interactions yet belong in `data.items` to be known)."""
         if len(data) == 0:
             raise InvalidInput("interactions", "are empty: there is nothing to learn from")
+        if self.uses_features and features is None:
+            raise InvalidInput(
+                "features", f"{self.name} learns from the catalog: pass the items' features"
+            )
         self.items_ = data.items
         self.fitted_at_ = float(data.time.max())
-        self._fit(data)
+        if features is None:
+            self._fit(data)
+        else:
+            self._fit_features(data, features)
         return self
 
     @property

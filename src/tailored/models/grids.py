@@ -29,6 +29,9 @@ GRIDS: dict[str, list[dict[str, Any]]] = {
     "seq_ease": grid(l2=[300.0, 1000.0, 3000.0], tau=[5.0, 10.0]),
     "slit": grid(l2=[1000.0, 3000.0], tau=[10.0, 20.0, 40.0]),
     "seq_blend": grid(weight=[0.25, 0.5, 1.0], slit_tau=[10.0, 20.0]),
+    "content": grid(category_weight=[1.0, 2.0, 4.0]),
+    # Its weight stays: NDCG alone would choose behaviour only (docs/research/similar-items.md)
+    "similar_blend": grid(shrinkage=[0.0, 10.0, 50.0]),
 }
 
 __all__ = ["GRIDS", "grid"]

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import scipy.sparse as sp
 
-from tailored.data.histories import Histories
 from tailored.data.interactions import Interactions
 from tailored.errors import InvalidInput
-from tailored.models.base import Arrays, FloatArray, Recommender
-from tailored.models.sparse import keep_top_per_row, row_entries, sparse_from_state, sparse_state
+from tailored.models.neighborhood import Neighborhood
+from tailored.models.sparse import keep_top_per_row
 
 BLOCK_VALUES = 1 << 24
 """Item pairs a block may hold while fitting (at most, when every pair overlaps)."""
 
 
-class ItemKNN(Recommender):
+class ItemKNN(Neighborhood):
     """sim(i, j) = x_i . x_j / (|x_i| |x_j| + shrinkage) over the users' interaction
     vectors, keeping each item's `neighbors` most similar items. A history scores item j
     by the summed similarity of its items to j.
@@ -46,46 +43,6 @@ class ItemKNN(Recommender):
         self.similarity_ = cosine_neighbors(
             data.matrix(), neighbors=self.neighbors, shrinkage=self.shrinkage
         )
-
-    def score(self, histories: Histories, *, now: float | None = None) -> FloatArray:
-        self._check_fitted()
-        h = histories.matrix(n_items=self.n_items)
-        return np.asarray((h @ self.similarity_).toarray(), dtype=np.float64)
-
-    def candidates(
-        self, history: Histories, *, now: float | None = None
-    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
-        self._check_fitted()
-        product = (history.matrix(n_items=self.n_items) @ self.similarity_).tocsr()
-        return row_entries(product, 0)
-
-    def related(self, item: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
-        self._check_fitted()
-        return row_entries(self.similarity_, item)
-
-    def attribute(
-        self,
-        history: Histories,
-        items: npt.NDArray[np.int64],
-        *,
-        positions: npt.NDArray[np.int64] | None = None,
-        now: float | None = None,
-    ) -> FloatArray:
-        # Scores are a weighted sum of similarity rows: leaving an interaction out takes
-        # away exactly its weight times its row, so no rescoring is needed.
-        self._check_one_row(history)
-        chosen = np.arange(len(history.items)) if positions is None else positions
-        rows = self.similarity_[history.items[chosen]][:, items]
-        return np.asarray(history.weights[chosen][:, None] * rows.toarray(), dtype=np.float64)
-
-    def _item_similarity(self, items: npt.NDArray[np.int64]) -> FloatArray:
-        return np.asarray(self.similarity_[items].toarray(), dtype=np.float64)
-
-    def _state(self) -> Arrays:
-        return sparse_state(self.similarity_, "similarity")
-
-    def _restore(self, state: Mapping[str, npt.NDArray[Any]]) -> None:
-        self.similarity_ = sparse_from_state(state, "similarity")
 
 
 def cosine_neighbors(

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tailored.data import Histories, Interactions
+from tailored.data import Histories, Interactions, Vocabulary
+from tailored.data.features import ItemFeatures, ItemText
 from tailored.errors import InvalidInput, NotFound
 from tailored.models import NotFitted, Ranking, Recommender, load_model
 
@@ -38,6 +39,20 @@ def clustered() -> Interactions:
     return Interactions.from_ids(users, items, times=times)
 
 
+def clustered_features(*, cold: tuple[str, ...] = ()) -> ItemFeatures:
+    """What a catalog says of the clustered items (and of `cold` outdoor items that no
+    one interacted with): each cluster its own category and use."""
+    texts = [
+        ItemText(item, title=item.title(), categories=(kind,), attributes=(("use", use),))
+        for kind, use, cluster in (
+            ("outdoor", "camping", [*OUTDOOR, *cold]),
+            ("kitchen", "cooking", KITCHEN),
+        )
+        for item in cluster
+    ]
+    return ItemFeatures(tuple(texts))
+
+
 def _ties_sorted(ranking: Ranking) -> list[tuple[float, str]]:
     """A ranking with float noise removed, equal scores in id order."""
     return sorted(zip((-round(v, 6) for v in ranking.scores), ranking.items, strict=True))
@@ -53,14 +68,35 @@ class RecommenderContract:
 
     @pytest.fixture
     def fitted(self) -> Recommender:
-        return self.make().fit(clustered())
+        # Models that read no features ignore them.
+        return self.make().fit(clustered(), features=clustered_features())
 
     def test_fit_returns_the_model_and_keeps_its_parameters(self) -> None:
         model = self.make()
         params = model.get_params()
-        assert model.fit(clustered()) is model
+        assert model.fit(clustered(), features=clustered_features()) is model
         assert model.get_params() == params
         assert sorted(model.items_.ids.tolist()) == sorted(OUTDOOR + KITCHEN)
+
+    def test_features_are_required_by_the_models_that_read_them(self) -> None:
+        model = self.make()
+        if not model.uses_features:
+            assert model.fit(clustered()).n_items == len(OUTDOOR + KITCHEN)
+            return
+        with pytest.raises(InvalidInput, match=r"^features:"):
+            model.fit(clustered())
+
+    def test_items_without_interactions_get_similar_items_from_the_catalog(self) -> None:
+        if not self.make().uses_features:
+            pytest.skip("this model learns from interactions only")
+        data = clustered()
+        catalog = Vocabulary([*data.items.ids.tolist(), "lantern"])
+        with_cold = Interactions.from_indices(
+            data.users, catalog, data.user, data.item, data.time, data.weight
+        )
+        model = self.make().fit(with_cold, features=clustered_features(cold=("lantern",)))
+        assert set(model.similar_items(["lantern"], n=4)[0].items) == set(OUTDOOR)
+        assert "lantern" in model.similar_items(["tent"], n=4)[0].items
 
     def test_a_history_is_completed_from_its_own_cluster(self, fitted: Recommender) -> None:
         if not self.personal:
@@ -172,7 +208,7 @@ class RecommenderContract:
     def test_empty_interactions_are_refused(self) -> None:
         empty = Interactions.from_ids([], [])
         with pytest.raises(InvalidInput, match="interactions"):
-            self.make().fit(empty)
+            self.make().fit(empty, features=clustered_features())
 
 
-__all__ = ["KITCHEN", "OUTDOOR", "RecommenderContract", "clustered"]
+__all__ = ["KITCHEN", "OUTDOOR", "RecommenderContract", "clustered", "clustered_features"]

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from tailored.data import Interactions, temporal_split
+from tailored.data.features import ItemFeatures
+from tailored.domain.catalog import Item
 from tailored.errors import InvalidInput
 from tailored.metrics import Evaluation, evaluate, too_small
 from tailored.metrics import tune as tune_on_validation
@@ -137,6 +139,20 @@ def read_movielens(path: Path) -> tuple[Interactions, int]:
     return Interactions.from_ids(users, items, times=times), unreadable
 
 
+def read_movielens_items(path: Path) -> ItemFeatures | None:
+    """The movies of a MovieLens folder (titles, genres as categories) as the features
+    content models read; None when the folder has no movie file."""
+    folder = MovieLensFolder.open(path)
+    if folder.file("items") is None:
+        return None
+    return ItemFeatures.of(
+        Item(row["id"], row["title"], categories=tuple(row["categories"]),
+             attributes=row["attributes"])
+        for _line, row in folder.rows("items")
+        if ERROR_KEY not in row
+    )  # fmt: skip
+
+
 def compare(
     data: Interactions,
     models: Sequence[str],
@@ -144,8 +160,10 @@ def compare(
     tune: bool = True,
     source: str = "",
     progress: Progress | None = None,
+    features: ItemFeatures | None = None,
 ) -> Comparison:
-    """Evaluate each of `models` on `data` (see the module docstring)."""
+    """Evaluate each of `models` on `data` (see the module docstring); models that read
+    the catalog need its `features`, and are skipped with a note without them."""
     if len(data) == 0:
         raise InvalidInput("events", "there are no interactions to evaluate on")
     train, test = temporal_split(data)
@@ -156,7 +174,9 @@ def compare(
     if (reason := too_small(train, test)) is not None:
         raise InvalidInput("events", reason)
     report = progress or (lambda _model, _steps: None)
-    results = tuple(_one(model, train, test, tune=tune, progress=report) for model in models)
+    results = tuple(
+        _one(model, train, test, tune=tune, progress=report, features=features) for model in models
+    )
     return Comparison(
         source=source,
         users=len(data.users),
@@ -170,11 +190,20 @@ def compare(
 
 
 def _one(
-    model: str, train: Interactions, test: Interactions, *, tune: bool, progress: Progress
+    model: str,
+    train: Interactions,
+    test: Interactions,
+    *,
+    tune: bool,
+    progress: Progress,
+    features: ItemFeatures | None,
 ) -> ModelResult:
     kind = MODELS[model]
     planned = steps([model], tune=tune)[model]
     progress(model, 0)
+    if kind.uses_features and features is None:
+        progress(model, planned)
+        return ModelResult(model, note="it reads the catalog (titles, categories), none given")
     limit = kind().get_params().get("max_items")
     if isinstance(limit, int) and len(train.items) > limit:
         progress(model, planned)
@@ -195,12 +224,14 @@ def _one(
     started = time.perf_counter()
     try:
         if tune:
-            best, tried_on = tune_on_validation(kind, GRIDS[model], train, on_candidate=heard)
+            best, tried_on = tune_on_validation(
+                kind, GRIDS[model], train, on_candidate=heard, features=features
+            )
             params = dict(best)
             if not tried_on:
                 note = "too little data to tune on a split inside train: defaults used"
         tuned = time.perf_counter()
-        evaluation = evaluate(kind(**params), train, test)
+        evaluation = evaluate(kind(**params), train, test, features=features)
     except (InvalidInput, MemoryError) as error:
         progress(model, planned - tried)
         return ModelResult(
@@ -218,5 +249,6 @@ __all__ = [
     "compare",
     "model_names",
     "read_movielens",
+    "read_movielens_items",
     "steps",
 ]
