@@ -147,6 +147,22 @@ def test_a_configurator_shows_a_constraint_message_and_the_right_price(
     page.get_by_text("Thank you! Your design is ordered for €4.30.").wait_for()
 
 
+def test_the_price_breakdown_shows_no_zero_base_price_nor_free_picks_priced(
+    page: Any,
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.goto("/store/configure/coffee")  # priced by its picks alone: base price 0
+    lines = page.locator("#price-lines li")
+    expect(lines.first).to_have_text("Size: Medium (350 ml): €3.30")
+    expect(page.locator("#price-lines")).not_to_contain_text("Base price")
+    assert "Hot or iced: Hot" in lines.all_inner_texts()  # free: no "€0.00"
+    page.get_by_label("Oat milk").check()  # the script redraws the lines
+    expect(page.locator("#price")).to_have_text("€3.80")
+    assert not [line for line in lines.all_inner_texts() if "Base price" in line or "€0.00" in line]
+    page.goto("/store/configure/sneaker")  # a base price to show
+    expect(lines.first).to_have_text("Base price: €89.00")
+
+
 SNEAKER = {  # group label -> choice label (or text); €89 + 10 + 20 + 3 + 5 = €127
     "Silhouette": "High-top",
     "Upper material": "Full-grain leather",
