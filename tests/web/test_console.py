@@ -89,6 +89,31 @@ def test_the_user_explorer_shows_a_shoppers_recommendations_with_reasons(
     assert page.get_by_role("heading", name=re.compile("^Similar to ")).is_visible()
 
 
+def test_the_user_explorer_shows_values_in_words_and_items_by_title(page: Any, demo: Demo) -> None:
+    shopper = "shopper-031"  # a shopper of its own: its preferences change its answers
+    with demo.engine() as engine:
+        engine.preferences.update(
+            shopper,
+            {"sizes": ["XL", "S", "M"], "price_range": {"min": None, "max": 120}},
+            changed_by="console-test",
+        )
+        event = engine.events.query(user_id=shopper, limit=1).items[0]
+        assert event.item_id is not None
+        title = engine.items.get(event.item_id).title
+    _log_in(page, demo, f"/console/users/{shopper}")
+    chosen = page.get_by_role("region", name="Preferences").locator("dl")
+    assert chosen.inner_text().split("\n") == [
+        "Price range", "up to 120", "Your sizes", "S, M, XL"
+    ]  # fmt: skip
+    events = page.get_by_role("table", name="Latest events, newest first")
+    first = events.get_by_role("row").nth(1)
+    link = first.get_by_role("link", name=title)
+    assert link.get_attribute("href") == f"/console/catalog/{event.item_id}"
+    assert "{" not in events.inner_text() and '"' not in events.inner_text()  # no JSON
+    link.click()
+    page.get_by_role("heading", name=title).wait_for()
+
+
 def test_the_models_page_retrains_and_activates_a_version(
     page: Any, demo: Demo, shot: Shot
 ) -> None:
