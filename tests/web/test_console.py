@@ -4,6 +4,7 @@ models page retrains and activates, and all of it works by keyboard and at phone
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -172,6 +173,45 @@ def test_the_console_works_with_the_keyboard_alone(page: Any, demo: Demo) -> Non
     page.wait_for_url("**/console/login")
     page.goto("/console")
     page.wait_for_url("**/console/login?next=/console")
+
+
+@pytest.mark.phone
+def test_click_through_names_never_overlap_at_phone_width(
+    page: Any, demo: Demo, shot: Shot
+) -> None:
+    suffix = secrets.token_hex(2)
+    long = ("cart-bought-together", "email-weekly-digest", "home-top-picks", "item-similar")
+    names = [f"{name}-{suffix}" for name in long]
+    rows = [
+        {"event_id": f"{name}-{kind}{i}", "user_id": SHOPPER, "type": kind,
+         "item_id": "sku-0001" if kind == "click" else None, "context": {"placement": name}}
+        for name in names for kind, count in (("impression", 4), ("click", 1))
+        for i in range(count)
+    ]  # fmt: skip
+    with demo.engine() as engine:
+        assert engine.events.record_many(rows).accepted == len(rows)
+    _log_in(page, demo, "/console")
+    chart = page.locator("#ctr-chart")
+    chart.locator("canvas").first.wait_for()
+    chart.scroll_into_view_if_needed()
+    shot(page, "console_phone_click_through")
+    angle = int(chart.get_attribute("data-label-angle") or "nan")
+    # Where the names have room: the width of a bar's slot, and each name's width in the
+    # axis font.
+    slot, widths = page.evaluate(
+        """() => {
+          const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+          const ruler = document.createElement("canvas").getContext("2d");
+          ruler.font = "12px system-ui, -apple-system, sans-serif";
+          const plot = document.querySelector("#ctr-chart .u-over");
+          return [plot.clientWidth / data.placements.length,
+                  data.placements.map((p) => ruler.measureText(p.placement).width)];
+        }"""
+    )
+    assert angle == 45  # these names cannot stand level under their bars on a phone
+    assert max(widths) > slot
+    # Slanted names are parallel lines a slot apart: the gap across them fits a line.
+    assert slot * math.sin(math.radians(angle)) >= 14
 
 
 @pytest.mark.phone
