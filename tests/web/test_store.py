@@ -350,6 +350,53 @@ def test_the_preference_center_names_its_errors_and_keeps_the_input(page: Any) -
     assert page.get_by_label("Price range: Highest").input_value() == "10"
 
 
+def _hidden_cards(row: Any) -> int:
+    """How many of a row's cards do not show whole inside it (scrolled out of view)."""
+    return int(
+        row.evaluate(
+            """(row) => {
+              const box = row.getBoundingClientRect();
+              return [...row.querySelectorAll("article")].filter((card) => {
+                const c = card.getBoundingClientRect();
+                return c.left < box.left - 1 || c.right > box.right + 1;
+              }).length;
+            }"""
+        )
+    )
+
+
+def test_every_home_row_shows_all_its_cards_or_says_there_are_more(page: Any, shot: Any) -> None:
+    _arrive_as_new_visitor(page)
+    shelves = page.locator("section.shelf")
+    assert shelves.count() >= 3
+    signalled = 0
+    for index in range(shelves.count()):
+        shelf = shelves.nth(index)
+        heading = shelf.get_by_role("heading", level=2).inner_text()
+        row = shelf.locator(".row")
+        more = shelf.get_by_role("button", name=f"More of {heading}")
+        if _hidden_cards(row) == 0:
+            expect(more).to_be_hidden()
+            continue
+        signalled += 1
+        expect(more).to_be_visible()  # a card cut at the edge comes with a way to see it
+        assert "more-after" in (shelf.locator(".shelf-row").get_attribute("class") or "")
+        for _ in range(10):  # the button walks the row to its end, then goes away
+            if not more.is_visible():
+                break
+            more.click()
+            page.wait_for_timeout(600)  # the smooth scroll
+        expect(more).to_be_hidden()
+        last = row.locator("article").last
+        assert last.evaluate(
+            "(card) => card.getBoundingClientRect().right"
+            " <= card.parentElement.getBoundingClientRect().right + 1"
+        )
+        expect(shelf.get_by_role("button", name=f"Back in {heading}")).to_be_visible()
+    assert signalled  # the demo's rows hold more cards than a desktop row shows
+    shot(page, "store_home_rows_scrolled")
+
+
 @pytest.mark.phone
 def test_the_home_page_fits_a_phone(page: Any) -> None:
     page.goto("/store")
