@@ -397,6 +397,18 @@ def test_every_home_row_shows_all_its_cards_or_says_there_are_more(page: Any, sh
     shot(page, "store_home_rows_scrolled")
 
 
+def test_sizes_are_offered_small_to_large_then_by_number(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    expected = ["XS", "S", "M", "L", "XL", "41", "42"]  # the demo's sizes, then its shoes
+    for path in ("/store/preferences", "/store/onboarding"):
+        page.goto(path)
+        sizes = page.locator("fieldset", has=page.locator("input[name=sizes]"))
+        values = sizes.locator("input[name=sizes]").evaluate_all("boxes => boxes.map(b => b.value)")
+        numbered = [v for v in values if v in expected]
+        assert numbered == [v for v in expected if v in numbered], (path, values)
+        assert len(numbered) >= 5, (path, values)
+
+
 @pytest.mark.phone
 def test_the_home_page_fits_a_phone(page: Any) -> None:
     page.goto("/store")
