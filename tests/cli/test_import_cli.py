@@ -93,6 +93,23 @@ def test_import_users_jsonl_keeps_json_types(tmp_path: Path, url: str) -> None:
         assert engine.users.get("u2").traits == {"tier": "gold", "city": "Oslo"}
 
 
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("customers.json", "users customers.json"),
+        ("customers-of-the-nordic-stores.json", "users customers-…ores.json"),
+    ],
+)
+def test_the_progress_label_keeps_the_verb_and_fits_the_file_name(
+    tmp_path: Path, url: str, name: str, label: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(json.dumps([{"id": "u1"}]), encoding="utf-8")
+    result = _run("users", str(path), "--database-url", url)
+    assert result.exit_code == 0, result.output
+    assert label in result.output
+
+
 def _events_file(tmp_path: Path) -> Path:
     path = tmp_path / "orders.csv"
     path.write_text(

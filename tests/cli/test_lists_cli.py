@@ -53,6 +53,31 @@ def test_save_show_share_and_remove(url: str) -> None:
     assert "has no lists yet" in _run("lists", "show", "bo", "-d", url).output
 
 
+def test_named_lists_created_filled_renamed_and_deleted(url: str) -> None:
+    created = _run("lists", "create", "ann", "Birthday ideas", "--description", "for Bo", "-d", url)
+    assert created.exit_code == 0, created.output
+    assert "created list 1: Birthday ideas" in created.output
+    _run("lists", "save", "ann", "mug", "--list", "1", "-d", url)
+    first = _run("lists", "save", "ann", "beans", "--list", "1", "--position", "0", "-d", url)
+    assert "saved: beans in list 1 at position 0" in first.output
+    with Engine.open(url) as engine:
+        assert [e.item_id for e in engine.lists.get("ann", 1).entries] == ["beans", "mug"]
+
+    taken = _run("lists", "create", "ann", "Birthday ideas", "-d", url)
+    assert taken.exit_code == 1 and "already has a list named 'Birthday ideas'" in taken.output
+    renamed = _run("lists", "rename", "ann", "1", "Gift ideas", "-d", url)
+    assert renamed.exit_code == 0, renamed.output
+    assert "list 1 is now Gift ideas (for Bo)" in renamed.output
+    assert "Gift ideas (list 1, 2 items)" in _run("lists", "show", "ann", "-d", url).output
+    nothing = _run("lists", "rename", "ann", "1", "-d", url)
+    assert nothing.exit_code == 1 and "give a new name, or --description" in nothing.output
+
+    assert "deleted list 1" in _run("lists", "delete", "ann", "1", "-d", url).output
+    assert "has no lists yet" in _run("lists", "show", "ann", "-d", url).output
+    gone = _run("lists", "delete", "ann", "1", "-d", url)
+    assert gone.exit_code == 1 and "list '1' not found" in gone.output
+
+
 def test_errors_are_one_line_and_exit_1(url: str) -> None:
     unknown = _run("lists", "save", "ann", "ghost", "-d", url)
     assert unknown.exit_code == 1 and "item_id: no item 'ghost' in the catalog" in unknown.output

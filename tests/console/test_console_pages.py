@@ -223,7 +223,7 @@ def test_the_user_explorer_shows_recommendations_with_their_reasons(
         assert f"{rec.title} {rec.reason.text} {rec.reason.kind}" in text
     assert "personalized from seq_blend" in text
     assert "personalization granted banner" in text  # consents with their source
-    assert "Recent events" in text and "purchase stove" in text
+    assert "Recent events" in text and "purchase Stove" in text  # items by title
     assert "Similar to Old tent" in text  # their latest item, for "why am I seeing this"
 
 

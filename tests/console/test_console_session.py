@@ -17,6 +17,7 @@ from tests.console.forms import csrf_token, login, post
 from tailored import Engine
 from tailored.config import Settings
 from tailored.server import create_app
+from tailored.server.headers import DOCS_POLICY
 from tailored.storage.tables import console_sessions
 
 COOKIE = "tailored_console"
@@ -266,6 +267,7 @@ def test_the_login_the_api_and_the_docs_carry_them_too(engine: Engine) -> None:
     _check_page_headers(client.get("/console/login"))
     _check_page_headers(client.get("/v1/items"))  # a 401 of the API
     _check_page_headers(client.get("/healthz"))
-    docs = client.get("/docs")  # Swagger UI: an inline script and a CDN, so no 'self' rule
+    docs = client.get("/docs")  # Swagger UI starts from an inline script, from 'self' only
     assert docs.status_code == 200 and docs.headers["x-frame-options"] == "DENY"
-    assert docs.headers["content-security-policy"] == "frame-ancestors 'none'"
+    assert docs.headers["content-security-policy"] == DOCS_POLICY
+    assert "default-src 'self'" in DOCS_POLICY and "frame-ancestors 'none'" in DOCS_POLICY

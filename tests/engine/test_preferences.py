@@ -149,7 +149,7 @@ def test_a_schema_file_is_the_schema_and_the_api_cannot_change_it(
         _serving(shop, preference_schema_file=broken)
 
 
-def test_onboarding_asks_what_helps_most_with_popular_options_first(shop: Engine) -> None:
+def test_onboarding_asks_what_helps_most_with_popular_options(shop: Engine) -> None:
     prefs = shop.preferences
     questions = prefs.onboarding("new")
     names = [q.field.name for q in questions]
@@ -157,7 +157,8 @@ def test_onboarding_asks_what_helps_most_with_popular_options_first(shop: Engine
     assert set(names) == {"favourite_categories", "brands", "price_range"}
     assert set(names[:2]) == {"favourite_categories", "brands"}  # they shape the picks most
     by_name = {q.field.name: q for q in questions}
-    assert by_name["favourite_categories"].options == ("camping", "kitchen", "shoes", "lighting")
+    # The most popular values, listed in their natural order.
+    assert by_name["favourite_categories"].options == ("camping", "kitchen", "lighting", "shoes")
     assert set(by_name["brands"].options) == {"Acme", "Zeta", "Chef"}
     assert all(0 <= q.usefulness <= 1 for q in questions)
     prefs.answer("new", {"brands": ["Zeta"]})
@@ -165,6 +166,19 @@ def test_onboarding_asks_what_helps_most_with_popular_options_first(shop: Engine
     assert prefs.history("new")[0].changed_by == "onboarding"
     with pytest.raises(InvalidInput, match=r"answers\.theme: is not an onboarding question"):
         prefs.answer("new", {"theme": "dark"})
+
+
+def test_onboarding_lists_sizes_small_to_large_then_numbers(shop: Engine) -> None:
+    sizes = ("S", "L", "M", "XS", "42", "41")  # popularity order: S most bought
+    shop.items.upsert_many(
+        [{"id": f"tee-{s}", "title": f"Tee {s}", "attributes": {"size": s}} for s in sizes]
+    )
+    shop.events.record_many(
+        [{"user_id": f"fan{n}", "type": "purchase", "item_id": f"tee-{s}"}
+         for rank, s in enumerate(sizes) for n in range(len(sizes) - rank)]
+    )  # fmt: skip
+    asked = {q.field.name: q for q in shop.preferences.onboarding("new")}
+    assert asked["sizes"].options == ("XS", "S", "M", "L", "41", "42")
 
 
 def test_onboarding_answers_change_the_first_recommendations(shop: Engine) -> None:

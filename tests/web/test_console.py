@@ -4,6 +4,7 @@ models page retrains and activates, and all of it works by keyboard and at phone
 
 from __future__ import annotations
 
+import math
 import re
 import secrets
 from collections.abc import Callable
@@ -89,6 +90,31 @@ def test_the_user_explorer_shows_a_shoppers_recommendations_with_reasons(
     assert page.get_by_role("heading", name=re.compile("^Similar to ")).is_visible()
 
 
+def test_the_user_explorer_shows_values_in_words_and_items_by_title(page: Any, demo: Demo) -> None:
+    shopper = "shopper-031"  # a shopper of its own: its preferences change its answers
+    with demo.engine() as engine:
+        engine.preferences.update(
+            shopper,
+            {"sizes": ["XL", "S", "M"], "price_range": {"min": None, "max": 120}},
+            changed_by="console-test",
+        )
+        event = engine.events.query(user_id=shopper, limit=1).items[0]
+        assert event.item_id is not None
+        title = engine.items.get(event.item_id).title
+    _log_in(page, demo, f"/console/users/{shopper}")
+    chosen = page.get_by_role("region", name="Preferences").locator("dl")
+    assert chosen.inner_text().split("\n") == [
+        "Price range", "up to 120", "Your sizes", "S, M, XL"
+    ]  # fmt: skip
+    events = page.get_by_role("table", name="Latest events, newest first")
+    first = events.get_by_role("row").nth(1)
+    link = first.get_by_role("link", name=title)
+    assert link.get_attribute("href") == f"/console/catalog/{event.item_id}"
+    assert "{" not in events.inner_text() and '"' not in events.inner_text()  # no JSON
+    link.click()
+    page.get_by_role("heading", name=title).wait_for()
+
+
 def test_the_models_page_retrains_and_activates_a_version(
     page: Any, demo: Demo, shot: Shot
 ) -> None:
@@ -147,6 +173,45 @@ def test_the_console_works_with_the_keyboard_alone(page: Any, demo: Demo) -> Non
     page.wait_for_url("**/console/login")
     page.goto("/console")
     page.wait_for_url("**/console/login?next=/console")
+
+
+@pytest.mark.phone
+def test_click_through_names_never_overlap_at_phone_width(
+    page: Any, demo: Demo, shot: Shot
+) -> None:
+    suffix = secrets.token_hex(2)
+    long = ("cart-bought-together", "email-weekly-digest", "home-top-picks", "item-similar")
+    names = [f"{name}-{suffix}" for name in long]
+    rows = [
+        {"event_id": f"{name}-{kind}{i}", "user_id": SHOPPER, "type": kind,
+         "item_id": "sku-0001" if kind == "click" else None, "context": {"placement": name}}
+        for name in names for kind, count in (("impression", 4), ("click", 1))
+        for i in range(count)
+    ]  # fmt: skip
+    with demo.engine() as engine:
+        assert engine.events.record_many(rows).accepted == len(rows)
+    _log_in(page, demo, "/console")
+    chart = page.locator("#ctr-chart")
+    chart.locator("canvas").first.wait_for()
+    chart.scroll_into_view_if_needed()
+    shot(page, "console_phone_click_through")
+    angle = int(chart.get_attribute("data-label-angle") or "nan")
+    # Where the names have room: the width of a bar's slot, and each name's width in the
+    # axis font.
+    slot, widths = page.evaluate(
+        """() => {
+          const data = JSON.parse(document.getElementById("dashboard-data").textContent);
+          const ruler = document.createElement("canvas").getContext("2d");
+          ruler.font = "12px system-ui, -apple-system, sans-serif";
+          const plot = document.querySelector("#ctr-chart .u-over");
+          return [plot.clientWidth / data.placements.length,
+                  data.placements.map((p) => ruler.measureText(p.placement).width)];
+        }"""
+    )
+    assert angle == 45  # these names cannot stand level under their bars on a phone
+    assert max(widths) > slot
+    # Slanted names are parallel lines a slot apart: the gap across them fits a line.
+    assert slot * math.sin(math.radians(angle)) >= 14
 
 
 @pytest.mark.phone

@@ -165,6 +165,22 @@ def test_a_configurator_shows_a_constraint_message_and_the_right_price(
     page.get_by_text("Thank you! Your design is ordered for €4.30.").wait_for()
 
 
+def test_the_price_breakdown_shows_no_zero_base_price_nor_free_picks_priced(
+    page: Any,
+) -> None:
+    _arrive_as_new_visitor(page)
+    page.goto("/store/configure/coffee")  # priced by its picks alone: base price 0
+    lines = page.locator("#price-lines li")
+    expect(lines.first).to_have_text("Size: Medium (350 ml): €3.30")
+    expect(page.locator("#price-lines")).not_to_contain_text("Base price")
+    assert "Hot or iced: Hot" in lines.all_inner_texts()  # free: no "€0.00"
+    page.get_by_label("Oat milk").check()  # the script redraws the lines
+    expect(page.locator("#price")).to_have_text("€3.80")
+    assert not [line for line in lines.all_inner_texts() if "Base price" in line or "€0.00" in line]
+    page.goto("/store/configure/sneaker")  # a base price to show
+    expect(lines.first).to_have_text("Base price: €89.00")
+
+
 SNEAKER = {  # group label -> choice label (or text); €89 + 10 + 20 + 3 + 5 = €127
     "Silhouette": "High-top",
     "Upper material": "Full-grain leather",
@@ -379,6 +395,65 @@ def test_the_preference_center_names_its_errors_and_keeps_the_input(page: Any) -
     page.get_by_role("button", name="Save preferences").click()
     page.get_by_text("Your preferences are saved.").wait_for()
     assert page.get_by_label("Price range: Highest").input_value() == "10"
+
+
+def _hidden_cards(row: Any) -> int:
+    """How many of a row's cards do not show whole inside it (scrolled out of view)."""
+    return int(
+        row.evaluate(
+            """(row) => {
+              const box = row.getBoundingClientRect();
+              return [...row.querySelectorAll("article")].filter((card) => {
+                const c = card.getBoundingClientRect();
+                return c.left < box.left - 1 || c.right > box.right + 1;
+              }).length;
+            }"""
+        )
+    )
+
+
+def test_every_home_row_shows_all_its_cards_or_says_there_are_more(page: Any, shot: Any) -> None:
+    _arrive_as_new_visitor(page)
+    shelves = page.locator("section.shelf")
+    assert shelves.count() >= 3
+    signalled = 0
+    for index in range(shelves.count()):
+        shelf = shelves.nth(index)
+        heading = shelf.get_by_role("heading", level=2).inner_text()
+        row = shelf.locator(".row")
+        more = shelf.get_by_role("button", name=f"More of {heading}")
+        if _hidden_cards(row) == 0:
+            expect(more).to_be_hidden()
+            continue
+        signalled += 1
+        expect(more).to_be_visible()  # a card cut at the edge comes with a way to see it
+        assert "more-after" in (shelf.locator(".shelf-row").get_attribute("class") or "")
+        for _ in range(10):  # the button walks the row to its end, then goes away
+            if not more.is_visible():
+                break
+            more.click()
+            page.wait_for_timeout(600)  # the smooth scroll
+        expect(more).to_be_hidden()
+        last = row.locator("article").last
+        assert last.evaluate(
+            "(card) => card.getBoundingClientRect().right"
+            " <= card.parentElement.getBoundingClientRect().right + 1"
+        )
+        expect(shelf.get_by_role("button", name=f"Back in {heading}")).to_be_visible()
+    assert signalled  # the demo's rows hold more cards than a desktop row shows
+    shot(page, "store_home_rows_scrolled")
+
+
+def test_sizes_are_offered_small_to_large_then_by_number(page: Any) -> None:
+    _arrive_as_new_visitor(page)
+    expected = ["XS", "S", "M", "L", "XL", "41", "42"]  # the demo's sizes, then its shoes
+    for path in ("/store/preferences", "/store/onboarding"):
+        page.goto(path)
+        sizes = page.locator("fieldset", has=page.locator("input[name=sizes]"))
+        values = sizes.locator("input[name=sizes]").evaluate_all("boxes => boxes.map(b => b.value)")
+        numbered = [v for v in values if v in expected]
+        assert numbered == [v for v in expected if v in numbered], (path, values)
+        assert len(numbered) >= 5, (path, values)
 
 
 @pytest.mark.phone

@@ -122,10 +122,31 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+LABEL_WIDTH = 26  # "items customers-2024.jsonl" fits
+
+
+def task_label(verb: str, name: str = "", *, width: int = LABEL_WIDTH) -> str:
+    """A progress bar's label, at most `width` characters: the verb whole, and a name too
+    long to fit cut in its middle (its start and its extension stay readable).
+
+    >>> task_label("users", "customers.json")
+    'users customers.json'
+    >>> task_label("check", "customers-of-the-nordic-stores.csv")
+    'check customers-…tores.csv'
+    """
+    if not name:
+        return verb[:width]
+    room = width - len(verb) - 1
+    if len(name) > room:
+        tail = (room - 1) // 2
+        name = name[: room - 1 - tail] + "…" + name[len(name) - tail :]
+    return f"{verb} {name}"
+
+
 def progress_bar() -> Progress:
     """The one look of long work: label, bar, done/total, elapsed."""
     return Progress(
-        TextColumn("{task.description:<18}"),
+        TextColumn(f"{{task.description:<{LABEL_WIDTH}}}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -10,12 +10,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
 from tailored.demo.configurators import install_examples
 from tailored.domain.configurator.designs import SavedDesign, TemplateVersion
 from tailored.domain.configurator.template import Validation
 
-app = typer.Typer(
+app = App(
     help="Product configurators: build-your-own templates, prices, designs.",
     no_args_is_help=True,
 )
@@ -28,6 +29,9 @@ ChoiceOption = Annotated[
 ]
 TextOption = Annotated[
     list[str] | None, typer.Option("--text", "-t", help="group=text for a text group")
+]
+ConfiguratorArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="the configurator's id, e.g. sneaker (see 'list')")
 ]
 
 
@@ -68,7 +72,7 @@ def list_templates(database_url: DatabaseOption = None) -> None:
 
 @app.command()
 def show(
-    configurator_id: Annotated[str, typer.Argument(metavar="ID")],
+    configurator_id: ConfiguratorArgument,
     version: Annotated[int | None, typer.Option(help="default: the current one")] = None,
     database_url: DatabaseOption = None,
 ) -> None:
@@ -118,7 +122,7 @@ def show(
 
 @app.command()
 def validate(
-    configurator_id: Annotated[str, typer.Argument(metavar="ID")],
+    configurator_id: ConfiguratorArgument,
     choice: ChoiceOption = None,
     text: TextOption = None,
     database_url: DatabaseOption = None,
@@ -135,7 +139,7 @@ def validate(
 @app.command()
 def save(
     user_id: Annotated[str, typer.Argument(help="whose design")],
-    configurator_id: Annotated[str, typer.Argument(metavar="ID")],
+    configurator_id: ConfiguratorArgument,
     name: Annotated[str, typer.Argument(help="what the user calls it")],
     choice: ChoiceOption = None,
     text: TextOption = None,
@@ -181,7 +185,7 @@ def reorder(
 
 @app.command()
 def analytics(
-    configurator_id: Annotated[str, typer.Argument(metavar="ID")],
+    configurator_id: ConfiguratorArgument,
     pairs: Annotated[int, typer.Option(help="how many top pairs")] = 10,
     database_url: DatabaseOption = None,
 ) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, reporting_errors, settings_for
 from tailored.engine.migrations import schema_state, upgrade_database
 
-app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app = App(help="Database schema.", no_args_is_help=True)
 
 
 @app.command()

@@ -18,7 +18,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tailored.cli.common import DatabaseOption, advancer, console, fail, open_engine, progress_bar
+from tailored.cli.apps import App
+from tailored.cli.common import (
+    DatabaseOption,
+    advancer,
+    console,
+    fail,
+    open_engine,
+    progress_bar,
+    task_label,
+)
 from tailored.errors import InvalidInput
 from tailored.readers.files import (
     FORMATS,
@@ -33,7 +42,7 @@ from tailored.readers.rows import Kind
 from tailored.readers.text import check_encoding
 from tailored.workflows.imports import ImportReport, import_rows
 
-app = typer.Typer(
+app = App(
     help=(
         "Import data from files (CSV, TSV, JSON lines, JSON, Parquet; .gz too). A file is "
         "checked whole before anything is stored: one that cannot be read (e.g. a byte that "
@@ -205,7 +214,7 @@ def _import_file(
         fail(f"{file}: no such file")
     sink = _open_errors(errors, [file])
     with progress_bar() as progress:
-        checking = progress.add_task(f"check {file.name}"[:18], total=file.stat().st_size)
+        checking = progress.add_task(task_label("check", file.name), total=file.stat().st_size)
         try:
             fmt: Format = format or detect_format(file)
             records = read_records(
@@ -220,8 +229,7 @@ def _import_file(
         progress.update(checking, completed=file.stat().st_size)
         shape.infer = fmt in ("csv", "tsv")  # text cells: parse numbers, empty = missing
         with open_engine(database_url, create=True) as engine:
-            label = f"{shape.kind} {file.name}"[:18]
-            task = progress.add_task(label, total=records.expected)
+            task = progress.add_task(task_label(shape.kind, file.name), total=records.expected)
             report = import_rows(
                 engine,
                 shape.kind,

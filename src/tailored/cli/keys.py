@@ -7,10 +7,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, open_engine
 from tailored.types import SCOPES
 
-app = typer.Typer(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
+app = App(help="API keys (stored hashed; a key is shown once).", no_args_is_help=True)
 
 
 @app.command()

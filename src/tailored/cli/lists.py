@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, fail, open_engine
 from tailored.domain.line_options import options_text
 from tailored.domain.lists import SavedList
@@ -17,9 +18,9 @@ from tailored.domain.orders import OrderLine
 from tailored.domain.prices import format_price
 from tailored.domain.subscriptions import Notification
 
-lists_app = typer.Typer(help="Favorites and named lists of a user.", no_args_is_help=True)
-orders_app = typer.Typer(help="Saved orders of a user, and reorder.", no_args_is_help=True)
-notifications_app = typer.Typer(
+lists_app = App(help="Favorites and named lists of a user.", no_args_is_help=True)
+orders_app = App(help="Saved orders of a user, and reorder.", no_args_is_help=True)
+notifications_app = App(
     help="Back-in-stock / price-drop alerts and the notification outbox.", no_args_is_help=True
 )
 
@@ -48,17 +49,62 @@ def show_lists(
         console.print(_list_table(saved))
 
 
+@lists_app.command("create")
+def create_list(
+    user_id: UserArgument,
+    name: Annotated[str, typer.Argument(help='e.g. "Birthday ideas" (unique per user)')],
+    description: Annotated[str, typer.Option(help="what the list is for")] = "",
+    database_url: DatabaseOption = None,
+) -> None:
+    """Make a named list (a wishlist); 'save --list ID' then adds items to it."""
+    with open_engine(database_url) as engine:
+        info = engine.lists.create(user_id, name, description=description)
+    console.print(f"created list {info.id}: {info.name}")
+
+
+@lists_app.command("rename")
+def rename_list(
+    user_id: UserArgument,
+    list_id: Annotated[int, typer.Argument(help="the list id shown by 'lists show'")],
+    name: Annotated[str | None, typer.Argument(help="its new name")] = None,
+    description: Annotated[str | None, typer.Option(help="its new description")] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Rename a list, or change its description (what is not given stays)."""
+    if name is None and description is None:
+        fail("name: give a new name, or --description")
+    with open_engine(database_url) as engine:
+        info = engine.lists.update(user_id, list_id, name=name, description=description)
+    about = f" ({info.description})" if info.description else ""
+    console.print(f"list {info.id} is now {info.name}{about}")
+
+
+@lists_app.command("delete")
+def delete_list(
+    user_id: UserArgument,
+    list_id: Annotated[int, typer.Argument(help="the list id shown by 'lists show'")],
+    database_url: DatabaseOption = None,
+) -> None:
+    """Delete a list and its entries (its share link stops working)."""
+    with open_engine(database_url) as engine:
+        engine.lists.delete(user_id, list_id)
+    console.print(f"deleted list {list_id}")
+
+
 @lists_app.command("save")
 def save(
     user_id: UserArgument,
     item_id: Annotated[str, typer.Argument(help="a catalog item id")],
     list_id: ListOption = None,
     note: Annotated[str | None, typer.Option(help="a note on the entry")] = None,
+    position: Annotated[
+        int | None, typer.Option(min=0, help="its place in the list (0: first; default last)")
+    ] = None,
     database_url: DatabaseOption = None,
 ) -> None:
-    """Save an item to favorites (or to --list); saving again changes nothing."""
+    """Save an item to favorites (or to --list), or change its note or place."""
     with open_engine(database_url) as engine:
-        saved = engine.lists.save(user_id, item_id, list_id=list_id, note=note)
+        saved = engine.lists.save(user_id, item_id, list_id=list_id, note=note, position=position)
     state = "saved" if saved.added else "already saved"
     console.print(f"{state}: {item_id} in list {saved.list_id} at position {saved.entry.position}")
 

@@ -19,6 +19,7 @@ from tailored.cli import (
     preferences,
     reactions,
 )
+from tailored.cli.apps import App
 from tailored.cli.common import (
     DatabaseOption,
     PortOption,
@@ -31,7 +32,7 @@ from tailored.cli.demo import demo
 from tailored.cli.evaluate import evaluate
 from tailored.engine.migrations import upgrade_database
 
-app = typer.Typer(
+app = App(
     help="tailored: self-hosted personalization and customization engine.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -75,10 +76,14 @@ app.command()(evaluate)
 @app.command()
 def serve(
     database_url: DatabaseOption = None,
-    host: Annotated[str, typer.Option(envvar="TAILORED_HOST")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(envvar="TAILORED_HOST", help="address to listen on (0.0.0.0: all)")
+    ] = "127.0.0.1",
     port: PortOption = 8000,
     workers: Annotated[int, typer.Option(help="worker processes (stateless)")] = 1,
-    log_level: Annotated[str, typer.Option()] = "info",
+    log_level: Annotated[
+        str, typer.Option(help="uvicorn's: critical, error, warning, info, debug, trace")
+    ] = "info",
 ) -> None:
     """Serve the REST API (OpenAPI docs at /docs)."""
     import uvicorn

@@ -9,12 +9,13 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, open_engine
 from tailored.domain.models import ModelVersion
 from tailored.engine.model_params import MODEL_NAMES
 from tailored.engine.training import DEFAULT_MODEL
 
-app = typer.Typer(help="Trained model versions: list, activate (or roll back).")
+app = App(help="Trained model versions: list, activate (or roll back).")
 
 ModelsDirOption = Annotated[
     Path | None,

@@ -10,13 +10,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, errors, fail, open_engine
 from tailored.domain.placements.document import strategy_to_dict
 from tailored.domain.placements.placement import Placement
 from tailored.domain.placements.strategy import Strategy
 from tailored.engine import Engine
 
-app = typer.Typer(
+app = App(
     help="Placements: the ranking strategy of each slot (home, item_page, ...), versioned.",
     no_args_is_help=True,
 )

@@ -9,9 +9,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, open_engine
 
-app = typer.Typer(
+app = App(
     help="Reactions: consumers of the event log and item changes (alerts, ...).",
     no_args_is_help=True,
 )

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from tailored.console.paths import TEMPLATES
+from tailored.console.values import readable
 from tailored.engine import Engine
 
 templates = Jinja2Templates(directory=TEMPLATES)  # autoescapes .html templates
@@ -27,6 +28,7 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
 
 
 templates.env.filters["counted"] = counted
+templates.env.filters["readable"] = readable
 
 
 def engine_of(request: Request) -> Engine:

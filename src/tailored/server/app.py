@@ -17,6 +17,7 @@ from tailored.engine import Engine
 from tailored.engine.inputs import EventIn, ItemIn
 from tailored.server import errors
 from tailored.server.body import BodyLimit
+from tailored.server.docs import DOCS_URL, REDOC_URL, add_docs
 from tailored.server.headers import SecurityHeaders
 from tailored.server.input_checks import URLCheck
 from tailored.server.routes import (
@@ -65,13 +66,15 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         version=tailored.__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # add_docs serves them with the package's assets, not a CDN's
+        redoc_url=None,
     )
     if engine is not None:
         app.state.engine = engine
     errors.install(app)
     app.add_middleware(BodyLimit, limit=lambda: app.state.engine.settings.max_body_bytes)
     app.add_middleware(URLCheck)  # before anything reads the path
-    app.add_middleware(SecurityHeaders, docs=(app.docs_url or "", app.redoc_url or ""))
+    app.add_middleware(SecurityHeaders, docs=(DOCS_URL, REDOC_URL))
     for router in (
         health.router,
         items.router,
@@ -88,7 +91,8 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         reactions.router,
     ):
         app.include_router(router)
-    console.mount(app)
+    console.mount(app)  # also serves the docs' assets, under /static
+    add_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -65,6 +65,11 @@ def user(request: Request, user_id: str) -> Response:
     activity = profile.activity
     latest = activity.recent_items[0] if activity and activity.recent_items else None
     latest_item = engine.items.get_many([latest]).get(latest) if latest else None
+    events = engine.events.query(user_id=user_id, limit=RECENT_EVENTS).items
+    # Items by title (a deleted item keeps its id), fields by their label.
+    shown = list(dict.fromkeys(e.item_id for e in events if e.item_id))
+    titles = {item_id: item.title for item_id, item in engine.items.get_many(shown).items()}
+    labels = {field.name: field.label for field in engine.preferences.schema().fields}
     return page(
         request,
         "console/user.html",
@@ -72,9 +77,11 @@ def user(request: Request, user_id: str) -> Response:
         profile=profile,
         preferences=engine.preferences.get(user_id),
         preference_history=engine.preferences.history(user_id, limit=20),
+        labels=labels,
         consent_history=engine.consents.history(user_id),
         orders=engine.orders.list(user_id),
-        events=engine.events.query(user_id=user_id, limit=RECENT_EVENTS).items,
+        events=events,
+        titles=titles,
         recommended=recommendations.for_user(user_id, n=RECOMMENDED),
         latest=latest,
         latest_title=latest_item.title if latest_item else latest,

@@ -38,7 +38,13 @@ from tailored.demo.storefront.common import (
 )
 from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item
-from tailored.domain.configurator.template import InvalidDesign, Template, Validation, Violation
+from tailored.domain.configurator.template import (
+    InvalidDesign,
+    PriceLine,
+    Template,
+    Validation,
+    Violation,
+)
 from tailored.errors import InvalidInput, NotFound
 
 router = APIRouter()
@@ -87,11 +93,21 @@ def as_json(check: Validation) -> dict[str, Any]:
         "total_text": money(float(check.total), check.currency),
         "currency": check.currency,
         "lines": [
-            {"label": line.label, "amount": money(float(line.amount), check.currency)}
+            {"label": line.label, "amount": _amount(line, check.currency)}
             for line in check.lines
+            if not (line.kind == "base" and line.amount == 0)
         ],
         "violations": [_violation(v) for v in check.violations],
     }
+
+
+def _amount(line: PriceLine, currency: str) -> str:
+    """What a line costs, as a shop prints it: a free pick shows no price ("Hot or iced:
+    Hot", not "...: €0.00"), and a product priced by its picks alone shows no zero base
+    price (the breakdown leaves that line out)."""
+    if line.amount == 0 and line.kind in ("choice", "text"):
+        return ""
+    return money(float(line.amount), currency)
 
 
 def _violation(violation: Violation) -> dict[str, Any]:

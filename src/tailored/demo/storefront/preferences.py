@@ -1,6 +1,6 @@
 """The preference center and the onboarding survey, both built from the business's
 preference schema (`client.preferences.schema()`): checkboxes for a field of several
-choices (the catalog's values for a catalog field, most common first), a select or radio
+choices (the catalog's values for a catalog field, in their natural order), a select or radio
 buttons for one choice, lowest/highest number inputs for a range.
 
 A form that breaks rules comes back with every problem next to its field, naming it,
@@ -18,7 +18,6 @@ tailored.errors.InvalidInput: preferences.price_range.min: must be a number
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -40,6 +39,7 @@ from tailored.demo.storefront.common import (
 )
 from tailored.demo.storefront.shop import client_of
 from tailored.domain.catalog import Item, facet_values
+from tailored.domain.natural import natural_order
 from tailored.domain.preferences import CATEGORY, PreferenceField
 from tailored.errors import InvalidInput
 
@@ -262,23 +262,23 @@ def _shown(client: Client) -> list[tuple[PreferenceField, tuple[str, ...]]]:
 
 
 def catalog_values(items: Iterable[Item]) -> dict[str, tuple[str, ...]]:
-    """Per attribute ("category": the categories), the values items hold, those most
-    items hold first.
+    """Per attribute ("category": the categories), the values items hold, in their
+    natural order (sizes small to large, numbers by value, then words).
 
     >>> catalog_values([Item("a", categories=("tea",), attributes={"brand": "Zeta"}),
     ...                 Item("b", categories=("tea", "mugs"), attributes={"brand": "Acme"}),
     ...                 Item("c", categories=("mugs",), attributes={"brand": "Acme"})])
     {'category': ('mugs', 'tea'), 'brand': ('Acme', 'Zeta')}
+    >>> catalog_values([Item(f"i{size}", attributes={"size": size})
+    ...                 for size in ("S", "L", "M", "XS", "42", "41", "S")])["size"]
+    ('XS', 'S', 'M', 'L', '41', '42')
     """
-    counts: dict[str, Counter[str]] = {}
+    found: dict[str, set[str]] = {}
     for item in items:
         pairs = [(CATEGORY, c) for c in item.categories] + list(facet_values(item.attributes))
         for name, value in pairs:
-            counts.setdefault(name, Counter())[value] += 1
-    return {
-        name: tuple(sorted(found, key=lambda value: (-found[value], value)))
-        for name, found in counts.items()
-    }
+            found.setdefault(name, set()).add(value)
+    return {name: natural_order(values) for name, values in found.items()}
 
 
 def _asked(request: Request, who: Shopper) -> list[tuple[PreferenceField, str, tuple[str, ...]]]:

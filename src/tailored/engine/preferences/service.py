@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from tailored.domain.identifiers import check_identifier
+from tailored.domain.natural import natural_order
 from tailored.domain.preferences import (
     PreferenceChange,
     PreferenceField,
@@ -104,7 +105,8 @@ class Preferences:
         """The questions a user has not answered, the most useful first: those that
         shape recommendations, by how much an answer narrows the catalog's activity
         down, then the rest in schema order. Catalog fields offer their most popular
-        values; a question without options is left out."""
+        values, in their natural order (`tailored.domain.natural`); a question without
+        options is left out."""
         answered = self.get(user_id)
         questions = []
         for spec in self.schema().fields:
@@ -132,7 +134,9 @@ class Preferences:
         if spec.attribute is None or spec.kind not in ("choice", "choices"):
             return (), 0.5 if spec.effect == "range" else 0.0
         ranked = self._popularity(spec.attribute)
-        options = tuple(value for value, _ in ranked[:MAX_OPTIONS])
+        # The most popular values are offered, listed in their natural order (sizes
+        # small to large, numbers by value), as a shop lists them.
+        options = natural_order(value for value, _ in ranked[:MAX_OPTIONS])
         return options, _spread([share for _, share in ranked]) if spec.effect != "none" else 0.0
 
     def _write(

@@ -22,7 +22,8 @@
 
   function show(result) {
     price.textContent = result.total_text;
-    lines.replaceChildren(...result.lines.map((line) => item(`${line.label}: ${line.amount}`)));
+    lines.replaceChildren(...result.lines.map(
+      (line) => item(line.amount ? `${line.label}: ${line.amount}` : line.label)));
     if (result.violations.length) {
       const list = document.createElement("ul");
       list.replaceChildren(...result.violations.map((v) => item(v.message, "problem-text")));
