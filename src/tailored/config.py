@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
-DEFAULT_HALF_LIFE_DAYS = 90.0  # benchmarks/decay.py: the best on validation, all models
+DEFAULT_HALF_LIFE_DAYS = 60.0  # benchmarks/decay.py: the best on validation, all models
 # URL schemes the engine can open: SQLite through the standard library, PostgreSQL
 # through psycopg 3 (the `postgres` extra).
 SUPPORTED_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")

@@ -22,7 +22,7 @@ def test_the_funnel_orders_the_builtin_weights() -> None:
 def test_decay_is_on_by_default_with_the_measured_half_life() -> None:
     # Chosen on validation splits of ml-100k and Online Retail (benchmarks/decay.py,
     # docs/research/defaults.md); None would mean a year-old view counts like today's.
-    assert Settings().interaction_half_life_days == 90.0
+    assert Settings().interaction_half_life_days == 60.0
     assert Settings(interaction_half_life_days=None).interaction_half_life_days is None
 
 
