@@ -109,7 +109,7 @@ class Settings(BaseSettings):
     retrain_models: tuple[str, ...] | None = Field(
         None,
         description="Models retrained on the schedule (None: each model with an active "
-        "version, else the training default).",
+        "version, 'auto' for one that auto chose, else the training default: auto).",
     )
     retrain_tune: bool = Field(
         True, description="Scheduled retraining chooses hyper-parameters again."

@@ -81,3 +81,12 @@ def test_auto_takes_no_params(engine: Engine, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match=r"^params:"):
         engine.jobs.submit(params={"l2": 1.0})
     assert engine.jobs.submit().model == AUTO
+
+
+def test_scheduled_retraining_chooses_again(engine: Engine, tmp_path: Path) -> None:
+    _walks(engine)
+    chosen = engine.training.train(tune=False, models_dir=tmp_path)
+    engine.training.train("item_knn", tune=False, models_dir=tmp_path)  # by name
+    queued = engine.jobs.schedule(timedelta(hours=1))
+    assert chosen.selection is not None
+    assert sorted(job.model for job in queued) == [AUTO, "item_knn"]  # not chosen.model
