@@ -88,6 +88,6 @@ def test_train_says_which_model_it_chose_on_validation_and_why(tmp_path: Path) -
     assert f"{version.model} (chosen)" in trained.output
     for name, score in version.selection["candidates_val_ndcg@10"].items():
         assert name in trained.output and f"{score:.4f}" in trained.output
-    assert f"chose {version.model} {{}}: the best validation NDCG@10 of 7 settings" in (
+    assert f"chose {version.model} at its defaults: the best validation NDCG@10 of 7" in (
         trained.output
     )

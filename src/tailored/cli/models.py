@@ -108,8 +108,10 @@ def _choice(selection: dict[str, Any]) -> None:
         mark = " (chosen)" if name == selection["model"] else ""
         table.add_row(f"{name}{mark}", f"{score:.4f}")
     console.print(table)
+    params = selection["params"]
+    with_params = f"with {json.dumps(params)}" if params else "at its defaults"
     console.print(
-        f"chose {selection['model']} {json.dumps(selection['params'])}: the best validation "
+        f"chose {selection['model']} {with_params}: the best validation "
         f"NDCG@10 of {len(selection.get('tried') or [])} settings tried in "
         f"{selection['seconds']} s (budget {selection['budget_s']} s)"
     )
