@@ -79,6 +79,29 @@ def test_the_budget_stops_the_grid_search_and_says_so() -> None:
     assert len(roomy.trials) == 5 and not roomy.skipped
 
 
+def test_contenders_grids_are_searched_in_turns_before_the_others() -> None:
+    ticks = fake_clock(10.0)
+    grid = [{"neighbors": 5}, {"neighbors": 10}]
+    candidates = {
+        "popular": (Popular, [{"half_life_days": 3.0}]),  # far behind: searched last
+        "knn_a": (ItemKNN, grid),
+        "knn_b": (ItemKNN, grid),
+    }
+    chosen = select(candidates, chains(), budget_seconds=115, clock=lambda: next(ticks))
+    assert [(t.model, dict(t.params)) for t in chosen.trials] == [
+        ("popular", {}),
+        ("knn_a", {}),
+        ("knn_b", {}),
+        ("knn_a", {"neighbors": 5}),  # one entry of each contender in turn ...
+        ("knn_b", {"neighbors": 5}),  # ... so a budget spent early tuned both
+    ]
+    assert chosen.skipped == {
+        "knn_a": "time budget spent: 1 of its grid not tried",
+        "knn_b": "time budget spent: 1 of its grid not tried",
+        "popular": "time budget spent: 1 of its grid not tried",
+    }
+
+
 def test_a_model_over_its_item_limit_is_skipped_with_the_reason() -> None:
     candidates = {"ease": (lambda **p: EASE(max_items=10, **p), []), "popular": (Popular, [])}
     chosen = select(candidates, chains(), budget_seconds=60)

@@ -5,8 +5,9 @@ Online Retail SLIT does), so training picks among candidate models by validation
 NDCG@10, measured like `tune`: a temporal split inside train, never the test.
 
 In two rounds: every candidate at its defaults first (the screen: one fit each, always
-run, so that every model is compared however tight the budget), then each candidate's
-grid, best screened model first, until `budget_seconds` is spent. The best (model,
+run, so that every model is compared however tight the budget), then the grids, until
+`budget_seconds` is spent: first those of the contenders (screened within `CONTENDER`
+of the best), one entry of each in turn, then the others'. The best (model,
 parameters) tried wins; ties go to the earlier trial. Where the validation split is `too_small`, no
 score would mean anything: the first candidate wins at its defaults, and `note` says so.
 """
@@ -26,6 +27,8 @@ from tailored.metrics.protocol import evaluate, too_small
 if TYPE_CHECKING:
     from tailored.models.base import Recommender
 
+CONTENDER = 0.9
+"""Models screened within this share of the best get their grids searched first."""
 Candidate = tuple[Callable[..., "Recommender"], Sequence[Mapping[str, Any]]]
 """How to make a model, and the hyper-parameters to try on it (its grid)."""
 
@@ -148,17 +151,12 @@ def select(
     for name in candidates:
         attempt(name, {})
     if grids:
-        screened = sorted(
-            {t.model: t.ndcg_at_10 for t in trials}.items(), key=lambda pair: -pair[1]
-        )
-        for name, _score in screened:
-            grid = candidates[name][1]
-            for n, params in enumerate(grid):
-                if over_budget():
-                    left = len(grid) - n
-                    skipped.setdefault(name, f"time budget spent: {left} of its grid not tried")
-                    break
-                attempt(name, params)
+        screened = {t.model: t.ndcg_at_10 for t in trials}
+        top = max(screened.values())
+        contenders = [name for name in screened if screened[name] >= CONTENDER * top]
+        rest = [name for name in screened if name not in contenders]
+        for group in (contenders, rest):
+            _search(group, candidates, attempt, over_budget, skipped)
     best = max(trials, key=lambda t: t.ndcg_at_10, default=None)
     if best is None:
         reasons = "; ".join(f"{name}: {why}" for name, why in skipped.items())
@@ -166,6 +164,31 @@ def select(
     return Selection(
         best.model, best.params, tuple(trials), skipped, budget_seconds, clock() - started
     )
+
+
+def _search(
+    names: Sequence[str],
+    candidates: Mapping[str, Candidate],
+    attempt: Callable[[str, Mapping[str, Any]], None],
+    over_budget: Callable[[], bool],
+    skipped: dict[str, str],
+) -> None:
+    """The grids of `names` in turns, one entry of each per round, so that a budget
+    spent early has still tuned every one of them a little."""
+    rounds = max((len(candidates[name][1]) for name in names), default=0)
+    for n in range(rounds):
+        for name in names:
+            grid = candidates[name][1]
+            if n >= len(grid) or name in skipped:
+                continue
+            if over_budget():
+                position = names.index(name)
+                for k, late in enumerate(names):
+                    left = len(candidates[late][1]) - (n + 1 if k < position else n)
+                    if left > 0:
+                        skipped.setdefault(late, f"time budget spent: {left} of its grid not tried")
+                return
+            attempt(name, grid[n])
 
 
 __all__ = ["Candidate", "Selection", "Trial", "select"]
