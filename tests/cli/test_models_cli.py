@@ -91,3 +91,21 @@ def test_train_says_which_model_it_chose_on_validation_and_why(tmp_path: Path) -
     assert f"chose {version.model} at its defaults: the best validation NDCG@10 of 7" in (
         trained.output
     )
+
+
+def test_train_says_when_it_could_not_compare_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:  # two views each: nothing left to validate inside train
+        engine.events.record_many(
+            [
+                {"user_id": f"u{u}", "item_id": f"i{(u + k) % 40}", "type": "view"}
+                for u in range(30)
+                for k in range(2)
+            ]
+        )
+    trained = _run("train", "-d", url, "--models-dir", str(tmp_path / "m"))
+    assert trained.exit_code == 0, trained.output
+    assert "chose seq_blend: seq_blend at its defaults, nothing compared: too little" in (
+        " ".join(trained.output.split())
+    )
+    assert "chosen on validation" not in trained.output

@@ -90,3 +90,19 @@ def test_scheduled_retraining_chooses_again(engine: Engine, tmp_path: Path) -> N
     queued = engine.jobs.schedule(timedelta(hours=1))
     assert chosen.selection is not None
     assert sorted(job.model for job in queued) == [AUTO, "item_knn"]  # not chosen.model
+
+
+def test_too_little_to_validate_inside_train_says_so(engine: Engine, tmp_path: Path) -> None:
+    # 30 shoppers with 2 views each: enough for a test split, but inside train each
+    # has one view, and a validation split of that leaves nothing to train on.
+    rows = [
+        {"user_id": f"u{u}", "item_id": f"i{(u + k) % 40}", "type": "view",
+         "timestamp": T0 + timedelta(minutes=k)}
+        for u in range(30)
+        for k in range(2)
+    ]  # fmt: skip
+    assert not engine.events.record_many(rows).rejected
+    version = engine.training.train(models_dir=tmp_path)
+    assert version.metrics_note is None and version.selection is not None
+    assert version.model == FALLBACK_MODEL and version.selection["tried"] == []
+    assert "nothing compared: too little data" in version.selection["note"]

@@ -102,6 +102,9 @@ def _metric(version: ModelVersion, name: str) -> str:
 
 def _choice(selection: dict[str, Any]) -> None:
     """What `auto` chose and why: every candidate's best validation NDCG@10."""
+    if selection.get("note"):
+        console.print(f"[yellow]chose {selection['model']}:[/] {selection['note']}")
+        return
     scores: dict[str, float] = selection.get("candidates_val_ndcg@10") or {}
     table = Table("candidate", "val NDCG@10", title="chosen on validation")
     for name, score in sorted(scores.items(), key=lambda pair: -pair[1]):
