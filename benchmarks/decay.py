@@ -126,6 +126,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--movielens", type=Path, default=MOVIELENS)
     parser.add_argument("--retail", type=Path, default=RETAIL)
+    parser.add_argument("--no-retail", action="store_true")
     parser.add_argument(
         "--retail-users", type=int, default=None, help="a seeded sample of customers"
     )
@@ -137,14 +138,13 @@ def main() -> None:
         if model not in MODELS:
             raise SystemExit(f"--models: unknown model {model!r}")
     blas_threads = limit_blas_threads()
-    datasets = {
-        "ml-100k": run("ml-100k", lambda: read_movielens(args.movielens), models),
-        "online-retail": run(
+    datasets = {"ml-100k": run("ml-100k", lambda: read_movielens(args.movielens), models)}
+    if not args.no_retail:
+        datasets["online-retail"] = run(
             "online-retail",
             lambda: subsample_users(read_retail(args.retail), args.retail_users, seed=0),
             models,
-        ),
-    }
+        )
     report = {
         "benchmark": "decay",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

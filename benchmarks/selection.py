@@ -89,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--movielens", type=Path, default=MOVIELENS)
     parser.add_argument("--retail", type=Path, default=RETAIL)
+    parser.add_argument("--no-retail", action="store_true")
     parser.add_argument(
         "--retail-users", type=int, default=None, help="a seeded sample of customers"
     )
@@ -104,14 +105,15 @@ def main() -> None:
             raise SystemExit(f"--models: unknown model {model!r}")
     blas_threads = limit_blas_threads()
     datasets = {
-        "ml-100k": run("ml-100k", lambda: read_movielens(args.movielens), args.budget, models),
-        "online-retail": run(
+        "ml-100k": run("ml-100k", lambda: read_movielens(args.movielens), args.budget, models)
+    }
+    if not args.no_retail:
+        datasets["online-retail"] = run(
             "online-retail",
             lambda: subsample_users(read_retail(args.retail), args.retail_users, seed=0),
             args.budget,
             models,
-        ),
-    }
+        )
     report = {
         "benchmark": "selection",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
