@@ -34,7 +34,9 @@ def test_auto_chooses_the_best_candidate_on_validation_and_says_why(
     engine: Engine, tmp_path: Path
 ) -> None:
     _walks(engine)
-    version = engine.training.train(models_dir=tmp_path)  # the default: auto
+    # The defaults users get (auto, tuned), on a short budget: the test stays quick
+    shop = Engine(engine.db, engine.settings.model_copy(update={"training_budget_seconds": 10}))
+    version = shop.training.train(models_dir=tmp_path)
     selection = version.selection
     assert selection is not None and version.metrics_note is None
     scores = selection["candidates_val_ndcg@10"]
@@ -43,6 +45,7 @@ def test_auto_chooses_the_best_candidate_on_validation_and_says_why(
     assert scores[version.model] == max(scores.values())  # (rounded: ties are possible)
     assert version.params == {**version.params, **selection["params"]}
     assert selection["val_ndcg@10"] == scores[version.model]
+    assert selection["budget_s"] == 10
     assert version.metrics["ndcg@10"] > 0  # and its test metrics, as for any version
     assert engine.training.active(AUTO) == version  # what serving's 'auto' serves
 
