@@ -26,6 +26,14 @@ def test_decay_is_on_by_default_with_the_measured_half_life() -> None:
     assert Settings(interaction_half_life_days=None).interaction_half_life_days is None
 
 
+@pytest.mark.parametrize("value", ["off", "null", "none", ""])
+def test_the_environment_can_turn_decay_off(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("TAILORED_INTERACTION_HALF_LIFE_DAYS", value)
+    assert Settings().interaction_half_life_days is None
+    monkeypatch.setenv("TAILORED_INTERACTION_HALF_LIFE_DAYS", "14")
+    assert Settings().interaction_half_life_days == 14.0
+
+
 def _old_and_recent_views(engine: Engine, *, old: datetime, recent: datetime) -> None:
     rows = [
         {"user_id": "u", "item_id": "old", "type": "view", "timestamp": old},
