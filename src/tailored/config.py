@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
+DEFAULT_HALF_LIFE_DAYS = 60.0  # benchmarks/decay.py: the best on validation, all models
 # URL schemes the engine can open: SQLite through the standard library, PostgreSQL
 # through psycopg 3 (the `postgres` extra).
 SUPPORTED_SCHEMES = ("sqlite", "sqlite+pysqlite", "postgresql", "postgres", "postgresql+psycopg")
@@ -108,7 +109,7 @@ class Settings(BaseSettings):
     retrain_models: tuple[str, ...] | None = Field(
         None,
         description="Models retrained on the schedule (None: each model with an active "
-        "version, else the training default).",
+        "version, 'auto' for one that auto chose, else the training default: auto).",
     )
     retrain_tune: bool = Field(
         True, description="Scheduled retraining chooses hyper-parameters again."
@@ -125,15 +126,17 @@ class Settings(BaseSettings):
         {},
         description="Overrides of built-in event types' interaction weights, e.g. "
         '{"view": 0.5, "share": 0} (0: not an interaction). Without one, a built-in type '
-        "keeps its own (purchase 5, add_to_cart 3, like and share 2, view, click and rate "
+        "keeps its own (purchase 5, add_to_cart 3, click, like and share 2, view and rate "
         "1, the others 0); a custom type's weight is the one it was registered with.",
     )
     interaction_half_life_days: float | None = Field(
-        None,
+        DEFAULT_HALF_LIFE_DAYS,
         gt=0,
         description="Older events count less, in training and serving alike: weights "
-        "halve every this many days of age, measured back from when they are used "
-        "(training: when it runs; serving: the request's time). None: no decay.",
+        "halve every this many days of age, measured back from the newest event in "
+        "training and from the request's time in serving (the default was chosen on "
+        "validation splits of the benchmark data: docs/research/defaults.md). None "
+        "(null): no decay.",
     )
 
     personalization_consent: Literal["opt_in", "opt_out"] = Field(
@@ -143,9 +146,16 @@ class Settings(BaseSettings):
         "items, and are told so.",
     )
     recommend_model: str = Field(
-        "seq_blend",
-        description="The model whose active version serves user recommendations "
-        "(ials or item_knn for catalogs over 20,000 items).",
+        "auto",
+        description="The model whose active version serves user recommendations; auto: "
+        "the one training chose on validation ('tailored train' without --model).",
+    )
+    training_budget_seconds: float | None = Field(
+        None,
+        gt=0,
+        description="How long training's automatic choice may spend comparing models and "
+        "their hyper-parameters on validation (None: a minute plus a second per 1,000 "
+        "interactions, at most an hour).",
     )
     similar_model: str = Field(
         "similar_blend",
@@ -215,6 +225,14 @@ class Settings(BaseSettings):
             )
         return self
 
+    @field_validator("interaction_half_life_days", mode="before")
+    @classmethod
+    def _decay_can_be_off(cls, value: object) -> object:
+        # Decay is on by default, so the environment needs a way to turn it off.
+        if isinstance(value, str) and value.strip().lower() in ("", "none", "null", "off"):
+            return None
+        return value
+
     @field_validator("event_weights")
     @classmethod
     def _weights_are_finite(cls, weights: dict[str, float]) -> dict[str, float]:
@@ -258,6 +276,7 @@ def load_settings(**overrides: object) -> Settings:
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
+    "DEFAULT_HALF_LIFE_DAYS",
     "BoostSettings",
     "PlacementSettings",
     "Settings",

@@ -67,3 +67,45 @@ def test_train_on_an_empty_store_says_what_is_missing(tmp_path: Path) -> None:
     result = _run("train", "-d", url, "--models-dir", str(tmp_path / "m"))
     assert result.exit_code == 1
     assert "no events with items" in result.output
+
+
+def test_train_says_which_model_it_chose_on_validation_and_why(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:  # 60 shoppers walking a 40-item chain
+        engine.events.record_many(
+            [
+                {"user_id": f"u{u}", "item_id": f"i{((u * 7) % 40 + k) % 40}", "type": "view"}
+                for u in range(60)
+                for k in range(8)
+            ]
+        )
+    trained = _run("train", "--no-tune", "-d", url, "--models-dir", str(tmp_path / "m"))
+    assert trained.exit_code == 0, trained.output
+    with Engine.open(url) as engine:
+        version = engine.training.versions()[0]
+    assert version.selection is not None
+    assert "chosen on validation" in trained.output
+    assert f"{version.model} (chosen)" in trained.output
+    for name, score in version.selection["candidates_val_ndcg@10"].items():
+        assert name in trained.output and f"{score:.4f}" in trained.output
+    assert f"chose {version.model} at its defaults: the best validation NDCG@10 of 7" in (
+        trained.output
+    )
+
+
+def test_train_says_when_it_could_not_compare_models(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:  # two views each: nothing left to validate inside train
+        engine.events.record_many(
+            [
+                {"user_id": f"u{u}", "item_id": f"i{(u + k) % 40}", "type": "view"}
+                for u in range(30)
+                for k in range(2)
+            ]
+        )
+    trained = _run("train", "-d", url, "--models-dir", str(tmp_path / "m"))
+    assert trained.exit_code == 0, trained.output
+    assert "chose seq_blend: seq_blend at its defaults, nothing compared: too little" in (
+        " ".join(trained.output.split())
+    )
+    assert "chosen on validation" not in trained.output

@@ -280,6 +280,27 @@ def test_the_models_page_lists_versions_with_their_metrics(
     assert len(active) == 2  # item_knn's and seq_blend's versions
 
 
+def test_the_models_page_says_what_auto_chose_on_validation(
+    console: TestClient, shop: Engine, tmp_path: Path
+) -> None:
+    start = datetime.now(UTC) - timedelta(days=1)
+    books = [
+        {"user_id": f"reader{u}", "item_id": f"book{(u + k) % 40}", "type": "view",
+         "timestamp": start + timedelta(minutes=10 * u + k)}
+        for u in range(40)
+        for k in range(4)
+    ]  # fmt: skip
+    assert not shop.events.record_many(books).rejected
+    chosen = shop.training.train(tune=False, models_dir=tmp_path)  # auto
+    assert chosen.selection is not None
+    scores = chosen.selection["candidates_val_ndcg@10"]
+    text = _text(console.get("/console/models"))
+    ranked = sorted(scores.items(), key=lambda pair: -pair[1])
+    listed = ", ".join(f"{name} {score:.4f}" for name, score in ranked)
+    assert f"{chosen.id} {chosen.model} chosen on validation NDCG@10 of {listed}" in text
+    assert "<option selected>auto</option>" in console.get("/console/models").text
+
+
 def test_activate_serves_an_older_version_and_is_post_only(
     console: TestClient, shop: Engine
 ) -> None:

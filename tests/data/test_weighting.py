@@ -15,7 +15,7 @@ DEFAULT = EventMeanings(BUILTIN_EVENT_TYPES).weights
 def test_the_default_weights_are_the_builtin_types_own() -> None:
     assert DEFAULT == {
         "purchase": 5.0, "add_to_cart": 3.0, "like": 2.0, "share": 2.0,
-        "rate": 1.0, "click": 1.0, "view": 1.0,
+        "click": 2.0, "rate": 1.0, "view": 1.0,
     }  # fmt: skip
     weighting = Weighting(DEFAULT)
     assert weighting.weigh(["purchase", "dismiss", "impression", "teleport"]).tolist() == [

@@ -76,6 +76,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 MODELS = ("item_knn", "ease")  # ease scores go negative: the other normalisation
+# The weighting the record was made with: this test is about the pipeline giving the
+# ranking chain's answers, not about weights, so it keeps the settings of that time
+# (events did not decay then; the default decay has its own tests).
+RECORDED_WITH: dict[str, Any] = {"interaction_half_life_days": None}
 
 
 def _items() -> list[dict[str, Any]]:
@@ -258,7 +262,8 @@ def answers(engine: Engine) -> dict[str, Any]:
             # item_knn served similar items when the record was made (the default since
             # is similar_blend, a change of the model, not of the ranking).
             overrides = {"recommend_model": model, "placements": placements,
-                         "similar_model": "item_knn", "serving_refresh_seconds": 3600}  # fmt: skip
+                         "similar_model": "item_knn", "serving_refresh_seconds": 3600,
+                         **RECORDED_WITH}  # fmt: skip
             settings = Settings.model_validate(engine.settings.model_dump() | overrides)
             variant = Engine(engine.db, settings, clock=lambda: NOW)
             for case, answer in _requests(variant):
@@ -283,7 +288,7 @@ def _recorded() -> dict[str, Any]:
 
 @pytest.fixture
 def seeded(engine: Engine) -> Engine:
-    _store(engine)
+    _store(Engine(engine.db, engine.settings.model_copy(update=RECORDED_WITH)))
     return engine
 
 

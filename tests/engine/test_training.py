@@ -37,9 +37,19 @@ def test_interactions_weigh_event_types_and_skip_the_rest(engine: Engine) -> Non
         (data.users.id_of(u), data.items.id_of(i)): w
         for u, i, w in zip(data.user, data.item, data.weight, strict=True)
     }
-    assert by_pair[("u0", "tent")] == 1.0 + 5.0  # a view and a purchase add up
-    assert by_pair[("u1", "pan")] == 1.0  # the view; the dismiss is not an interaction
-    assert np.isclose(data.time.max(), (T0 + timedelta(hours=29, minutes=2)).timestamp())
+    newest = T0 + timedelta(hours=29, minutes=2)
+    assert np.isclose(data.time.max(), newest.timestamp())
+    # Aged by the default decay, back from the newest event
+    half_life = engine.settings.interaction_half_life_days
+    assert half_life is not None
+
+    def aged(at: datetime) -> float:
+        return float(0.5 ** ((newest - at) / timedelta(days=half_life)))
+
+    # a view and a purchase add up (both at T0)
+    assert by_pair[("u0", "tent")] == pytest.approx((1.0 + 5.0) * aged(T0))
+    # the view; the dismiss is not an interaction
+    assert by_pair[("u1", "pan")] == pytest.approx(aged(T0 + timedelta(hours=1, minutes=2)))
 
 
 def test_train_records_an_active_version_that_recommends(engine: Engine, tmp_path: Path) -> None:

@@ -96,6 +96,29 @@ def test_a_training_job_is_queued_then_polled_until_it_succeeds(
     assert [m["id"] for m in models] == [version["id"]]
 
 
+def test_a_job_without_a_model_reports_the_choice_made_on_validation(
+    api: Headers, client: TestClient, engine: Engine
+) -> None:
+    rows = [  # 60 shoppers walking a 40-item chain: enough to validate on
+        {"user_id": f"u{u}", "item_id": f"i{((u * 7) % 40 + k) % 40}", "type": "view"}
+        for u in range(60)
+        for k in range(8)
+    ]
+    assert not engine.events.record_many(rows).rejected
+    response = client.post("/v1/admin/training", json={"tune": False}, headers=api["admin"])
+    assert response.status_code == 202 and response.json()["model"] == "auto"
+    done = _wait(client, api, response.json()["id"])
+    assert done["status"] == "succeeded", done
+    version = done["version"]
+    selection = version["metrics"]["selection"]
+    assert selection["model"] == version["model"]
+    scores = selection["candidates_val_ndcg@10"]
+    assert len(scores) == 7 and scores[version["model"]] == max(scores.values())
+    assert selection["val_ndcg@10"] == scores[version["model"]]
+    refused = client.post("/v1/admin/training", json={"params": {"l2": 1.0}}, headers=api["admin"])
+    assert refused.status_code == 422 and "params" in refused.text
+
+
 def test_a_job_on_the_readme_example_reports_why_it_has_no_metrics(
     api: Headers, client: TestClient
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.table import Table
 from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, open_engine
 from tailored.domain.models import ModelVersion
-from tailored.engine.model_params import MODEL_NAMES
+from tailored.engine.model_params import AUTO, MODEL_NAMES
 from tailored.engine.training import DEFAULT_MODEL
 
 app = App(help="Trained model versions: list, activate (or roll back).")
@@ -25,7 +25,13 @@ ModelsDirOption = Annotated[
 
 def train(
     model: Annotated[
-        str, typer.Option("--model", "-m", help=f"one of: {', '.join(sorted(MODEL_NAMES))}")
+        str,
+        typer.Option(
+            "--model",
+            "-m",
+            help=f"{AUTO} (choose the model on validation) or one of: "
+            f"{', '.join(sorted(MODEL_NAMES))}",
+        ),
     ] = DEFAULT_MODEL,
     tune: Annotated[
         bool, typer.Option(help="choose hyper-parameters on a validation split")
@@ -34,14 +40,20 @@ def train(
     database_url: DatabaseOption = None,
     models_dir: ModelsDirOption = None,
 ) -> None:
-    """Train a model on the stored events, evaluate it offline, and save a version."""
+    """Train a model on the stored events, evaluate it offline, and save a version.
+
+    By default the model and its hyper-parameters are chosen on a validation split of
+    these events; the choice and every candidate's validation score are printed."""
+    doing = "choosing and training a model" if model == AUTO else f"training {model}"
     with (
         open_engine(database_url) as engine,
-        console.status(f"training {model} on the stored events ..."),
+        console.status(f"{doing} on the stored events ..."),
     ):
         version = engine.training.train(model, tune=tune, activate=activate, models_dir=models_dir)
     console.print(_table([version]))
     _notes([version])
+    if version.selection is not None:
+        _choice(version.selection)
 
 
 @app.command("list")
@@ -87,6 +99,29 @@ def _metric(version: ModelVersion, name: str) -> str:
     if version.metrics_note is not None:
         return "too little data"
     return str(version.metrics.get(name, "-"))
+
+
+def _choice(selection: dict[str, Any]) -> None:
+    """What `auto` chose and why: every candidate's best validation NDCG@10."""
+    if selection.get("note"):
+        console.print(f"[yellow]chose {selection['model']}:[/] {selection['note']}")
+        return
+    scores: dict[str, float] = selection.get("candidates_val_ndcg@10") or {}
+    table = Table("candidate", "val NDCG@10", title="chosen on validation")
+    for name, score in sorted(scores.items(), key=lambda pair: -pair[1]):
+        mark = " (chosen)" if name == selection["model"] else ""
+        table.add_row(f"{name}{mark}", f"{score:.4f}")
+    console.print(table)
+    params = selection["params"]
+    with_params = f"with {json.dumps(params)}" if params else "at its defaults"
+    console.print(
+        f"chose {selection['model']} {with_params}: the best validation "
+        f"NDCG@10 of {len(selection.get('tried') or [])} settings tried in "
+        f"{selection['seconds']} s (budget {selection['budget_s']} s)"
+    )
+    skipped: dict[str, str] = selection.get("skipped") or {}
+    for name, why in skipped.items():
+        console.print(f"[yellow]{name}:[/] {why}")
 
 
 def _notes(versions: list[ModelVersion]) -> None:

@@ -97,6 +97,13 @@ def _builtin(
 # Built-in types the engine itself records or stands in for (a saved order's reorder is
 # a purchase; an item the request says is being looked at is a view, one in the cart an
 # add_to_cart).
+#
+# Interaction weights follow the steps of a purchase funnel, each a stronger sign of
+# interest than the one before: purchase 5 > add_to_cart 3 > click 2 > view 1. A click
+# is a choice among items shown, a view may be passive (a card scrolled past, a page
+# opened from a search); like and share are explicit too (2). Our benchmark data sets
+# hold one event type each, so these ratios are reasoned, not fitted (see
+# docs/research/defaults.md); `Settings.event_weights` overrides them.
 VIEW = "view"
 ADD_TO_CART = "add_to_cart"
 PURCHASE = "purchase"
@@ -110,7 +117,7 @@ BUILTIN_EVENT_TYPES: Mapping[str, EventType] = {
         ),
         _builtin(
             "click", True, False, "The user clicked an item (e.g. in a recommendation).",
-            weight=1.0, meaning="click", phrase="clicked on {item}",
+            weight=2.0, meaning="click", phrase="clicked on {item}",
         ),
         _builtin(
             ADD_TO_CART, True, False, "The item went into the cart; value = quantity.",

@@ -27,5 +27,12 @@ class ModelVersion:
     active: bool = field(default=False)
     metrics_note: str | None = None
 
+    @property
+    def selection(self) -> dict[str, Any] | None:
+        """How training's `auto` chose this model on validation (`metrics.Selection`),
+        or None for a model trained by name."""
+        found = self.metrics.get("selection")
+        return found if isinstance(found, dict) else None
+
 
 __all__ = ["ModelVersion"]

@@ -101,6 +101,7 @@ class Engine:
             now=clock,
             models_dir=settings.models_dir,
             half_life_days=settings.interaction_half_life_days,
+            budget_seconds=settings.training_budget_seconds,
         )
         # Wired in dependency order: preferences asks recommendations which catalog
         # values are popular.

@@ -20,7 +20,7 @@ from typing import Any
 
 from tailored.domain.jobs import JobOrigin, JobStatus, TrainingJob
 from tailored.domain.models import ModelVersion
-from tailored.engine.model_params import checked_params
+from tailored.engine.model_params import AUTO, checked_params
 from tailored.engine.training import DEFAULT_MODEL, Training
 from tailored.engine.workers import busy, process_gone, worker_name
 from tailored.errors import InvalidInput, NotFound, TailoredError, Unavailable
@@ -86,9 +86,9 @@ class Jobs:
         tune: bool = True,
         activate: bool = True,
     ) -> TrainingJob:
-        """Queue a training of `model` (default: the training default). `params` given
-        are used as they are (the job says `tune=False`); they are checked now, not when
-        the job runs."""
+        """Queue a training of `model` (default: `auto`, which chooses the model on
+        validation). `params` given are used as they are (the job says `tune=False`);
+        they are checked now, not when the job runs."""
         chosen = model if model is not None else DEFAULT_MODEL
         checked = checked_params(chosen, params or {})
         row = self._row(chosen, checked, tune and not checked, activate, "api")
@@ -269,7 +269,9 @@ class Jobs:
         }
 
     def _serving_models(self) -> Names:
-        active = sorted({v.model for v in self._training.versions() if v.active})
+        """A version `auto` chose is retrained by choosing again, not as its model."""
+        versions = [v for v in self._training.versions() if v.active]
+        active = sorted({AUTO if v.selection is not None else v.model for v in versions})
         return active or [DEFAULT_MODEL]
 
     def _with_version(

@@ -15,6 +15,9 @@ from tailored.models import MODELS, Recommender
 
 # What the edges offer as choices: they name models, they never import them.
 MODEL_NAMES: tuple[str, ...] = tuple(MODELS)
+AUTO = "auto"
+"""Not a model: training chooses one on validation (`engine.training`), and serving
+serves that choice."""
 
 
 def model_kind(model: str) -> type[Recommender]:
@@ -45,6 +48,10 @@ def checked_params(model: str, params: Mapping[str, Any]) -> dict[str, Any]:
     ...
     tailored.errors.InvalidInput: params.l2: must be a finite number (not NaN or Infinity)
     """
+    if model == AUTO:
+        if params:
+            raise InvalidInput("params", "name the model they are for: 'auto' chooses its own")
+        return {}
     hints = _hints(model_kind(model))
     check_json("params", dict(params))  # finite numbers, 64-bit integers
     checked: dict[str, Any] = {}
@@ -78,4 +85,4 @@ def _value(name: str, hint: Any, value: Any) -> Any:
         raise InvalidInput(f"params.{name}", f"must be {expected} ({message})") from None
 
 
-__all__ = ["MODEL_NAMES", "checked_params", "model_kind"]
+__all__ = ["AUTO", "MODEL_NAMES", "checked_params", "model_kind"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,17 +15,39 @@ from tailored.data.interactions import natural_order
 from tailored.domain.catalog import Item
 from tailored.domain.models import ModelVersion
 from tailored.engine.events import EventTypes
-from tailored.engine.model_params import model_kind
+from tailored.engine.model_params import AUTO, checked_params, model_kind
 from tailored.errors import InvalidInput, NotFound
-from tailored.metrics import evaluate, too_small
+from tailored.metrics import Selection, evaluate, select, too_small
 from tailored.metrics import tune as tune_on_validation
-from tailored.models import Recommender, load_model
+from tailored.models import MODELS, Recommender, load_model
 from tailored.models.grids import GRIDS
 from tailored.storage import models as store
 from tailored.storage.database import Database
 from tailored.storage.serving import catalog_rows
 
-DEFAULT_MODEL = "seq_blend"  # the best on the benchmark; "ials" for catalogs over 20,000
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+DEFAULT_MODEL = AUTO  # choose one of `CANDIDATES` on validation (`metrics.select`)
+FALLBACK_MODEL = "seq_blend"
+"""What `auto` trains where the data is too small to compare models (the best on
+ml-100k), and what serves `auto` before any automatic choice was made."""
+CANDIDATES = ("seq_blend", "slit", "seq_ease", "ease", "item_knn", "ials", "popular")
+"""The models `auto` compares, in order of preference on a tie. The sequence models and
+EASE refuse catalogs over their `max_items` (20,000): there iALS or item-kNN wins."""
+MAX_BUDGET_SECONDS = 3600.0
+
+
+def budget_seconds(interactions: int) -> float:
+    """How long `auto` may spend comparing models: a minute, plus a second per 1,000
+    interactions of the training part (ml-100k's: 140 s, Online Retail's: 273 s), at most
+    an hour.
+    A small store's comparison ends long before its budget.
+
+    >>> budget_seconds(100_000), budget_seconds(10**9)
+    (160.0, 3600.0)
+    """
+    return min(60.0 + interactions / 1000, MAX_BUDGET_SECONDS)
 
 
 class Training:
@@ -52,26 +74,32 @@ class Training:
         now: Callable[[], datetime],
         models_dir: Path,
         half_life_days: float | None,
+        budget_seconds: float | None = None,
     ) -> None:
         self._db = db
         self._types = types
         self._now = now
         self._models_dir = models_dir
         self._half_life_days = half_life_days
+        self._budget = budget_seconds  # None: by the data's size (`budget_seconds`)
 
     def interactions(
         self, *, since: datetime | None = None, catalog: ItemFeatures | None = None
     ) -> Interactions:
         """Every event of an interaction type as one interaction, weighed by the rule
-        serving uses too (`tailored.data.weighting`), aged to the clock's now; repeats
-        of (user, item) add up. Events of a `conversion` type mark the pair bought (what
-        'bought together' is told apart from 'viewed together' by). With `catalog`, its
-        items are known too, interactions or not (what content models need to give new
-        items neighbours)."""
+        serving uses too (`tailored.data.weighting`), aged back from the newest event
+        (for a live store, about now); repeats of (user, item) add up. Events of a
+        `conversion` type mark the pair bought (what 'bought together' is told apart from
+        'viewed together' by). With `catalog`, its items are known too, interactions or
+        not (what content models need to give new items neighbours).
+
+        Ageing from the newest event rather than the clock keeps the weights' scale
+        whatever the data's age: an imported history from years ago keeps weights near
+        its types' own instead of near zero, where regularisation would drown them.
+        Serving ages from the request's time; only ratios matter there."""
         meanings = self._types.meanings_now()
         weighting = Weighting(meanings.weights, half_life_days=self._half_life_days)
         conversions = set(meanings.named("conversion"))
-        now = self._now().timestamp()
         users: list[str] = []
         items: list[str] = []
         kinds: list[str] = []
@@ -84,6 +112,7 @@ class Training:
                     kinds.append(kind)
                     times.append(stamp.timestamp())
         time = np.asarray(times, dtype=np.float64)
+        now = float(time.max()) if len(time) else self._now().timestamp()
         weight = weighting.weigh(kinds, time, now=now)
         bought = np.fromiter((kind in conversions for kind in kinds), np.bool_, len(kinds))
         known = None if catalog is None else Vocabulary(natural_order([*items, *catalog.ids]))
@@ -111,14 +140,18 @@ class Training:
     ) -> ModelVersion:
         """Fit `model` on the stored events and record a new version.
 
-        With `tune`, the hyper-parameters come from the model's grid, chosen on a
-        temporal validation split inside the training part; the offline metrics come
-        from the held-out latest 20 % of each user's interactions. The saved model is
-        then refit on all the data. On data too small for an honest evaluation
-        (`tailored.metrics.too_small`) the version has no metrics, the defaults stand
-        and `metrics_note` says why.
+        `auto` (the default) chooses the model among `CANDIDATES` and its
+        hyper-parameters on a temporal validation split inside the training part,
+        within `budget_seconds` (`metrics.select`; without `tune`, models at their
+        defaults); the version's `metrics["selection"]` says what was tried and scored.
+        A named model with `tune` gets its grid's best parameters on the same split.
+        The offline metrics come from the held-out latest 20 % of each user's
+        interactions; the saved model is then refit on all the data. On data too small
+        for an honest evaluation (`tailored.metrics.too_small`) the version has no
+        metrics, the defaults stand (`auto`: `FALLBACK_MODEL`) and `metrics_note` says why.
         """
-        kind = model_kind(model)
+        params = checked_params(model, params or {}) if model == AUTO else params
+        kind = MODELS[FALLBACK_MODEL] if model == AUTO else model_kind(model)
         features = self.item_features() if kind.uses_features else None
         data = self.interactions(since=since, catalog=features)
         if len(data) == 0:
@@ -128,13 +161,23 @@ class Training:
         train, test = temporal_split(data)
         note = too_small(train, test)
         if note is None:
-            if tune and not params:
+            if model == AUTO:
+                selection = self._select(train, tune=tune)
+                kind, chosen = MODELS[selection.model], dict(selection.params)
+            elif tune and not params:
                 grid = GRIDS[kind.name]
                 chosen = dict(tune_on_validation(kind, grid, train, features=features)[0])
             metrics = evaluate(kind(**chosen), train, test, features=features).as_dict()
             metrics.pop("params", None)
+            if model == AUTO:
+                metrics["selection"] = selection.as_dict()
         fitted = kind(**chosen).fit(data, features=features)
         return self._record(fitted, data, metrics, note, activate, models_dir)
+
+    def _select(self, train: Interactions, *, tune: bool) -> Selection:
+        budget = self._budget if self._budget is not None else budget_seconds(len(train))
+        candidates = {name: (MODELS[name], GRIDS[name]) for name in CANDIDATES}
+        return select(candidates, train, budget_seconds=budget, grids=tune)
 
     def _record(
         self,
@@ -167,8 +210,16 @@ class Training:
         with self._db.writing() as conn:
             version_id = store.insert_version(conn, row)
             if activate:
-                store.set_active(conn, version_id, fitted.name)
+                self._activate(conn, version_id, fitted.name, chosen="selection" in metrics)
         return self.version(version_id)
+
+    @staticmethod
+    def _activate(conn: Connection, version_id: int, model: str, *, chosen: bool) -> None:
+        """Activate a version; one chosen by `auto` also takes the `auto` role from the
+        version that held it (which stays active for its own model's name)."""
+        store.set_active(conn, version_id, model)
+        if chosen:
+            store.retire_chosen(conn, keep=version_id)
 
     def versions(self) -> list[ModelVersion]:
         """Newest first."""
@@ -189,14 +240,18 @@ class Training:
         if not Path(version.artifact).is_file():
             raise InvalidInput("version", f"the file of version {version_id} is missing")
         with self._db.writing() as conn:
-            store.set_active(conn, version_id, version.model)
+            self._activate(conn, version_id, version.model, chosen=version.selection is not None)
         return self.version(version_id)
 
     def active(self, model: str | None = None) -> ModelVersion | None:
         """The active version of `model`, or (None) the newest active version of any.
         Each model has at most one: each serves its own purpose (the settings say which
-        model serves recommendations, similar items and bought together)."""
+        model serves recommendations, similar items and bought together). For `auto`,
+        the version `auto` chose and activated last (or rolled back to), else the active
+        version of `FALLBACK_MODEL` (versions trained before `auto` existed)."""
         with self._db.reading() as conn:
+            if model == AUTO:
+                return store.chosen_version(conn) or store.active_version(conn, FALLBACK_MODEL)
             return store.active_version(conn, model)
 
     def load(self, version_id: int | None = None, *, model: str | None = None) -> Recommender:
@@ -211,4 +266,11 @@ def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-__all__ = ["DEFAULT_MODEL", "Training"]
+__all__ = [
+    "AUTO",
+    "CANDIDATES",
+    "DEFAULT_MODEL",
+    "FALLBACK_MODEL",
+    "Training",
+    "budget_seconds",
+]

@@ -18,12 +18,15 @@ from tailored.metrics.ranking import (
     recommendation_lists,
     top_n,
 )
+from tailored.metrics.selection import Selection, Trial, select
 
 __all__ = [
     "MIN_ITEMS",
     "MIN_USERS",
     "NO_ITEM",
     "Evaluation",
+    "Selection",
+    "Trial",
     "coverage",
     "evaluate",
     "hit_rate",
@@ -31,6 +34,7 @@ __all__ = [
     "ndcg",
     "recall",
     "recommendation_lists",
+    "select",
     "too_small",
     "top_n",
     "tune",

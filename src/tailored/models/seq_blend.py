@@ -1,4 +1,5 @@
-"""SeqBlend: SLIT and SeqEASE together, our default model (see
+"""SeqBlend: SLIT and SeqEASE together, the best on ml-100k and what `auto` training
+falls back to on data too small to compare models (see
 docs/research/sequential-models.md)."""
 
 from __future__ import annotations

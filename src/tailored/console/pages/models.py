@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tailored.console.pages.common import problem, stored_id
 from tailored.console.rendering import engine_of, page
-from tailored.engine.model_params import MODEL_NAMES
+from tailored.engine.model_params import AUTO, MODEL_NAMES
 from tailored.errors import InvalidInput, NotFound
 from tailored.metrics import MIN_ITEMS, MIN_USERS
 
@@ -80,7 +80,7 @@ def _page(
         versions=versions,
         jobs=jobs,
         pending=any(not job.finished for job in jobs),
-        model_names=sorted(MODEL_NAMES),
+        model_names=[AUTO, *sorted(MODEL_NAMES)],
         default_model=engine.settings.recommend_model,
         metric_names=METRICS,
         min_users=MIN_USERS,

@@ -35,7 +35,7 @@ from tailored.domain.recommendations import (
     RecommendationList,
     StrategySource,
 )
-from tailored.engine.model_params import model_kind
+from tailored.engine.model_params import AUTO, model_kind
 from tailored.engine.placements import seeded
 from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.recommend.answer import Answer
@@ -96,6 +96,8 @@ class Recommendations:
             "bought_together": settings.bought_together_model,
         }
         for role, name in roles.items():
+            if role == "recommend" and name == AUTO:
+                continue  # training's choice on validation (`Training.active`)
             try:
                 model_kind(name)
             except InvalidInput as error:

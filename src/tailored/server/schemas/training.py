@@ -16,7 +16,12 @@ class TrainingBody(BaseModel):
     """A training request; it is queued and runs in the background."""
 
     model_config = ConfigDict(extra="forbid")
-    model: str | None = Field(None, description="e.g. ease, item_knn (default: seq_blend)")
+    model: str | None = Field(
+        None,
+        description="e.g. ease, item_knn; auto (the default) chooses the model and its "
+        "hyper-parameters on a validation split of the stored events (with tune false: "
+        "models at their defaults)",
+    )
     params: dict[str, Any] | None = Field(
         None, description='hyper-parameters, used as given (no tuning), e.g. {"l2": 300}'
     )
@@ -29,7 +34,9 @@ class ModelVersionOut(OutBase):
     model: str
     params: dict[str, Any]
     metrics: dict[str, Any] = Field(
-        description="offline: ndcg@10, recall@20, hr@10, coverage@10, users; empty when "
+        description="offline: ndcg@10, recall@20, hr@10, coverage@10, users; for a model "
+        "chosen by auto, selection: the model and params chosen, candidates_val_ndcg@10 "
+        "(each candidate's best validation score), tried, skipped, budget_s; empty when "
         "the data was too small for an honest evaluation (see metrics_note)"
     )
     metrics_note: str | None = Field(
