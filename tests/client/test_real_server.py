@@ -44,14 +44,14 @@ def test_a_storefront_session_against_tailored_serve(
         with pytest.raises(NotFound):
             client.orders.get("ann", cart.id)
 
-        job = client.jobs.submit("item_knn", tune=False)
+        job = client.jobs.submit("similar_blend", tune=False)  # what serves similar items
         deadline = time.monotonic() + 60
         while not (job := client.jobs.get(job.id)).finished:
             assert time.monotonic() < deadline, "training did not finish"
             time.sleep(0.1)
         assert job.status == "succeeded", job.error
         similar = client.recommendations.similar("sku-1", n=3)
-        assert similar.source == "item_knn" and len(similar.items) == 3
+        assert similar.source == "similar_blend" and len(similar.items) == 3
 
         async def from_asyncio() -> str:
             async with AsyncClient(server.base_url, api_key=key) as remote:

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tailored import Engine
-from tailored.config import Settings
+from tailored.cli.demo import demo_settings
 from tailored.demo.prepare import prepare_demo
 from tailored.testing.browser import CHROMIUM, CHROMIUM_FLAGS, Demo, screenshot
 from tailored.testing.server_process import ServerProcess
@@ -30,14 +30,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The demo store (generated shoppers, example configurators, trained models),
     served on a free port for the whole session."""
     folder = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{folder / 'demo.db'}"
-    models = folder / "models"
-    with Engine.open(settings=Settings(database_url=url, models_dir=models)) as engine:
+    settings = demo_settings(folder)  # what `tailored demo --dir folder` serves with
+    with Engine.open(settings=settings) as engine:
         prepare_demo(engine, shoppers=DEMO_SHOPPERS, now=datetime.now(UTC))
         key = engine.keys.create("browser-tests", scopes=["admin"]).secret
-    env = {"TAILORED_MODELS_DIR": str(models), "TAILORED_SERVING_REFRESH_SECONDS": "1"}
+    env = {"TAILORED_MODELS_DIR": str(settings.models_dir), "TAILORED_SERVING_REFRESH_SECONDS": "1"}
     with ServerProcess.demo(folder, env=env, startup_timeout=120) as server:
-        yield Demo(server.base_url, url, key, models)
+        yield Demo(server.base_url, settings, key)
 
 
 @pytest.fixture(scope="session")

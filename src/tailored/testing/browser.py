@@ -32,14 +32,21 @@ class Demo:
     """A running demo store: where it answers, its database, and an admin key."""
 
     base_url: str
-    database_url: str
+    settings: Settings  # the demo's own (`tailored demo` serves with these)
     admin_key: str
-    models_dir: Path
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.database_url
+
+    @property
+    def models_dir(self) -> Path:
+        return self.settings.models_dir
 
     def engine(self) -> Engine:
-        """An engine on the same database (for checks behind the pages' back)."""
-        settings = Settings(database_url=self.database_url, models_dir=self.models_dir)
-        return Engine.open(settings=settings, migrate=False)
+        """An engine on the same database with the demo's settings, so that what it
+        answers is what the pages got (checks behind the pages' back)."""
+        return Engine.open(settings=self.settings, migrate=False)
 
 
 def name_of_screenshot(name: str) -> str:
