@@ -53,11 +53,12 @@ def name_of_screenshot(name: str) -> str:
     return re.sub(r"_+", "_", re.sub(r"[^A-Za-z0-9.-]+", "_", name)).strip("_") + ".png"
 
 
-def screenshot(tab: Any, folder: Path, name: str) -> Path:
-    """Save a full-page screenshot of a Playwright page as `folder/<name>.png`."""
+def screenshot(tab: Any, folder: Path, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot of a Playwright page (the whole page, or what the viewport
+    shows) as `folder/<name>.png`."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name_of_screenshot(name)
-    tab.screenshot(path=str(path), full_page=True)
+    tab.screenshot(path=str(path), full_page=full_page)
     return path
 
 
