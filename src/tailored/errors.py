@@ -12,6 +12,7 @@ the tree to HTTP status codes in one place::
     ├── Conflict              the request clashes with stored state   -> 409
     ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
     ├── PermissionDenied      the key lacks the scope                 -> 403
+    ├── RateLimited           the key is over its rate limit          -> 429
     ├── Unavailable           the database is busy or unreachable     -> 503
     └── ConfigurationError    settings that cannot work (start-up)
 
@@ -67,6 +68,15 @@ class PermissionDenied(TailoredError):
     """The API key is valid but lacks the scope the operation needs."""
 
 
+class RateLimited(TailoredError):
+    """The API key made more requests than its rate limit allows; retry after
+    `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class Unavailable(TailoredError):
     """The database could not complete the work for now (lost connection, deadlock, busy
     file); nothing of the failed transaction was stored and the same call can be retried."""
@@ -84,6 +94,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
+    "RateLimited",
     "TailoredError",
     "Unavailable",
     "UnsupportedMediaType",
