@@ -10,7 +10,7 @@ the tree to HTTP status codes in one place::
     │   └── UnsupportedMediaType  a body that is not JSON             -> 415
     ├── NotFound              no such item, user, key, ...            -> 404
     ├── Conflict              the request clashes with stored state   -> 409
-    ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
+    ├── AuthenticationError   no key, or an unknown/revoked/expired one -> 401
     ├── PermissionDenied      the key lacks the scope                 -> 403
     ├── RateLimited           the key is over its rate limit          -> 429
     ├── Unavailable           the database is busy or unreachable     -> 503
@@ -61,7 +61,8 @@ class Conflict(TailoredError):
 
 
 class AuthenticationError(TailoredError):
-    """No API key, or a key that is unknown or revoked."""
+    """No API key, or a key that is unknown, revoked or expired (or a secret that a
+    rotation replaced, once its overlap ended)."""
 
 
 class PermissionDenied(TailoredError):

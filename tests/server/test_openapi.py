@@ -170,7 +170,8 @@ def test_each_operation_lists_the_errors_it_can_answer(schema: dict[str, Any]) -
     for label, operation in _operations(schema):
         statuses = {int(status) for status in operation["responses"]}
         if operation.get("security"):
-            assert {401, 403, 503} <= statuses, label
+            assert {401, 403, 429, 503} <= statuses, label
+            assert "Retry-After" in operation["responses"]["429"]["headers"], label
         if "requestBody" in operation:
             assert {400, 413, 415, 422} <= statuses, label
         if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):

@@ -120,7 +120,7 @@ class ErrorOut(BaseModel):
 # What each error status means, unless the route that declares it says more.
 _ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON",
-    401: "No API key, or an unknown or revoked one",
+    401: "No API key, or an unknown, revoked or expired one (or a secret a rotation replaced)",
     403: "The API key lacks the scope this operation needs",
     404: "Nothing by the id in the path",
     409: "The request clashes with what is stored",
@@ -169,7 +169,7 @@ def document_errors(schema: dict[str, Any]) -> None:
     >>> document_errors(schema)
     >>> answers = schema["paths"]["/v1/things/{id}"]["get"]["responses"]
     >>> sorted(answers)
-    ['200', '401', '403', '404', '422', '503']
+    ['200', '401', '403', '404', '422', '429', '503']
     >>> answers["404"]["content"]["application/json"]["schema"]
     {'$ref': '#/components/schemas/ErrorOut'}
     """
