@@ -23,6 +23,7 @@ def test_public_exports_are_pinned() -> None:
             "Page",
             "PayloadTooLarge",
             "PermissionDenied",
+            "RateLimited",
             "Rejection",
             "Settings",
             "TailoredError",
@@ -43,5 +44,6 @@ def test_every_error_is_a_tailored_error() -> None:
         "NotFound",
         "PayloadTooLarge",
         "PermissionDenied",
+        "RateLimited",
     ):
         assert issubclass(getattr(tailored, name), tailored.TailoredError)

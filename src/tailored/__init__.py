@@ -22,6 +22,7 @@ from tailored.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    RateLimited,
     TailoredError,
 )
 
@@ -80,6 +81,7 @@ __all__ = [
     "Page",
     "PayloadTooLarge",
     "PermissionDenied",
+    "RateLimited",
     "Rejection",
     "Settings",
     "TailoredError",

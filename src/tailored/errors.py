@@ -10,8 +10,9 @@ the tree to HTTP status codes in one place::
     │   └── UnsupportedMediaType  a body that is not JSON             -> 415
     ├── NotFound              no such item, user, key, ...            -> 404
     ├── Conflict              the request clashes with stored state   -> 409
-    ├── AuthenticationError   no key, or an unknown/revoked key       -> 401
+    ├── AuthenticationError   no key, or an unknown/revoked/expired one -> 401
     ├── PermissionDenied      the key lacks the scope                 -> 403
+    ├── RateLimited           the key is over its rate limit          -> 429
     ├── Unavailable           the database is busy or unreachable     -> 503
     └── ConfigurationError    settings that cannot work (start-up)
 
@@ -60,11 +61,21 @@ class Conflict(TailoredError):
 
 
 class AuthenticationError(TailoredError):
-    """No API key, or a key that is unknown or revoked."""
+    """No API key, or a key that is unknown, revoked or expired (or a secret that a
+    rotation replaced, once its overlap ended)."""
 
 
 class PermissionDenied(TailoredError):
     """The API key is valid but lacks the scope the operation needs."""
+
+
+class RateLimited(TailoredError):
+    """The API key made more requests than its rate limit allows; retry after
+    `retry_after` seconds."""
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
 
 
 class Unavailable(TailoredError):
@@ -84,6 +95,7 @@ __all__ = [
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",
+    "RateLimited",
     "TailoredError",
     "Unavailable",
     "UnsupportedMediaType",

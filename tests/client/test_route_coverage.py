@@ -68,6 +68,8 @@ def test_only_creating_writes_are_never_retried() -> None:
         if not route.idempotent
     )
     assert once == [
+        "POST /v1/admin/keys",  # a new key, and a new secret: twice would make two
+        "POST /v1/admin/keys/{key_id}/rotate",
         "POST /v1/admin/training",
         "POST /v1/users/{user_id}/designs",
         "POST /v1/users/{user_id}/lists",

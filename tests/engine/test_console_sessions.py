@@ -1,6 +1,6 @@
 """`engine.console_sessions` on every backend: only an active admin key starts one, a
 session is found by its secret alone, and it ends at logout, when idle or old (the
-default limits), or when its key is revoked."""
+default limits), or when its key is revoked or expires."""
 
 from __future__ import annotations
 
@@ -63,6 +63,17 @@ def test_revoking_a_key_ends_only_its_sessions(engine: Engine) -> None:
         False,
         True,
     ]
+
+
+def test_a_key_that_expires_ends_its_sessions(clocked: tuple[Engine, Clock]) -> None:
+    engine, clock = clocked
+    key = engine.keys.create("me", scopes=["admin"], expires_at=clock.now + timedelta(hours=1))
+    new = engine.console_sessions.start(key.key)
+    assert engine.console_sessions.find(new.secret) is not None
+    clock.now += timedelta(hours=1)
+    assert engine.console_sessions.find(new.secret) is None
+    with pytest.raises(PermissionDenied):
+        engine.console_sessions.start(key.key)
 
 
 def test_use_keeps_a_session_alive_until_its_lifetime(clocked: tuple[Engine, Clock]) -> None:

@@ -92,6 +92,8 @@ def _seed(engine: Engine) -> dict[str, list[str | int]]:
         "design_id": [design.id],
         "subscription_id": [alert.id],
         "version_id": [version.id for version in engine.training.versions()],
+        # A key of its own to rotate and revoke (never the fuzzer's: it would lock it out).
+        "key_id": [engine.keys.create("fuzz-target", scopes=["serve"]).key.id],
     }
 
 

@@ -65,6 +65,10 @@ EXPECTED = {
     "/v1/placements/{placement_id}": {"get", "put"},
     "/v1/placements/{placement_id}/versions": {"get"},
     "/v1/placements/{placement_id}/versions/{version}/activate": {"post"},
+    "/v1/admin/keys": {"get", "post"},
+    "/v1/admin/keys/{key_id}": {"get"},
+    "/v1/admin/keys/{key_id}/rotate": {"post"},
+    "/v1/admin/keys/{key_id}/revoke": {"post"},
     "/v1/reactions": {"get"},
     "/v1/reactions/{consumer}/dead-letters": {"get"},
     "/v1/reactions/{consumer}/dead-letters/retry": {"post"},
@@ -166,7 +170,8 @@ def test_each_operation_lists_the_errors_it_can_answer(schema: dict[str, Any]) -
     for label, operation in _operations(schema):
         statuses = {int(status) for status in operation["responses"]}
         if operation.get("security"):
-            assert {401, 403, 503} <= statuses, label
+            assert {401, 403, 429, 503} <= statuses, label
+            assert "Retry-After" in operation["responses"]["429"]["headers"], label
         if "requestBody" in operation:
             assert {400, 413, 415, 422} <= statuses, label
         if any(parameter["in"] == "path" for parameter in operation.get("parameters", [])):

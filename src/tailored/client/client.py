@@ -12,6 +12,7 @@ from tailored.client.catalog import Items
 from tailored.client.configurators import Configurators
 from tailored.client.events import Events, EventTypes
 from tailored.client.health import Health
+from tailored.client.keys import Keys
 from tailored.client.lists import Lists
 from tailored.client.operations import Async, Mode, Send, Sync
 from tailored.client.orders import Orders
@@ -45,6 +46,7 @@ class _Resources(Generic[Mode]):
         self.configurators: Configurators[Mode] = Configurators(send)
         self.placements: Placements[Mode] = Placements(send)
         self.reactions: Reactions[Mode] = Reactions(send)
+        self.keys: Keys[Mode] = Keys(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -64,6 +66,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Configurators,
     Placements,
     Reactions,
+    Keys,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

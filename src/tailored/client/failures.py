@@ -7,7 +7,8 @@ the status picks the class, as there::
 
     400, 422 InvalidInput (a refused design: InvalidDesign, with its violations)
     413 PayloadTooLarge   415 UnsupportedMediaType   404 NotFound   409 Conflict
-    401 AuthenticationError   403 PermissionDenied   502, 503, 504 Unavailable
+    401 AuthenticationError   403 PermissionDenied   429 RateLimited
+    502, 503, 504 Unavailable
     anything else         TailoredError, naming the status
 
 >>> body = b'{"error": {"message": "type: unknown type \\'teleport\\'", "field": "type"}}'
@@ -37,6 +38,7 @@ from tailored.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    RateLimited,
     TailoredError,
     Unavailable,
     UnsupportedMediaType,
@@ -47,9 +49,12 @@ _NOT_FOUND = re.compile(r"^(?P<kind>.+?) (?P<id>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\
 _SNIPPET = 200  # characters of a body that is not ours, quoted in the message
 
 
-def error_from(status: int, content: bytes, where: str) -> TailoredError:
+def error_from(
+    status: int, content: bytes, where: str, *, retry_after: str | None = None
+) -> TailoredError:
     """The exception for an error answer with `status` and body `content` to the call
-    described by `where` (``POST /v1/events``)."""
+    described by `where` (``POST /v1/events``); `retry_after` is the answer's
+    ``Retry-After`` header (a 429's wait)."""
     detail = _detail(content)
     if detail is None:
         snippet = content.decode("utf-8", "replace").strip()[:_SNIPPET]
@@ -65,6 +70,8 @@ def error_from(status: int, content: bytes, where: str) -> TailoredError:
         return kind(field, _problem(field, message))
     if status == 404:
         return _not_found(message, where)
+    if status == 429:
+        return RateLimited(message, retry_after=_wait(retry_after))
     simple: dict[int, type[TailoredError]] = {
         409: Conflict,
         401: AuthenticationError,
@@ -76,6 +83,15 @@ def error_from(status: int, content: bytes, where: str) -> TailoredError:
     if status in simple:
         return simple[status](message)
     return TailoredError(f"{where} answered HTTP {status}: {message}")
+
+
+def _wait(retry_after: str | None) -> float:
+    """A 429's ``Retry-After`` in seconds (1 when absent or unreadable)."""
+    try:
+        seconds = float(retry_after or "")
+    except ValueError:
+        return 1.0
+    return seconds if 0 <= seconds < float("inf") else 1.0
 
 
 def _detail(content: bytes) -> dict[str, Any] | None:

@@ -139,7 +139,12 @@ def answer(call: Call[T], response: httpx.Response) -> T:
     """The result of `call` from its answer, or the error the answer stands for."""
     status = response.status_code
     if not (200 <= status < 300 or status in call.answers):
-        raise error_from(status, response.content, call.describe())
+        raise error_from(
+            status,
+            response.content,
+            call.describe(),
+            retry_after=response.headers.get("Retry-After"),
+        )
     try:
         data = json.loads(response.content) if response.content else None
         return call.read(data)

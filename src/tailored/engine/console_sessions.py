@@ -45,7 +45,7 @@ class ConsoleSessions:
     def start(self, key: ApiKey) -> NewConsoleSession:
         """A new session for an active admin `key` (authenticated by the caller); lapsed
         sessions of every key are cleared on the way."""
-        if not key.allows("admin"):
+        if not key.allows("admin") or key.expired(self._now()):
             raise PermissionDenied("the console needs an active key with the 'admin' scope")
         secret = new_session_secret()
         now = self._now()
@@ -60,7 +60,7 @@ class ConsoleSessions:
 
     def find(self, secret: str) -> ConsoleSession | None:
         """The live session of `secret`, or None: unknown, ended, lapsed, or its key was
-        revoked or lost the admin scope. Using a session keeps it from going idle."""
+        revoked, expired or lost the admin scope. Using a session keeps it from going idle."""
         if not secret or len(secret) > 128:
             return None
         digest = hash_session(secret)
@@ -72,7 +72,8 @@ class ConsoleSessions:
         session = ConsoleSession(
             row.key_id, row.created_at, row.last_seen_at, csrf_token_of(secret)
         )
-        usable = not row.key_revoked and "admin" in row.key_scopes
+        expired = row.key_expires_at is not None and row.key_expires_at <= now
+        usable = not row.key_revoked and not expired and "admin" in row.key_scopes
         if not usable or session.lapsed(now, self.limits):
             with self._db.writing() as conn:
                 store.delete_session(conn, digest)

@@ -26,6 +26,7 @@ from tailored.server.routes import (
     events,
     health,
     items,
+    keys,
     lists,
     orders,
     placements,
@@ -89,6 +90,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         configurators.router,
         placements.router,
         reactions.router,
+        keys.router,
     ):
         app.include_router(router)
     console.mount(app)  # also serves the docs' assets, under /static

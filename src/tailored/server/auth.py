@@ -43,6 +43,7 @@ def require(scope: Scope) -> Callable[..., Awaitable[ApiKey]]:
             key = await run_in_threadpool(engine.keys.authenticate, secret)
         if not key.allows(scope):
             raise PermissionDenied(f"this API key lacks the {scope!r} scope")
+        engine.keys.admit(key)  # its rate limit, if it has one (429 with Retry-After)
         return key
 
     return check

@@ -8,6 +8,7 @@ the OpenAPI description, so that clients (and the API fuzzer) can rely on it.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ from tailored.errors import (
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
+    RateLimited,
     TailoredError,
     Unavailable,
     UnsupportedMediaType,
@@ -37,6 +39,7 @@ _STATUS: list[tuple[type[TailoredError], int, str]] = [
     (Conflict, 409, "conflict"),
     (AuthenticationError, 401, "unauthorized"),
     (PermissionDenied, 403, "forbidden"),
+    (RateLimited, 429, "rate_limited"),
     (Unavailable, 503, "unavailable"),
 ]
 
@@ -71,6 +74,8 @@ def error_for(exc: TailoredError) -> JSONResponse:
         if isinstance(exc, kind):
             field = exc.field if isinstance(exc, InvalidInput) else None
             headers = {401: {"WWW-Authenticate": "Bearer"}, 503: {"Retry-After": "1"}}.get(status)
+            if isinstance(exc, RateLimited):  # whole seconds, rounded up: never too early
+                headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
             return error_response(status, code, str(exc), field, headers)
     return error_response(500, "internal_error", "unexpected error")
 
@@ -115,17 +120,19 @@ class ErrorOut(BaseModel):
 # What each error status means, unless the route that declares it says more.
 _ERROR_DESCRIPTIONS = {
     400: "The body is not valid JSON",
-    401: "No API key, or an unknown or revoked one",
+    401: "No API key, or an unknown, revoked or expired one (or a secret a rotation replaced)",
     403: "The API key lacks the scope this operation needs",
     404: "Nothing by the id in the path",
     409: "The request clashes with what is stored",
     413: "The body is over the size limit",
     415: "The body is not JSON: send Content-Type: application/json",
+    429: "The API key is over its rate limit: retry after `Retry-After` seconds",
     422: "A value is invalid: `error.field` names it",
     503: "The database is busy or unreachable: retry after `Retry-After` seconds",
 }
 _ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
     503: {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
 }
 _FASTAPI_DEFAULT = "Validation Error"  # the 422 FastAPI describes; `install` answers ours
@@ -139,7 +146,8 @@ def _error_statuses(operation: dict[str, Any]) -> set[int]:
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
     if operation.get("security"):
-        statuses |= {401, 403, 503}  # every key is checked against the database
+        # every key is checked against the database, and against its rate limit if any
+        statuses |= {401, 403, 429, 503}
     if has_body:
         statuses |= {400, 413, 415, 422}
     if parameters:
@@ -161,7 +169,7 @@ def document_errors(schema: dict[str, Any]) -> None:
     >>> document_errors(schema)
     >>> answers = schema["paths"]["/v1/things/{id}"]["get"]["responses"]
     >>> sorted(answers)
-    ['200', '401', '403', '404', '422', '503']
+    ['200', '401', '403', '404', '422', '429', '503']
     >>> answers["404"]["content"]["application/json"]["schema"]
     {'$ref': '#/components/schemas/ErrorOut'}
     """

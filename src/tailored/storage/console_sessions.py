@@ -1,5 +1,6 @@
 """Console-session queries: sessions are found by the digest of their secret, together
-with the key that logged in (a revoked key or one without the admin scope ends them)."""
+with the key that logged in (a revoked or expired key, or one without the admin scope,
+ends them)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class SessionRow:
     last_seen_at: datetime
     key_scopes: tuple[str, ...]
     key_revoked: bool
+    key_expires_at: datetime | None = None
 
 
 def insert_session(conn: Connection, token_hash: str, key_id: str, *, now: datetime) -> None:
@@ -38,6 +40,7 @@ def find_session(conn: Connection, token_hash: str) -> SessionRow | None:
             console_sessions.c.last_seen_at,
             api_keys.c.scopes,
             api_keys.c.revoked_at,
+            api_keys.c.expires_at,
         )
         .join(api_keys, api_keys.c.id == console_sessions.c.key_id)
         .where(console_sessions.c.token_hash == token_hash)
@@ -45,9 +48,9 @@ def find_session(conn: Connection, token_hash: str) -> SessionRow | None:
     row = conn.execute(query).first()
     if row is None:
         return None
-    key_id, created_at, last_seen_at, scopes, revoked_at = row
+    key_id, created_at, last_seen_at, scopes, revoked_at, expires_at = row
     return SessionRow(
-        key_id, created_at, last_seen_at, tuple(scopes.split()), revoked_at is not None
+        key_id, created_at, last_seen_at, tuple(scopes.split()), revoked_at is not None, expires_at
     )
 
 

@@ -242,6 +242,16 @@ api_keys = Table(
     Column("scopes", String(64), nullable=False),  # space-separated
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked_at", UTCDateTime, nullable=True),
+    Column("expires_at", UTCDateTime, nullable=True),
+    # After a rotation with an overlap: the secret before it, and when it stops working.
+    Column("previous_key_hash", String(64), nullable=True, unique=True),
+    Column("previous_expires_at", UTCDateTime, nullable=True),
+    Column("rotated_at", UTCDateTime, nullable=True),
+    # An optional rate limit: `rate_requests` per `rate_per` (second|minute), bursts of
+    # up to `rate_burst`; all three or none.
+    Column("rate_requests", Integer, nullable=True),
+    Column("rate_per", String(8), nullable=True),
+    Column("rate_burst", Integer, nullable=True),
     info=not_user_data("credentials of the business's systems and admins, not of users"),
 )
 
