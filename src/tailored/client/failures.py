@@ -7,6 +7,7 @@ the status picks the class, as there::
 
     400, 422 InvalidInput (a refused design: InvalidDesign, with its violations)
     413 PayloadTooLarge   415 UnsupportedMediaType   404 NotFound   409 Conflict
+    409 with code "merged" MergedAway (an id merged into another person)
     401 AuthenticationError   403 PermissionDenied   502, 503, 504 Unavailable
     anything else         TailoredError, naming the status
 
@@ -34,6 +35,7 @@ from tailored.errors import (
     AuthenticationError,
     Conflict,
     InvalidInput,
+    MergedAway,
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
@@ -44,6 +46,9 @@ from tailored.errors import (
 
 # "<kind> <repr of the id> not found", as `NotFound` words it.
 _NOT_FOUND = re.compile(r"^(?P<kind>.+?) (?P<id>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") not found$")
+# "user_id: <repr> was merged into <repr>, ...", as `MergedAway` words it.
+_QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+_MERGED = re.compile(rf"^user_id: (?P<anon>{_QUOTED}) was merged into (?P<user>{_QUOTED}),")
 _SNIPPET = 200  # characters of a body that is not ours, quoted in the message
 
 
@@ -65,6 +70,10 @@ def error_from(status: int, content: bytes, where: str) -> TailoredError:
         return kind(field, _problem(field, message))
     if status == 404:
         return _not_found(message, where)
+    if status == 409 and detail.get("code") == "merged":
+        merged = _MERGED.match(message)
+        if merged is not None:
+            return MergedAway(ast.literal_eval(merged["anon"]), ast.literal_eval(merged["user"]))
     simple: dict[int, type[TailoredError]] = {
         409: Conflict,
         401: AuthenticationError,

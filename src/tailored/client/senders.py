@@ -141,6 +141,8 @@ def answer(call: Call[T], response: httpx.Response) -> T:
     if not (200 <= status < 300 or status in call.answers):
         raise error_from(status, response.content, call.describe())
     try:
+        if call.raw:
+            return call.read(response.content)
         data = json.loads(response.content) if response.content else None
         return call.read(data)
     except TailoredError:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Header, Query
+from fastapi.responses import StreamingResponse
 
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
@@ -12,6 +13,7 @@ from tailored.server.params import UserId
 from tailored.server.schemas.users import (
     ConsentOut,
     ConsentsBody,
+    ExportOut,
     MergeBody,
     MergeOut,
     TraitsBody,
@@ -88,3 +90,44 @@ def put_consents(
 )
 def merge_user(user_id: UserId, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
     return MergeOut.of(engine.users.merge(user_id, body.anonymous_id))
+
+
+@router.get(
+    "/{user_id}/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Everything stored about the person, written as it is read: "
+            "JSON, or (format=zip, or Accept: application/zip) a zip of one CSV file per "
+            "kind of data with a README.txt describing each file and its columns",
+            "content": {
+                "application/json": {"schema": ExportOut.model_json_schema()},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        404: {"description": "Nothing is stored about this user id"},
+        409: {
+            "description": "The id was merged into another person (error code 'merged'; "
+            "the message names them): export that person, whose data it is now"
+        },
+    },
+    summary="Export everything stored about a person (GDPR Art. 15 and 20)",
+)
+def export_user(
+    user_id: UserId,
+    engine: EngineDep,
+    _key: Admin,
+    format: Annotated[
+        Literal["json", "zip"] | None,
+        Query(description="json or zip (default: zip if Accept asks for application/zip)"),
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> StreamingResponse:
+    chosen = format or ("zip" if accept and "application/zip" in accept else "json")
+    export = engine.privacy.export(user_id, format=chosen)  # errors before the first byte
+    disposition = f'attachment; filename="{export.filename}"'
+    return StreamingResponse(
+        export.pieces,
+        media_type=export.media_type,
+        headers={"Content-Disposition": disposition},
+    )
