@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import Header, Query
 from fastapi.responses import StreamingResponse
@@ -125,9 +127,19 @@ def export_user(
 ) -> StreamingResponse:
     chosen = format or ("zip" if accept and "application/zip" in accept else "json")
     export = engine.privacy.export(user_id, format=chosen)  # errors before the first byte
-    disposition = f'attachment; filename="{export.filename}"'
     return StreamingResponse(
         export.pieces,
         media_type=export.media_type,
-        headers={"Content-Disposition": disposition},
+        headers={"Content-Disposition": attachment(export.filename)},
     )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition naming `filename`, which may hold any character of an id:
+    headers are Latin-1, so an ASCII stand-in and the UTF-8 name (RFC 6266, 8187).
+
+    >>> print(attachment("export-é.json"))
+    attachment; filename="export-_.json"; filename*=UTF-8''export-%C3%A9.json
+    """
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,0 +1,28 @@
+"""`client.users.export`: the export as the server wrote it; errors as the engine's."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from tailored import Engine
+from tailored.client import Client
+from tailored.errors import MergedAway, NotFound
+
+
+def test_export_through_the_client(client: Client, engine: Engine) -> None:
+    engine.users.upsert("ann", {"city": "Oslo"})
+    engine.events.record({"user_id": "anon-1", "type": "page_view"})
+    client.users.merge("ann", "anon-1")
+    document = json.loads(client.users.export("ann"))
+    assert document["data"]["profile"][0]["traits"] == {"city": "Oslo"}
+    archive = zipfile.ZipFile(io.BytesIO(client.users.export("ann", format="zip")))
+    assert "profile.csv" in archive.namelist()
+    with pytest.raises(MergedAway) as merged:
+        client.users.export("anon-1")
+    assert (merged.value.anonymous_id, merged.value.user_id) == ("anon-1", "ann")
+    with pytest.raises(NotFound):
+        client.users.export("nobody")
