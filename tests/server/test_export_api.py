@@ -6,8 +6,9 @@ import io
 import json
 import zipfile
 
-from tailored import Engine
 from tests.conftest import Api
+
+from tailored import Engine
 
 
 def _person(engine: Engine) -> None:
