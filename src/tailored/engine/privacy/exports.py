@@ -49,18 +49,19 @@ ABOUT: Mapping[str, str] = {
     "for each (personalized is false when a fallback answered).",
 }
 RECOMMENDATIONS = "recommendations"
-_RECOMMENDED_COLUMNS = (
-    "position",
-    "item_id",
-    "title",
-    "score",
-    "reason_kind",
-    "reason",
-    "reason_item_id",
-    "reason_category",
-    "personalized",
-    "source",
-    "model_version",
+# The columns of a recommendation row, and what each holds.
+_RECOMMENDED: tuple[tuple[str, str], ...] = (
+    ("position", "whole number"),
+    ("item_id", "text"),
+    ("title", "text"),
+    ("score", "number"),
+    ("reason_kind", "text"),
+    ("reason", "text"),
+    ("reason_item_id", "text, or empty"),
+    ("reason_category", "text, or empty"),
+    ("personalized", "true or false"),
+    ("source", "text"),
+    ("model_version", "whole number, or empty"),
 )
 
 
@@ -149,16 +150,10 @@ class Exports:
                 after = exporting.position(entry, rows[-1])
 
     def _recommendations(self, user_id: str) -> Section:
-        types = ("whole number", "text", "text", "number", "text", "text")
-        types += ("text, or empty", "text, or empty", "true or false", "text")
-        types += ("whole number, or empty",)
-        return Section(
-            RECOMMENDATIONS,
-            ABOUT[RECOMMENDATIONS],
-            _RECOMMENDED_COLUMNS,
-            types,
-            self._recommended(user_id),
-        )
+        columns = tuple(column for column, _ in _RECOMMENDED)
+        types = tuple(words for _, words in _RECOMMENDED)
+        about = ABOUT[RECOMMENDATIONS]
+        return Section(RECOMMENDATIONS, about, columns, types, self._recommended(user_id))
 
     def _recommended(self, user_id: str) -> Iterator[dict[str, Any]]:
         answer = self._recommend(user_id)  # asked when its section is written
