@@ -1,4 +1,4 @@
-"""`client.users.export`: the export as the server wrote it; errors as the engine's."""
+"""`client.privacy.export`: the export as the server wrote it; errors as the engine's."""
 
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ def test_export_through_the_client(client: Client, engine: Engine) -> None:
     engine.users.upsert("ann", {"city": "Oslo"})
     engine.events.record({"user_id": "anon-1", "type": "page_view"})
     client.users.merge("ann", "anon-1")
-    document = json.loads(client.users.export("ann"))
+    document = json.loads(client.privacy.export("ann"))
     assert document["data"]["profile"][0]["traits"] == {"city": "Oslo"}
-    archive = zipfile.ZipFile(io.BytesIO(client.users.export("ann", format="zip")))
+    archive = zipfile.ZipFile(io.BytesIO(client.privacy.export("ann", format="zip")))
     assert "profile.csv" in archive.namelist()
     with pytest.raises(MergedAway) as merged:
-        client.users.export("anon-1")
+        client.privacy.export("anon-1")
     assert (merged.value.anonymous_id, merged.value.user_id) == ("anon-1", "ann")
     with pytest.raises(NotFound):
-        client.users.export("nobody")
+        client.privacy.export("nobody")

@@ -17,6 +17,7 @@ from tailored.client.operations import Async, Mode, Send, Sync
 from tailored.client.orders import Orders
 from tailored.client.placements import Placements
 from tailored.client.preferences import Preferences
+from tailored.client.privacy import Privacy
 from tailored.client.profiles import Consents, Users
 from tailored.client.reactions import Reactions
 from tailored.client.recommendations import Recommendations
@@ -45,6 +46,7 @@ class _Resources(Generic[Mode]):
         self.configurators: Configurators[Mode] = Configurators(send)
         self.placements: Placements[Mode] = Placements(send)
         self.reactions: Reactions[Mode] = Reactions(send)
+        self.privacy: Privacy[Mode] = Privacy(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -64,6 +66,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Configurators,
     Placements,
     Reactions,
+    Privacy,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 from tailored.client import reading
 from tailored.client.calls import Call, Route
@@ -19,7 +19,6 @@ GET = Route("GET", "/v1/users/{user_id}", idempotent=True)
 LIST = Route("GET", "/v1/users", idempotent=True)
 MERGE = Route("POST", "/v1/users/{user_id}/merge", idempotent=True)  # again: the first answer
 GET_CONSENTS = Route("GET", "/v1/users/{user_id}/consents", idempotent=True)
-EXPORT = Route("GET", "/v1/users/{user_id}/export", idempotent=True)
 SET_CONSENTS = Route("PUT", "/v1/users/{user_id}/consents", idempotent=True)
 
 
@@ -114,14 +113,6 @@ class Users(Resource[Mode]):
         preferences move); merging again answers the first merge's result."""
         body = {"anonymous_id": anonymous_id}
         return MERGE.call(_merge, path={"user_id": user_id}, body=body)
-
-    @operation(EXPORT)
-    def export(self, user_id: str, *, format: Literal["json", "zip"] = "json") -> Call[bytes]:
-        """Everything stored about the person (admin key), as the server wrote it: JSON
-        text (``json.loads`` it) or a zip of CSV files with a README.txt. `NotFound`
-        when nothing is stored; `MergedAway` (`.user_id` names the person) for an id
-        merged into another person."""
-        return EXPORT.call(bytes, path={"user_id": user_id}, query=[("format", format)], raw=True)
 
 
 class Consents(Resource[Mode]):
