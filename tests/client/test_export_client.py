@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from typing import Any
 
 import pytest
 
 from tailored import Engine
-from tailored.client import Client
+from tailored.client import AsyncClient, Client
 from tailored.errors import MergedAway, NotFound
 
 
@@ -26,3 +27,15 @@ def test_export_through_the_client(client: Client, engine: Engine) -> None:
     assert (merged.value.anonymous_id, merged.value.user_id) == ("anon-1", "ann")
     with pytest.raises(NotFound):
         client.privacy.export("nobody")
+
+
+def test_export_through_the_async_client(with_async_client: Any, engine: Engine) -> None:
+    engine.users.upsert("ann", {"city": "Oslo"})
+
+    async def export(client: AsyncClient) -> None:
+        archive = zipfile.ZipFile(io.BytesIO(await client.privacy.export("ann", format="zip")))
+        assert "README.txt" in archive.namelist()
+        with pytest.raises(NotFound):
+            await client.privacy.export("nobody")
+
+    with_async_client(export)
