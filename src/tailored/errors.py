@@ -10,6 +10,7 @@ the tree to HTTP status codes in one place::
     │   └── UnsupportedMediaType  a body that is not JSON             -> 415
     ├── NotFound              no such item, user, key, ...            -> 404
     ├── Conflict              the request clashes with stored state   -> 409
+    │   └── MergedAway        an id merged into another person        -> 409
     ├── AuthenticationError   no key, or an unknown/revoked/expired one -> 401
     ├── PermissionDenied      the key lacks the scope                 -> 403
     ├── RateLimited           the key is over its rate limit          -> 429
@@ -60,6 +61,18 @@ class Conflict(TailoredError):
     """The request contradicts what is stored (e.g. registering a built-in event type)."""
 
 
+class MergedAway(Conflict):
+    """The id was merged into another person (`user_id`), who holds its data now."""
+
+    def __init__(self, anonymous_id: str, user_id: str) -> None:
+        self.anonymous_id = anonymous_id
+        self.user_id = user_id
+        super().__init__(
+            f"user_id: {anonymous_id!r} was merged into {user_id!r}, which holds its data "
+            f"now: ask for {user_id!r}"
+        )
+
+
 class AuthenticationError(TailoredError):
     """No API key, or a key that is unknown, revoked or expired (or a secret that a
     rotation replaced, once its overlap ended)."""
@@ -92,6 +105,7 @@ __all__ = [
     "ConfigurationError",
     "Conflict",
     "InvalidInput",
+    "MergedAway",
     "NotFound",
     "PayloadTooLarge",
     "PermissionDenied",

@@ -19,6 +19,7 @@ EXPECTED = {
     "/v1/users/{user_id}": {"get", "put", "patch"},
     "/v1/users/{user_id}/consents": {"get", "put"},
     "/v1/users/{user_id}/merge": {"post"},
+    "/v1/users/{user_id}/export": {"get"},
     "/v1/events": {"get", "post"},
     "/v1/event-types": {"get", "post"},
     "/v1/event-types/{name}": {"patch"},

@@ -18,6 +18,7 @@ from tailored.cli import (
     placements,
     preferences,
     reactions,
+    users,
 )
 from tailored.cli.apps import App
 from tailored.cli.common import (
@@ -45,6 +46,7 @@ app.add_typer(configurators.app, name="configurators")
 app.add_typer(preferences.app, name="preferences")
 app.add_typer(placements.app, name="placements")
 app.add_typer(reactions.app, name="reactions")
+app.add_typer(users.app, name="users")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")

@@ -47,9 +47,11 @@ class Route:
         query: wire.Query = (),
         body: Any = NO_BODY,
         answers: frozenset[int] = frozenset(),
+        raw: bool = False,
     ) -> Call[T]:
         """This route called with `path` parameters, `query` and a JSON `body`; `read`
-        turns the answer's JSON (None when there is none) into the result."""
+        turns the answer's JSON (None when there is none; with `raw`, the answer's bytes
+        as they came, e.g. a zip) into the result."""
         segments = {name: wire.segment(name, value) for name, value in (path or {}).items()}
         return Call(
             route=self,
@@ -58,6 +60,7 @@ class Route:
             query=wire.query(query),
             body=None if body is NO_BODY else wire.body(body),
             answers=answers,
+            raw=raw,
         )
 
 
@@ -78,6 +81,7 @@ class Call(Generic[T]):
     query: tuple[tuple[str, str], ...] = ()
     body: bytes | None = None
     answers: frozenset[int] = frozenset()
+    raw: bool = False  # `read` gets the answer's bytes, not its JSON
 
     def describe(self) -> str:
         """The call in words, for error messages: ``GET /v1/items/sku-1``."""

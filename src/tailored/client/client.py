@@ -18,6 +18,7 @@ from tailored.client.operations import Async, Mode, Send, Sync
 from tailored.client.orders import Orders
 from tailored.client.placements import Placements
 from tailored.client.preferences import Preferences
+from tailored.client.privacy import Privacy
 from tailored.client.profiles import Consents, Users
 from tailored.client.reactions import Reactions
 from tailored.client.recommendations import Recommendations
@@ -47,6 +48,7 @@ class _Resources(Generic[Mode]):
         self.placements: Placements[Mode] = Placements(send)
         self.reactions: Reactions[Mode] = Reactions(send)
         self.keys: Keys[Mode] = Keys(send)
+        self.privacy: Privacy[Mode] = Privacy(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -67,6 +69,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Placements,
     Reactions,
     Keys,
+    Privacy,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

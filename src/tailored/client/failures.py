@@ -7,6 +7,7 @@ the status picks the class, as there::
 
     400, 422 InvalidInput (a refused design: InvalidDesign, with its violations)
     413 PayloadTooLarge   415 UnsupportedMediaType   404 NotFound   409 Conflict
+    409 with code "merged" MergedAway (an id merged into another person)
     401 AuthenticationError   403 PermissionDenied   429 RateLimited
     502, 503, 504 Unavailable
     anything else         TailoredError, naming the status
@@ -35,6 +36,7 @@ from tailored.errors import (
     AuthenticationError,
     Conflict,
     InvalidInput,
+    MergedAway,
     NotFound,
     PayloadTooLarge,
     PermissionDenied,
@@ -46,6 +48,9 @@ from tailored.errors import (
 
 # "<kind> <repr of the id> not found", as `NotFound` words it.
 _NOT_FOUND = re.compile(r"^(?P<kind>.+?) (?P<id>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") not found$")
+# "user_id: <repr> was merged into <repr>, ...", as `MergedAway` words it.
+_QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+_MERGED = re.compile(rf"^user_id: (?P<anon>{_QUOTED}) was merged into (?P<user>{_QUOTED}),")
 _SNIPPET = 200  # characters of a body that is not ours, quoted in the message
 
 
@@ -72,6 +77,10 @@ def error_from(
         return _not_found(message, where)
     if status == 429:
         return RateLimited(message, retry_after=_wait(retry_after))
+    if status == 409 and detail.get("code") == "merged":
+        merged = _MERGED.match(message)
+        if merged is not None:
+            return MergedAway(ast.literal_eval(merged["anon"]), ast.literal_eval(merged["user"]))
     simple: dict[int, type[TailoredError]] = {
         409: Conflict,
         401: AuthenticationError,

@@ -146,6 +146,8 @@ def answer(call: Call[T], response: httpx.Response) -> T:
             retry_after=response.headers.get("Retry-After"),
         )
     try:
+        if call.raw:
+            return call.read(response.content)
         data = json.loads(response.content) if response.content else None
         return call.read(data)
     except TailoredError:

@@ -21,6 +21,7 @@ from tailored.engine.orders import Orders
 from tailored.engine.placements import Placements
 from tailored.engine.preferences.schemas import PreferenceSchemas
 from tailored.engine.preferences.service import Preferences
+from tailored.engine.privacy import Privacy
 from tailored.engine.profiles import Consents, Users
 from tailored.engine.reactions import Consumer, Reactions
 from tailored.engine.recommend import Recommendations
@@ -123,6 +124,8 @@ class Engine:
         self.jobs = Jobs(db, self.training, now=clock)
         self.configurators = Configurators(db, self.events, now=clock)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
+        # Data-subject requests; an export shows the person's current recommendations.
+        self.privacy = Privacy(db, now=clock, recommend=self.recommendations.for_user)
 
     @classmethod
     def open(

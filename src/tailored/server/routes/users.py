@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Literal
+from urllib.parse import quote
 
-from fastapi import Query
+from fastapi import Header, Query
+from fastapi.responses import StreamingResponse
 
 from tailored.server.auth import Admin, EngineDep, Ingest, Serve
 from tailored.server.input_checks import api_router
@@ -12,6 +15,7 @@ from tailored.server.params import UserId
 from tailored.server.schemas.users import (
     ConsentOut,
     ConsentsBody,
+    ExportOut,
     MergeBody,
     MergeOut,
     TraitsBody,
@@ -88,3 +92,54 @@ def put_consents(
 )
 def merge_user(user_id: UserId, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
     return MergeOut.of(engine.users.merge(user_id, body.anonymous_id))
+
+
+@router.get(
+    "/{user_id}/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Everything stored about the person, written as it is read: "
+            "JSON, or (format=zip, or Accept: application/zip) a zip of one CSV file per "
+            "kind of data with a README.txt describing each file and its columns",
+            "content": {
+                "application/json": {"schema": ExportOut.model_json_schema()},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            },
+        },
+        404: {"description": "Nothing is stored about this user id"},
+        409: {
+            "description": "The id was merged into another person (error code 'merged'; "
+            "the message names them): export that person, whose data it is now"
+        },
+    },
+    summary="Export everything stored about a person (GDPR Art. 15 and 20)",
+)
+def export_user(
+    user_id: UserId,
+    engine: EngineDep,
+    _key: Admin,
+    format: Annotated[
+        Literal["json", "zip"] | None,
+        Query(description="json or zip (default: zip if Accept asks for application/zip)"),
+    ] = None,
+    accept: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> StreamingResponse:
+    chosen = format or ("zip" if accept and "application/zip" in accept else "json")
+    export = engine.privacy.export(user_id, format=chosen)  # errors before the first byte
+    return StreamingResponse(
+        export.pieces,
+        media_type=export.media_type,
+        headers={"Content-Disposition": attachment(export.filename)},
+    )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition naming `filename`, which may hold any character of an id:
+    headers are Latin-1, so an ASCII stand-in and the UTF-8 name (RFC 6266, 8187).
+
+    >>> print(attachment("export-é.json"))
+    attachment; filename="export-_.json"; filename*=UTF-8''export-%C3%A9.json
+    """
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -83,10 +83,23 @@ class MergeOut(OutBase):
         return cls.model_validate(merge)
 
 
+class ExportOut(BaseModel):
+    """An export as JSON (documentation only: the answer is streamed as it is read)."""
+
+    user_id: str = Field(description="the person exported")
+    exported_at: datetime = Field(description="when the export was made (UTC)")
+    data: dict[str, list[dict[str, Any]]] = Field(
+        description="each kind of data (profile, consents, consent_history, merged_ids, "
+        "events, preference_history, lists, list_items, saved_orders, saved_order_lines, "
+        "alerts, notifications, designs, design_choices, recommendations) -> its rows"
+    )
+
+
 __all__ = [
     "ActivityOut",
     "ConsentOut",
     "ConsentsBody",
+    "ExportOut",
     "MergeBody",
     "MergeOut",
     "TraitsBody",
