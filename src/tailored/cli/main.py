@@ -18,6 +18,7 @@ from tailored.cli import (
     placements,
     preferences,
     reactions,
+    users,
 )
 from tailored.cli.apps import App
 from tailored.cli.common import (
@@ -48,6 +49,7 @@ app.add_typer(reactions.app, name="reactions")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")
+app.add_typer(users.app, name="users")
 
 
 def _print_version(asked: bool) -> None:

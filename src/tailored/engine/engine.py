@@ -13,6 +13,7 @@ from tailored.engine.analytics import Analytics
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
 from tailored.engine.console_sessions import ConsoleSessions
+from tailored.engine.erasure import Erasure
 from tailored.engine.events import Events, EventTypes
 from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
@@ -25,6 +26,7 @@ from tailored.engine.profiles import Consents, Users
 from tailored.engine.reactions import Consumer, Reactions
 from tailored.engine.recommend import Recommendations
 from tailored.engine.subscriptions import ALERTS, Subscriptions, fire_alerts
+from tailored.engine.suppression import KEY_FILE, SuppressionList
 from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
@@ -66,8 +68,24 @@ class Engine:
             max_batch=settings.max_batch_items,
             changed=partial(self.reactions.nudge, "item_changes"),
         )
-        self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
-        self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
+        # Erased ids, kept from coming back by every write that would create them.
+        given = settings.suppression_key
+        self.suppression = SuppressionList(
+            given.get_secret_value() if given is not None else None,
+            key_file=settings.models_dir / KEY_FILE,
+        )
+        self.users = Users(
+            db,
+            now=clock,
+            max_batch=settings.max_batch_items,
+            suppression=self.suppression,
+            erase=lambda user_id, allow_return: self.erasure.erase(
+                user_id, allow_return=allow_return
+            ),
+        )
+        self.consents = Consents(
+            db, now=clock, purposes=settings.consent_purposes, suppression=self.suppression
+        )
         self.event_types = EventTypes(
             db,
             now=clock,
@@ -81,6 +99,7 @@ class Engine:
             max_batch=settings.max_batch_events,
             future_tolerance_seconds=settings.future_tolerance_seconds,
             recorded=partial(self.reactions.nudge, "events"),
+            suppression=self.suppression,
         )
         self.keys = Keys(db, now=clock)
         self.console_sessions = ConsoleSessions(
@@ -121,6 +140,9 @@ class Engine:
             db, settings.placements, now=clock, changed=self.recommendations.refresh
         )
         self.jobs = Jobs(db, self.training, now=clock)
+        self.erasure = Erasure(
+            db, self.suppression, self.jobs, now=clock, forget=self.recommendations.forget
+        )
         self.configurators = Configurators(db, self.events, now=clock)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
 

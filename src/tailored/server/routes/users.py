@@ -12,6 +12,7 @@ from tailored.server.params import UserId
 from tailored.server.schemas.users import (
     ConsentOut,
     ConsentsBody,
+    ErasureOut,
     MergeBody,
     MergeOut,
     TraitsBody,
@@ -88,3 +89,31 @@ def put_consents(
 )
 def merge_user(user_id: UserId, body: MergeBody, engine: EngineDep, _key: Ingest) -> MergeOut:
     return MergeOut.of(engine.users.merge(user_id, body.anonymous_id))
+
+
+@router.delete(
+    "/{user_id}",
+    response_model=ErasureOut,
+    responses={
+        404: {"description": "no such user, and the id was never erased"},
+        409: {
+            "description": "the id is an anonymous id merged into another user: erase that "
+            "user (the message names them), which erases this id with it"
+        },
+    },
+    summary="Erase a person (GDPR Art. 17): every row of theirs and of the ids merged into "
+    "them, in one transaction; models that learned from them are refit",
+)
+def erase_user(
+    user_id: UserId,
+    engine: EngineDep,
+    _key: Admin,
+    allow_return: Annotated[
+        bool,
+        Query(
+            description="do not put the id on the suppression list (take it off, if it "
+            "was erased before): the person may register again"
+        ),
+    ] = False,
+) -> ErasureOut:
+    return ErasureOut.of(engine.users.erase(user_id, allow_return=allow_return))
