@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from tailored import Engine
+from tailored import Engine, Settings
 from tailored.domain.erasure import SUPPRESSED_REASON
+from tailored.domain.results import BatchResult
 from tailored.engine.suppression import KEY_FILE, SuppressionList
 from tailored.errors import ConfigurationError, Conflict, InvalidInput, NotFound
 from tailored.storage import tables
 from tailored.storage.ownership import Erase, Owned, registry
+from tailored.testing.concurrency import meanwhile
 
 PERSON, OTHER, VISITOR = "person", "other", "visitor"
 CUP = {
@@ -205,3 +208,36 @@ def test_the_key_file_is_made_once_private_and_a_damaged_one_is_refused(tmp_path
     path.write_text("short")
     with pytest.raises(ConfigurationError, match="suppression key file"):
         SuppressionList(None, key_file=path).hashes(["u1"])
+
+
+def test_an_event_batch_racing_the_erasure_leaves_nothing_of_the_person(engine: Engine) -> None:
+    engine.events.record_many([
+        {"user_id": PERSON, "type": "view", "item_id": "mug"},
+        {"user_id": VISITOR, "type": "view", "item_id": "lamp"},
+    ])  # fmt: skip
+    engine.users.merge(PERSON, VISITOR)
+    late = [
+        {"user_id": PERSON, "type": "view", "item_id": "tent"},
+        {"user_id": VISITOR, "type": "view", "item_id": "tent"},
+        {"user_id": OTHER, "type": "view", "item_id": "tent"},
+    ]
+
+    def deleting_events(sql: str, _parameters: object) -> bool:
+        return sql.lstrip().startswith("DELETE FROM events")
+
+    with meanwhile(engine.db, deleting_events, lambda: engine.events.record_many(late)) as seen:
+        engine.erasure.erase(PERSON)
+
+    [result] = seen
+    assert isinstance(result, BatchResult)
+    assert (result.accepted, [r.index for r in result.rejected]) == (1, [0, 1])
+    with engine.db.reading() as conn:
+        owners = set(conn.execute(select(tables.events.c.user_id)).scalars())
+        users = set(conn.execute(select(tables.users.c.id)).scalars())
+    assert (owners, users) == ({OTHER}, {OTHER})
+
+
+def test_a_suppression_key_shorter_than_32_characters_is_refused() -> None:
+    with pytest.raises(ValidationError, match="suppression_key"):
+        Settings(suppression_key="too-short")
+    assert Settings(suppression_key="k" * 32).suppression_key is not None
