@@ -141,6 +141,7 @@ def test_late_events_and_profile_writes_for_erased_ids_are_rejected_per_row(
     for write in (
         lambda: seeded.users.upsert(PERSON, {"city": "back"}),
         lambda: seeded.consents.set(PERSON, {"analytics": True}),
+        lambda: seeded.preferences.update(PERSON, {"theme": "dark"}, changed_by="test"),
         lambda: seeded.users.merge(PERSON, "another-device"),
     ):
         with pytest.raises(InvalidInput, match="user_id: was erased"):

@@ -74,15 +74,6 @@ class Engine:
             given.get_secret_value() if given is not None else None,
             key_file=settings.models_dir / KEY_FILE,
         )
-        self.users = Users(
-            db,
-            now=clock,
-            max_batch=settings.max_batch_items,
-            suppression=self.suppression,
-            erase=lambda user_id, allow_return: self.erasure.erase(
-                user_id, allow_return=allow_return
-            ),
-        )
         self.consents = Consents(
             db, now=clock, purposes=settings.consent_purposes, suppression=self.suppression
         )
@@ -133,7 +124,11 @@ class Engine:
             meanings=self.event_types.meanings_now,
         )
         self.preferences = Preferences(
-            db, schemas, now=clock, popularity=self.recommendations.popular_values
+            db,
+            schemas,
+            now=clock,
+            popularity=self.recommendations.popular_values,
+            suppression=self.suppression,
         )
         # A placement change asks serving to re-read its state, after the commit.
         self.placements = Placements(
@@ -142,6 +137,13 @@ class Engine:
         self.jobs = Jobs(db, self.training, now=clock)
         self.erasure = Erasure(
             db, self.suppression, self.jobs, now=clock, forget=self.recommendations.forget
+        )
+        self.users = Users(
+            db,
+            now=clock,
+            max_batch=settings.max_batch_items,
+            suppression=self.suppression,
+            erasure=self.erasure,
         )
         self.configurators = Configurators(db, self.events, now=clock)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard

@@ -15,6 +15,7 @@ from tailored.domain.json_values import storable_text
 from tailored.domain.profiles import Consent, MergeResult, UserProfile, merge_traits
 from tailored.domain.results import BatchResult, Page, Rejection
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.erasure import Erasure
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
 from tailored.engine.suppression import SuppressionList
 from tailored.errors import (
@@ -50,13 +51,13 @@ class Users:
         now: Callable[[], datetime],
         max_batch: int,
         suppression: SuppressionList | None = None,
-        erase: Callable[[str, bool], ErasureReport] | None = None,
+        erasure: Erasure | None = None,
     ) -> None:
         self._db = db
         self._now = now
         self._max_batch = max_batch
         self._suppression = suppression  # erased ids: not created again
-        self._erase = erase  # `engine.erasure`, which needs what is built after users
+        self._erasure = erasure
 
     def upsert(
         self, user_id: str, traits: Mapping[str, Any], *, merge: bool = False
@@ -140,9 +141,9 @@ class Users:
         """Erase the person and the anonymous ids merged into them, everywhere, in one
         transaction (`engine.erasure.erase`: rows per table, models refit without them,
         the suppression list)."""
-        if self._erase is None:
+        if self._erasure is None:
             raise ConfigurationError("erasure needs the engine: use Engine.users")
-        return self._erase(user_id, allow_return)
+        return self._erasure.erase(user_id, allow_return=allow_return)
 
     def merge(self, user_id: str, anonymous_id: str) -> MergeResult:
         """Fold an anonymous visitor into a known user: events, lists, saved orders, alerts,
