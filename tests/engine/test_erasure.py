@@ -142,6 +142,11 @@ def test_late_events_and_profile_writes_for_erased_ids_are_rejected_per_row(
         lambda: seeded.users.upsert(PERSON, {"city": "back"}),
         lambda: seeded.consents.set(PERSON, {"analytics": True}),
         lambda: seeded.preferences.update(PERSON, {"theme": "dark"}, changed_by="test"),
+        lambda: seeded.lists.create(PERSON, "Back"),
+        lambda: seeded.lists.save(PERSON, "mug"),
+        lambda: seeded.orders.create(PERSON, "usual", [("mug", 1)]),
+        lambda: seeded.subscriptions.subscribe(PERSON, "mug", "price_below", threshold=1),
+        lambda: seeded.configurators.save_design(PERSON, "cup", "mine", {"size": "M"}),
         lambda: seeded.users.merge(PERSON, "another-device"),
     ):
         with pytest.raises(InvalidInput, match="user_id: was erased"):

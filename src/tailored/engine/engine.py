@@ -101,9 +101,11 @@ class Engine:
                 lifetime=timedelta(hours=settings.console_session_hours),
             ),
         )
-        self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
-        self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
-        self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
+        # Favorites and lists, saved orders, alerts: none is made for an erased id either.
+        erased = self.suppression
+        self.lists = Lists(db, now=clock, suppression=erased)
+        self.orders = Orders(db, self.events, now=clock, suppression=erased)
+        self.subscriptions = Subscriptions(db, now=clock, suppression=erased)
         self.reactions.register(Consumer(ALERTS, "item_changes", fire_alerts, start="beginning"))
         self.training = Training(
             db,
@@ -145,7 +147,7 @@ class Engine:
             suppression=self.suppression,
             erasure=self.erasure,
         )
-        self.configurators = Configurators(db, self.events, now=clock)
+        self.configurators = Configurators(db, self.events, now=clock, suppression=erased)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
 
     @classmethod

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from tailored.domain.erasure import MIN_KEY_BYTES, suppression_hash
-from tailored.errors import ConfigurationError
+from tailored.domain.erasure import MIN_KEY_BYTES, SUPPRESSED_REASON, suppression_hash
+from tailored.errors import ConfigurationError, InvalidInput
 from tailored.storage import erasure as store
 
 KEY_FILE = "suppression.key"
@@ -65,6 +65,13 @@ class SuppressionList:
             return self._key
 
 
+def refuse_erased(conn: Connection, suppression: SuppressionList | None, user_id: str) -> None:
+    """`InvalidInput` naming `user_id` when it was erased: a write that would create the
+    user again is refused (no list: nothing to refuse)."""
+    if suppression is not None and suppression.among(conn, [user_id]):
+        raise InvalidInput("user_id", SUPPRESSED_REASON)
+
+
 def _read_key(path: Path, *, create: bool) -> bytes | None:
     try:
         text = path.read_text(encoding="ascii").strip()
@@ -98,4 +105,4 @@ def _create_key(path: Path) -> bytes:
     return text.encode("ascii")
 
 
-__all__ = ["KEY_FILE", "SuppressionList"]
+__all__ = ["KEY_FILE", "SuppressionList", "refuse_erased"]
