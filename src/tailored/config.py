@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./tailored.db"
@@ -203,6 +203,17 @@ class Settings(BaseSettings):
         "engine.placements), as JSON, e.g. "
         '{"home": {"diversity": 0.3, "boosts": [{"category": "sale", "factor": 1.5}]}}; '
         "placements without one use 'default' if given, else the built-in strategy.",
+    )
+
+    suppression_key: SecretStr | None = Field(
+        None,
+        min_length=32,
+        description="The secret of the suppression list (erased ids are kept only as "
+        "HMAC-SHA256 hashes under it), at least 32 characters, e.g. from `openssl rand "
+        "-hex 32`. None: a random key is made on the first erasure and kept in "
+        "models_dir/suppression.key (mode 0600; every process of one deployment shares "
+        "models_dir already). Never in the database: a copy of it alone cannot tell who "
+        "was erased. Lose the key and the list no longer recognises anyone.",
     )
 
     console_session_idle_minutes: float = Field(

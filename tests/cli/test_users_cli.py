@@ -1,4 +1,4 @@
-"""`tailored users export` against a SQLite file."""
+"""`tailored users export` and `tailored users erase` against a SQLite file."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from tailored import Engine
@@ -38,3 +39,42 @@ def test_export_to_a_file_and_to_standard_output(tmp_path: Path) -> None:
     assert not (tmp_path / "x.json").exists()
     missing = _run("users", "export", "nobody", "-d", url)
     assert missing.exit_code == 1 and "user 'nobody' not found" in missing.output
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    with Engine.open(url) as engine:
+        engine.events.record_many([
+            {"user_id": "ann", "type": "view", "item_id": "mug"},
+            {"user_id": "anon-7", "type": "view", "item_id": "lamp"},
+        ])  # fmt: skip
+        engine.users.merge("ann", "anon-7")
+    return url
+
+
+def test_erase_prints_the_rows_per_table_then_nothing_left(url: str) -> None:
+    erased = _run("users", "erase", "ann", "-d", url)
+    again = _run("users", "erase", "ann", "--json", "-d", url)
+
+    assert erased.exit_code == 0, erased.output
+    assert "erased ann: 4 rows" in erased.output
+    assert "with merged ids: anon-7" in erased.output
+    assert "ann is on the suppression list" in erased.output
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.output)
+    assert (report["already_erased"], report["rows"], report["suppressed"]) == (True, {}, True)
+
+
+def test_erase_an_unknown_user_fails_naming_it(url: str) -> None:
+    result = _run("users", "erase", "nobody", "-d", url)
+
+    assert result.exit_code != 0
+    assert "nobody" in result.output
+
+
+def test_allow_return_leaves_the_id_free(url: str) -> None:
+    result = _run("users", "erase", "ann", "--allow-return", "-d", url)
+
+    assert result.exit_code == 0, result.output
+    assert "ann is free to come back" in result.output

@@ -16,7 +16,7 @@ EXPECTED = {
     "/v1/items": {"get", "post"},
     "/v1/items/{item_id}": {"get", "put", "delete"},
     "/v1/users": {"get"},
-    "/v1/users/{user_id}": {"get", "put", "patch"},
+    "/v1/users/{user_id}": {"get", "put", "patch", "delete"},
     "/v1/users/{user_id}/consents": {"get", "put"},
     "/v1/users/{user_id}/merge": {"post"},
     "/v1/users/{user_id}/export": {"get"},

@@ -50,6 +50,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(lists.lists_app, name="lists")
 app.add_typer(lists.orders_app, name="orders")
 app.add_typer(lists.notifications_app, name="notifications")
+app.add_typer(users.app, name="users")
 
 
 def _print_version(asked: bool) -> None:

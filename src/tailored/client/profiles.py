@@ -10,6 +10,7 @@ from typing import Any
 from tailored.client import reading
 from tailored.client.calls import Call, Route
 from tailored.client.operations import Mode, Resource, operation
+from tailored.domain.erasure import ErasureReport, ModelRefit
 from tailored.domain.profiles import ActivitySummary, Consent, MergeResult, UserProfile
 from tailored.domain.results import Page
 
@@ -20,6 +21,7 @@ LIST = Route("GET", "/v1/users", idempotent=True)
 MERGE = Route("POST", "/v1/users/{user_id}/merge", idempotent=True)  # again: the first answer
 GET_CONSENTS = Route("GET", "/v1/users/{user_id}/consents", idempotent=True)
 SET_CONSENTS = Route("PUT", "/v1/users/{user_id}/consents", idempotent=True)
+ERASE = Route("DELETE", "/v1/users/{user_id}", idempotent=True)  # again: nothing left
 
 
 def read_consent(data: Any) -> Consent:
@@ -68,6 +70,21 @@ def _merge(data: Any) -> MergeResult:
     )
 
 
+def _erasure(data: Any) -> ErasureReport:
+    refits = [
+        ModelRefit(m["version_id"], m["model"], m["events"], m["job_id"], m["job_status"])
+        for m in data["models"]
+    ]
+    return ErasureReport(
+        user_id=data["user_id"],
+        rows=dict(data["rows"]),
+        merged_ids=reading.texts(data["merged_ids"]),
+        models=tuple(refits),
+        suppressed=data["suppressed"],
+        already_erased=data["already_erased"],
+    )
+
+
 class Users(Resource[Mode]):
     """User profiles: traits, a summary of activity, and merging a visitor into a user.
 
@@ -113,6 +130,14 @@ class Users(Resource[Mode]):
         preferences move); merging again answers the first merge's result."""
         body = {"anonymous_id": anonymous_id}
         return MERGE.call(_merge, path={"user_id": user_id}, body=body)
+
+    @operation(ERASE)
+    def erase(self, user_id: str, *, allow_return: bool = False) -> Call[ErasureReport]:
+        """Erase the person and the anonymous ids merged into them: rows removed per
+        table, models refit without them; their id goes on the suppression list unless
+        `allow_return`. Again: nothing left (`already_erased`). Needs an admin key."""
+        query = [("allow_return", "true" if allow_return else None)]
+        return ERASE.call(_erasure, path={"user_id": user_id}, query=query)
 
 
 class Consents(Resource[Mode]):

@@ -10,7 +10,7 @@ from tailored.domain.models import ModelVersion
 
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 JOB_STATUSES: tuple[JobStatus, ...] = ("queued", "running", "succeeded", "failed")
-JobOrigin = Literal["api", "schedule"]
+JobOrigin = Literal["api", "schedule", "erasure"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.events import Events
+from tailored.engine.suppression import SuppressionList, refuse_erased
 from tailored.errors import InvalidInput, NotFound
 from tailored.storage import configurators as store
 from tailored.storage import users as user_store
@@ -62,7 +63,15 @@ class Configurators:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, events: Events, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        events: Events,
+        *,
+        now: Callable[[], datetime],
+        suppression: SuppressionList | None = None,
+    ) -> None:
+        self._suppression = suppression  # erased ids: not created again
         self._db = db
         self._events = events
         self._now = now
@@ -180,6 +189,7 @@ class Configurators:
             # Locked like every write of what a user owns: a merge moving the user's
             # designs waits for this one, or this one for the merge (designs have no
             # foreign key to users that would make the insert wait).
+            refuse_erased(conn, self._suppression, user_id)
             user_store.lock_users(conn, [user_id], now=now)
             if name is None:  # chosen under the user's lock: two saves get two names
                 taken = store.design_names(

@@ -13,6 +13,7 @@ from tailored.engine.analytics import Analytics
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
 from tailored.engine.console_sessions import ConsoleSessions
+from tailored.engine.erasure import Erasure
 from tailored.engine.events import Events, EventTypes
 from tailored.engine.jobs import Jobs
 from tailored.engine.keys import Keys
@@ -26,6 +27,7 @@ from tailored.engine.profiles import Consents, Users
 from tailored.engine.reactions import Consumer, Reactions
 from tailored.engine.recommend import Recommendations
 from tailored.engine.subscriptions import ALERTS, Subscriptions, fire_alerts
+from tailored.engine.suppression import KEY_FILE, SuppressionList
 from tailored.engine.training import Training
 from tailored.storage import schema
 from tailored.storage.database import Database
@@ -67,8 +69,15 @@ class Engine:
             max_batch=settings.max_batch_items,
             changed=partial(self.reactions.nudge, "item_changes"),
         )
-        self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
-        self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
+        # Erased ids, kept from coming back by every write that would create them.
+        given = settings.suppression_key
+        self.suppression = SuppressionList(
+            given.get_secret_value() if given is not None else None,
+            key_file=settings.models_dir / KEY_FILE,
+        )
+        self.consents = Consents(
+            db, now=clock, purposes=settings.consent_purposes, suppression=self.suppression
+        )
         self.event_types = EventTypes(
             db,
             now=clock,
@@ -82,6 +91,7 @@ class Engine:
             max_batch=settings.max_batch_events,
             future_tolerance_seconds=settings.future_tolerance_seconds,
             recorded=partial(self.reactions.nudge, "events"),
+            suppression=self.suppression,
         )
         self.keys = Keys(db, now=clock)
         self.console_sessions = ConsoleSessions(
@@ -92,9 +102,11 @@ class Engine:
                 lifetime=timedelta(hours=settings.console_session_hours),
             ),
         )
-        self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
-        self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
-        self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
+        # Favorites and lists, saved orders, alerts: none is made for an erased id either.
+        erased = self.suppression
+        self.lists = Lists(db, now=clock, suppression=erased)
+        self.orders = Orders(db, self.events, now=clock, suppression=erased)
+        self.subscriptions = Subscriptions(db, now=clock, suppression=erased)
         self.reactions.register(Consumer(ALERTS, "item_changes", fire_alerts, start="beginning"))
         self.training = Training(
             db,
@@ -115,14 +127,28 @@ class Engine:
             meanings=self.event_types.meanings_now,
         )
         self.preferences = Preferences(
-            db, schemas, now=clock, popularity=self.recommendations.popular_values
+            db,
+            schemas,
+            now=clock,
+            popularity=self.recommendations.popular_values,
+            suppression=self.suppression,
         )
         # A placement change asks serving to re-read its state, after the commit.
         self.placements = Placements(
             db, settings.placements, now=clock, changed=self.recommendations.refresh
         )
         self.jobs = Jobs(db, self.training, now=clock)
-        self.configurators = Configurators(db, self.events, now=clock)
+        self.erasure = Erasure(
+            db, self.suppression, self.jobs, now=clock, forget=self.recommendations.forget
+        )
+        self.users = Users(
+            db,
+            now=clock,
+            max_batch=settings.max_batch_items,
+            suppression=self.suppression,
+            erasure=self.erasure,
+        )
+        self.configurators = Configurators(db, self.events, now=clock, suppression=erased)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
         # Data-subject requests; an export shows the person's current recommendations.
         self.privacy = Privacy(db, now=clock, recommend=self.recommendations.for_user)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from tailored.domain.erasure import SUPPRESSED_REASON
 from tailored.domain.events import (
     BUILTIN_EVENT_TYPES,
     DEFAULT_PHRASE,
@@ -24,6 +25,7 @@ from tailored.domain.events import (
 from tailored.domain.results import BatchResult, Page, Rejection
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_rows
+from tailored.engine.suppression import SuppressionList
 from tailored.errors import ConfigurationError, Conflict, InvalidInput, NotFound, PayloadTooLarge
 from tailored.storage import events as store
 from tailored.storage import users as user_store
@@ -239,8 +241,10 @@ class Events:
         max_batch: int,
         future_tolerance_seconds: float,
         recorded: Callable[[], None] = lambda: None,
+        suppression: SuppressionList | None = None,
     ) -> None:
         self._db = db
+        self._suppression = suppression  # erased ids: their events are rejected
         self._types = types
         self._now = now
         self._max_batch = max_batch
@@ -268,6 +272,7 @@ class Events:
         if any(row.type not in types for _, row in good):
             types = self._types.known(refresh=True)
         batch: dict[str, Event] = {}
+        indexes: dict[str, list[int]] = {}  # the rows of each event id kept
         duplicates = 0
         for index, row in good:
             event = Event(
@@ -287,19 +292,28 @@ class Events:
             except InvalidInput as error:
                 rejected.append(Rejection(index, error.field, error.problem))
                 continue
+            indexes.setdefault(event.event_id, []).append(index)
             if event.event_id in batch:
                 duplicates += 1
             else:
                 batch[event.event_id] = event
-        inserted = self._append(list(batch.values()), now=now) if batch else 0
-        duplicates += len(batch) - inserted
+        inserted, suppressed = self._append(list(batch.values()), now=now) if batch else (0, [])
+        for event in suppressed:
+            duplicates -= len(indexes[event.event_id]) - 1
+            rejected += [
+                Rejection(i, "user_id", SUPPRESSED_REASON) for i in indexes[event.event_id]
+            ]
+        duplicates += len(batch) - len(suppressed) - inserted
         return BatchResult(
             accepted=inserted,
             duplicates=duplicates,
             rejected=tuple(sorted(rejected, key=lambda r: r.index)),
         )
 
-    def _append(self, batch: list[Event], *, now: datetime) -> int:
+    def _append(self, batch: list[Event], *, now: datetime) -> tuple[int, list[Event]]:
+        """Insert `batch`; returns how many were new, and the events left out because
+        their user was erased (checked in the transaction that inserts: an erasure
+        committed first is seen, one after waits for it)."""
         # Work that needs no lock happens first: SQLite has one writer at a time, so the
         # write transaction holds only the statements that must be atomic.
         rows = store.encode_events(self._db.backend, batch)
@@ -308,11 +322,19 @@ class Events:
         if self._db.backend == "sqlite":  # PostgreSQL writers run in parallel: no need
             with self._db.reading() as conn:
                 known = user_store.existing_user_ids(conn, user_ids)
+        suppressed: list[Event] = []
         with self._db.writing() as conn:
-            inserted = _insert(conn, rows, user_ids, now=now, known=known)
+            if self._suppression is not None:
+                user_store.hold_against_merges(conn, user_ids)  # and erasures
+                erased = self._suppression.among(conn, user_ids)
+                if erased:
+                    kept = [i for i, e in enumerate(batch) if e.user_id not in erased]
+                    suppressed = [e for e in batch if e.user_id in erased]
+                    rows, user_ids = [rows[i] for i in kept], [user_ids[i] for i in kept]
+            inserted = _insert(conn, rows, user_ids, now=now, known=known) if rows else 0
         if inserted:
             self._recorded()
-        return inserted
+        return inserted, suppressed
 
     def query(
         self,

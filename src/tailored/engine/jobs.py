@@ -18,6 +18,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Connection
+
 from tailored.domain.jobs import JobOrigin, JobStatus, TrainingJob
 from tailored.domain.models import ModelVersion
 from tailored.engine.model_params import AUTO, checked_params
@@ -96,6 +98,20 @@ class Jobs:
             job_id = store.insert_job(conn, row)
         self.submitted.set()
         return TrainingJob(id=job_id, **row)  # as queued, even if a worker took it since
+
+    def queue_refit(
+        self, conn: Connection, model: str, params: Mapping[str, Any], *, now: datetime
+    ) -> tuple[int, JobStatus]:
+        """Queue, in the caller's transaction, a training of `model` with `params` that
+        activates what it trains (`origin="erasure"`): the data changed under the active
+        version. A refit like it still queued serves instead. Returns the job's id and
+        status; set `submitted` after the commit to wake the runner."""
+        row = self._row(model, checked_params(model, params), False, True, "erasure")
+        row["created_at"] = now
+        found = store.queued_like(conn, row)
+        if found is not None:
+            return found, "queued"
+        return store.insert_job(conn, row), "queued"
 
     def get(self, job_id: int) -> TrainingJob:
         with self._db.reading() as conn:

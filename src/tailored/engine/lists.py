@@ -26,6 +26,7 @@ from tailored.domain.lists import (
     is_record_id,
     placed,
 )
+from tailored.engine.suppression import SuppressionList, refuse_erased
 from tailored.errors import Conflict, InvalidInput, NotFound
 from tailored.storage import events as event_store
 from tailored.storage import items as item_store
@@ -58,7 +59,14 @@ class Lists:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        suppression: SuppressionList | None = None,
+    ) -> None:
+        self._suppression = suppression  # erased ids: not created again
         self._db = db
         self._now = now
 
@@ -91,6 +99,7 @@ class Lists:
         _check_position(position)
         now = self._now()
         with self._db.writing() as conn:
+            refuse_erased(conn, self._suppression, user_id)
             _lock_owner(conn, user_id, now=now)
             item = item_store.get_item(conn, item_id)
             if item is None:
@@ -160,6 +169,7 @@ class Lists:
         description = check_text("description", description, maximum=MAX_TEXT)
         now = self._now()
         with self._db.writing() as conn:
+            refuse_erased(conn, self._suppression, user_id)
             _lock_owner(conn, user_id, now=now)
             if store.count_lists(conn, user_id) >= MAX_LISTS:
                 raise Conflict(f"a user can keep at most {MAX_LISTS} lists; delete one first")

@@ -27,6 +27,7 @@ from tailored.domain.orders import (
     purchase_value,
 )
 from tailored.engine.events import Events
+from tailored.engine.suppression import SuppressionList, refuse_erased
 from tailored.errors import Conflict, InvalidInput, NotFound
 from tailored.storage import items as item_store
 from tailored.storage import orders as store
@@ -53,7 +54,15 @@ class Orders:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, events: Events, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        events: Events,
+        *,
+        now: Callable[[], datetime],
+        suppression: SuppressionList | None = None,
+    ) -> None:
+        self._suppression = suppression  # erased ids: not created again
         self._db = db
         self._events = events
         self._now = now
@@ -67,6 +76,7 @@ class Orders:
         with self._db.writing() as conn:
             checked = _in_catalog(conn, checked)
             # The owner's row lock makes the count and the free name hold until commit.
+            refuse_erased(conn, self._suppression, user_id)
             user_store.lock_users(conn, [user_id], now=now)
             if store.count_orders(conn, user_id) >= MAX_ORDERS:
                 raise Conflict(f"a user can keep at most {MAX_ORDERS} saved orders")

@@ -9,13 +9,22 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
+from tailored.domain.erasure import SUPPRESSED_REASON, ErasureReport
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.json_values import storable_text
 from tailored.domain.profiles import Consent, MergeResult, UserProfile, merge_traits
-from tailored.domain.results import BatchResult, Page
+from tailored.domain.results import BatchResult, Page, Rejection
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
+from tailored.engine.erasure import Erasure
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
-from tailored.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from tailored.engine.suppression import SuppressionList
+from tailored.errors import (
+    ConfigurationError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PayloadTooLarge,
+)
 from tailored.storage import events as event_store
 from tailored.storage import users as store
 from tailored.storage.database import Database, StaleRead
@@ -35,10 +44,20 @@ class Users:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime], max_batch: int) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        max_batch: int,
+        suppression: SuppressionList | None = None,
+        erasure: Erasure | None = None,
+    ) -> None:
         self._db = db
         self._now = now
         self._max_batch = max_batch
+        self._suppression = suppression  # erased ids: not created again
+        self._erasure = erasure
 
     def upsert(
         self, user_id: str, traits: Mapping[str, Any], *, merge: bool = False
@@ -50,7 +69,8 @@ class Users:
         except ValidationError as error:
             rejection = rejection_from(0, error)
             raise InvalidInput(rejection.field, rejection.reason) from None
-        self._write({row.id: row.traits}, merge=merge)
+        if self._write({row.id: row.traits}, merge=merge):
+            raise InvalidInput("user_id", SUPPRESSED_REASON)
         return self.get(row.id, with_activity=False)
 
     def upsert_many(self, rows: Sequence[Mapping[str, Any] | UserIn]) -> BatchResult:
@@ -61,12 +81,20 @@ class Users:
             )
         good, rejected = validate_rows(UserIn, rows)
         traits = {row.id: dict(row.traits) for _, row in good}
-        if traits:
-            self._write(traits, merge=False)
-        return BatchResult(accepted=len(good), rejected=tuple(rejected))
+        erased = self._write(traits, merge=False) if traits else set()
+        rejected += [Rejection(i, "id", SUPPRESSED_REASON) for i, row in good if row.id in erased]
+        return BatchResult(
+            accepted=sum(row.id not in erased for _, row in good),
+            rejected=tuple(sorted(rejected, key=lambda r: r.index)),
+        )
 
-    def _write(self, traits_by_id: dict[str, JSONObject], *, merge: bool) -> None:
+    def _write(self, traits_by_id: dict[str, JSONObject], *, merge: bool) -> set[str]:
+        """Write the traits; returns the ids left out because they were erased."""
         with self._db.writing() as conn:
+            erased = check_erased(conn, self._suppression, list(traits_by_id))
+            traits_by_id = {uid: t for uid, t in traits_by_id.items() if uid not in erased}
+            if not traits_by_id:
+                return erased
             if merge:
                 # Read under the row locks: a concurrent change is merged into, not over.
                 current = store.lock_users(conn, list(traits_by_id), now=self._now())
@@ -77,6 +105,7 @@ class Users:
             else:  # replacing reads nothing: the upsert alone is atomic per row
                 traits_by_id = {uid: merge_traits({}, t) for uid, t in traits_by_id.items()}
             store.upsert_users(conn, traits_by_id, now=self._now())
+        return erased
 
     def get(self, user_id: str, *, with_activity: bool = True) -> UserProfile:
         """The profile with its consents and (by default) a summary of recent activity."""
@@ -108,6 +137,14 @@ class Users:
         with self._db.reading() as conn:
             return store.count_users(conn)
 
+    def erase(self, user_id: str, *, allow_return: bool = False) -> ErasureReport:
+        """Erase the person and the anonymous ids merged into them, everywhere, in one
+        transaction (`engine.erasure.erase`: rows per table, models refit without them,
+        the suppression list)."""
+        if self._erasure is None:
+            raise ConfigurationError("erasure needs the engine: use Engine.users")
+        return self._erasure.erase(user_id, allow_return=allow_return)
+
     def merge(self, user_id: str, anonymous_id: str) -> MergeResult:
         """Fold an anonymous visitor into a known user: events, lists, saved orders, alerts,
         notifications, and the preferences and consents the known user has not set move
@@ -128,8 +165,9 @@ class Users:
             lambda conn: self._merge(conn, user_id, anonymous_id, now=now), what="merge"
         )
 
-    @staticmethod
-    def _merge(conn: Connection, user_id: str, anonymous_id: str, *, now: datetime) -> MergeResult:
+    def _merge(
+        self, conn: Connection, user_id: str, anonymous_id: str, *, now: datetime
+    ) -> MergeResult:
         # First of all, so it never waits holding a row: event batches for the visitor
         # finish (their events are moved below), and later ones find the alias.
         store.lock_against_ingestion(conn, anonymous_id)
@@ -140,6 +178,8 @@ class Users:
         # Not merged yet, or merged and used again since (a list saved under the id
         # makes it a user again): fold what it has now into the user.
         target = aliases.get(user_id, user_id)  # the user a merged id became
+        if check_erased(conn, self._suppression, [target]):
+            raise InvalidInput("user_id", SUPPRESSED_REASON)
         # Both rows, in id order (the visitor's FOR UPDATE: it is deleted below). A known
         # user not stored yet is created after (an insert first could wait for a writer
         # that waits for these locks).
@@ -159,6 +199,13 @@ class Users:
             moved += earlier.events_moved
         store.record_merge(conn, anonymous_id, target, events_moved=moved, now=now)
         return MergeResult(anonymous_id, target, moved, now)
+
+
+def check_erased(
+    conn: Connection, suppression: SuppressionList | None, user_ids: Sequence[str]
+) -> set[str]:
+    """Those of `user_ids` erased and on the suppression list (none without a list)."""
+    return suppression.among(conn, user_ids) if suppression is not None else set()
 
 
 def _earlier_merge(
@@ -199,11 +246,17 @@ class Consents:
     """
 
     def __init__(
-        self, db: Database, *, now: Callable[[], datetime], purposes: Sequence[str]
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        purposes: Sequence[str],
+        suppression: SuppressionList | None = None,
     ) -> None:
         self._db = db
         self._now = now
         self.purposes = tuple(purposes)
+        self._suppression = suppression
 
     def get(self, user_id: str) -> list[Consent]:
         with self._db.reading() as conn:
@@ -231,6 +284,8 @@ class Consents:
         storable_text("source", source)
         now = self._now()
         with self._db.writing() as conn:
+            if check_erased(conn, self._suppression, [user_id]):
+                raise InvalidInput("user_id", SUPPRESSED_REASON)
             # Locked like every write of a user (a merge reads the consents to carry some).
             store.lock_users(conn, [user_id], now=now)
             store.set_consents(

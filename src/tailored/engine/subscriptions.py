@@ -27,6 +27,7 @@ from tailored.domain.subscriptions import (
     firing,
 )
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
+from tailored.engine.suppression import SuppressionList, refuse_erased
 from tailored.errors import Conflict, InvalidInput, NotFound
 from tailored.storage import changes
 from tailored.storage import items as item_store
@@ -57,7 +58,14 @@ class Subscriptions:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        suppression: SuppressionList | None = None,
+    ) -> None:
+        self._suppression = suppression  # erased ids: not created again
         self._db = db
         self._now = now
 
@@ -80,6 +88,7 @@ class Subscriptions:
             if reason is not None:
                 raise Conflict(reason)
             # The owner's row lock makes the count below hold until commit.
+            refuse_erased(conn, self._suppression, user_id)
             user_store.lock_users(conn, [user_id], now=now)
             existing = store.list_subscriptions(conn, user_id)
             renewing = any((s.item_id, s.kind) == (item_id, checked_kind) for s in existing)

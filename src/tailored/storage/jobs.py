@@ -97,6 +97,19 @@ def finish(
     return conn.execute(query.values(**values)).rowcount == 1
 
 
+def queued_like(conn: Connection, job: dict[str, Any]) -> int | None:
+    """A queued job (not started yet) with the same model, parameters and origin as
+    `job`, if any: queuing `job` too would only train the same thing twice."""
+    c = training_jobs.c
+    query = select(c.id, c.params).where(
+        c.status == "queued", c.model == job["model"], c.origin == job["origin"]
+    )
+    for job_id, params in conn.execute(query.order_by(c.id)):
+        if params == job["params"]:
+            return int(job_id)
+    return None
+
+
 def has_pending(conn: Connection) -> bool:
     """Whether a job is queued or running."""
     query = select(training_jobs.c.id).where(training_jobs.c.status.in_(_PENDING)).limit(1)
@@ -147,5 +160,6 @@ __all__ = [
     "latest_for_schedule",
     "list_jobs",
     "lock_jobs",
+    "queued_like",
     "running_jobs",
 ]

@@ -63,21 +63,22 @@ def set_active(conn: Connection, version_id: int, model: str) -> None:
 
 def chosen_version(conn: Connection) -> ModelVersion | None:
     """The active version that training's `auto` chose (`retire_chosen` keeps it one)."""
-    return next((v for v in _active_versions(conn) if v.selection is not None), None)
+    return next((v for v in active_versions(conn) if v.selection is not None), None)
 
 
 def retire_chosen(conn: Connection, keep: int) -> None:
     """Deactivate every version `auto` chose except `keep`: the newest activation of an
     automatic choice holds the `auto` role alone (call after `set_active`, which takes
     the lock)."""
-    ids = [v.id for v in _active_versions(conn) if v.selection is not None and v.id != keep]
+    ids = [v.id for v in active_versions(conn) if v.selection is not None and v.id != keep]
     if ids:
         conn.execute(
             update(model_versions).where(model_versions.c.id.in_(ids)).values(active=False)
         )
 
 
-def _active_versions(conn: Connection) -> list[ModelVersion]:
+def active_versions(conn: Connection) -> list[ModelVersion]:
+    """Every active version, newest first (one per model, the one `auto` chose too)."""
     query = select(model_versions).where(model_versions.c.active.is_(True))
     return [
         _version(row) for row in conn.execute(query.order_by(model_versions.c.id.desc())).mappings()
@@ -118,6 +119,7 @@ def _version(row: RowMapping) -> ModelVersion:
 
 __all__ = [
     "active_version",
+    "active_versions",
     "get_version",
     "insert_version",
     "interaction_rows",

@@ -492,3 +492,14 @@ reaction_dead_letters = Table(
     UniqueConstraint("consumer", "txid", "seq"),
     info=not_user_data("a pointer to a record in a stream, not the record itself"),
 )
+
+# Erased people, as keyed hashes of their ids (HMAC-SHA256, `domain/suppression.py`): a
+# later event or profile write for one of them is rejected instead of bringing them back,
+# and nobody reading the table learns who they were without the key.
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("erased_at", UTCDateTime, nullable=False),
+    info=not_user_data("keyed hashes of erased ids, from which no id can be read back"),
+)

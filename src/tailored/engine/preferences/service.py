@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tailored.domain.erasure import SUPPRESSED_REASON
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.natural import natural_order
 from tailored.domain.preferences import (
@@ -23,6 +24,7 @@ from tailored.domain.preferences import (
     changes,
 )
 from tailored.engine.preferences.schemas import PreferenceSchemas
+from tailored.engine.suppression import SuppressionList
 from tailored.errors import InvalidInput
 from tailored.storage import preferences as store
 from tailored.storage.database import Database
@@ -53,11 +55,13 @@ class Preferences:
         *,
         now: Callable[[], datetime],
         popularity: Popularity,
+        suppression: SuppressionList | None = None,
     ) -> None:
         self._db = db
         self._schemas = schemas
         self._now = now
         self._popularity = popularity
+        self._suppression = suppression  # erased ids: not created again
 
     # --- the schema ------------------------------------------------------------------
 
@@ -147,6 +151,8 @@ class Preferences:
             raise InvalidInput("preferences", "must be an object of field: value")
         schema = self.schema()
         with self._db.writing() as conn:
+            if self._suppression is not None and self._suppression.among(conn, [user_id]):
+                raise InvalidInput("user_id", SUPPRESSED_REASON)
             cache: dict[str, set[str]] = {}
 
             def catalog(attribute: str) -> set[str]:

@@ -13,7 +13,7 @@ at most.
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 from tailored.domain.recommendations import RecommendationList
 
@@ -50,6 +50,22 @@ class AnswerCache:
             while len(self._answers) >= self.size:
                 del self._answers[next(iter(self._answers))]
             self._answers[key] = answer
+
+    def drop(self, matches: Callable[[Hashable], bool]) -> int:
+        """Forget the answers whose key `matches` (e.g. a user's, when they are erased);
+        returns how many.
+
+        >>> cache = AnswerCache(3, created=0.0)
+        >>> answer = RecommendationList((), personalized=False, source="trending")
+        >>> cache.put(("u1", 1), answer); cache.put(("u2", 1), answer)
+        >>> cache.drop(lambda key: key[0] == "u1"), cache.get(("u2", 1)) is answer
+        (1, True)
+        """
+        with self._lock:
+            gone = [key for key in self._answers if matches(key)]
+            for key in gone:
+                del self._answers[key]
+        return len(gone)
 
 
 __all__ = ["MAX_AGE_SECONDS", "AnswerCache"]

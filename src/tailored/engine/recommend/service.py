@@ -124,6 +124,14 @@ class Recommendations:
         activating a model or changing a placement)."""
         self._state.invalidate()
 
+    def forget(self, user_id: str) -> None:
+        """Drop the answers this process keeps for `user_id`'s history (they are erased).
+        Other processes never reuse them: an answer's key holds the history's
+        fingerprint, which the erasure changed."""
+        state = self._state.ready()
+        if state is not None:
+            state.answers.drop(lambda key: _answer_of(key) == user_id)
+
     # --- the endpoints ---------------------------------------------------------------
 
     def for_user(
@@ -582,6 +590,15 @@ def _hide(allowed: Mask, state: ServingState, item_ids: Sequence[str]) -> None:
     if item_ids:
         found = state.catalog.items.index(list(item_ids))
         allowed[found[found >= 0]] = False
+
+
+def _answer_of(key: Hashable) -> str | None:
+    """The user whose history an answer of `for_user` was made from (see `_answer_key`:
+    its last part is `(user_id, events, newest)`, or None), else None."""
+    if isinstance(key, tuple) and len(key) == 5 and isinstance(key[4], tuple):
+        found = key[4][0]
+        return found if isinstance(found, str) else None
+    return None
 
 
 def _check_n(n: int) -> None:

@@ -15,6 +15,7 @@ from tailored.server.params import UserId
 from tailored.server.schemas.users import (
     ConsentOut,
     ConsentsBody,
+    ErasureOut,
     ExportOut,
     MergeBody,
     MergeOut,
@@ -143,3 +144,31 @@ def attachment(filename: str) -> str:
     """
     ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.delete(
+    "/{user_id}",
+    response_model=ErasureOut,
+    responses={
+        404: {"description": "no such user, and the id was never erased"},
+        409: {
+            "description": "the id is an anonymous id merged into another user: erase that "
+            "user (the message names them), which erases this id with it"
+        },
+    },
+    summary="Erase a person (GDPR Art. 17): every row of theirs and of the ids merged into "
+    "them, in one transaction; models that learned from them are refit",
+)
+def erase_user(
+    user_id: UserId,
+    engine: EngineDep,
+    _key: Admin,
+    allow_return: Annotated[
+        bool,
+        Query(
+            description="do not put the id on the suppression list (take it off, if it "
+            "was erased before): the person may register again"
+        ),
+    ] = False,
+) -> ErasureOut:
+    return ErasureOut.of(engine.users.erase(user_id, allow_return=allow_return))

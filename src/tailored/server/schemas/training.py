@@ -64,7 +64,9 @@ class TrainingJobOut(OutBase):
     params: dict[str, Any]
     tune: bool
     activate: bool
-    origin: JobOrigin = Field(description="api or schedule")
+    origin: JobOrigin = Field(
+        description="api, schedule or erasure (a refit without an erased person)"
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

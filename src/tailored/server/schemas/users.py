@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from tailored.domain.erasure import ErasureReport
 from tailored.domain.profiles import ActivitySummary, Consent, MergeResult, UserProfile
 from tailored.server.params import IdText
 from tailored.server.schemas.common import OutBase
@@ -95,13 +96,50 @@ class ExportOut(BaseModel):
     )
 
 
+class ModelRefitOut(OutBase):
+    version_id: int = Field(description="an active model version that learned from the person")
+    model: str
+    events: int = Field(description="the person's events in that version's training data")
+    job_id: int = Field(description="the training job that refits it without them")
+    job_status: str = Field(description="the job's status when erased: GET /v1/training/jobs/{id}")
+
+
+class ErasureOut(OutBase):
+    user_id: str
+    rows: dict[str, int] = Field(description="rows removed (or anonymized) per table")
+    total: int = Field(description="rows removed in all")
+    merged_ids: list[str] = Field(description="anonymous ids merged into the person, erased too")
+    models: list[ModelRefitOut] = Field(description="models that learned from them, and refits")
+    suppressed: bool = Field(
+        description="the id is on the suppression list: later events and profile writes "
+        "for it are rejected (false with allow_return)"
+    )
+    already_erased: bool = Field(
+        description="nothing was stored: the id had been erased before (nothing left)"
+    )
+
+    @classmethod
+    def of(cls, report: ErasureReport) -> ErasureOut:
+        return cls(
+            user_id=report.user_id,
+            rows=dict(report.rows),
+            total=report.total,
+            merged_ids=list(report.merged_ids),
+            models=[ModelRefitOut.model_validate(m) for m in report.models],
+            suppressed=report.suppressed,
+            already_erased=report.already_erased,
+        )
+
+
 __all__ = [
     "ActivityOut",
     "ConsentOut",
     "ConsentsBody",
+    "ErasureOut",
     "ExportOut",
     "MergeBody",
     "MergeOut",
+    "ModelRefitOut",
     "TraitsBody",
     "UserOut",
     "UserPage",
