@@ -1,7 +1,7 @@
 """api key lifecycle: expiry, rotation with an overlap window, optional rate limits
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-03 20:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from tailored.storage.columns import UTCDateTime
 
-revision = "0016"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
