@@ -28,6 +28,7 @@ from tailored.domain.configurator.template import Design, InvalidDesign, Templat
 from tailored.domain.events import PURCHASE
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.events import Events
 from tailored.errors import InvalidInput, NotFound
@@ -62,8 +63,16 @@ class Configurators:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, events: Events, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        events: Events,
+        *,
+        now: Callable[[], datetime],
+        audit: Audit | None = None,
+    ) -> None:
         self._db = db
+        self._audit = audit or Audit(db, now=now)
         self._events = events
         self._now = now
         self._parsed: dict[_Key, Template] = {}
@@ -86,6 +95,8 @@ class Configurators:
             if current is None or current.definition != canonical:
                 version += 1
                 store.add_version(conn, template.id, version, canonical, now=now)
+                detail = {"version": version}
+                self._audit.record("configurator.set", target=template.id, detail=detail, conn=conn)
         return self.get(template.id, version=version)
 
     def update(self, template_id: str, definition: Mapping[str, Any]) -> TemplateVersion:

@@ -10,6 +10,7 @@ from types import TracebackType
 from tailored.config import Settings
 from tailored.domain.console_sessions import SessionLimits
 from tailored.engine.analytics import Analytics
+from tailored.engine.audit import Audit
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
 from tailored.engine.console_sessions import ConsoleSessions
@@ -50,6 +51,8 @@ class Engine:
     ) -> None:
         self.db = db
         self.settings = settings
+        # Every service that changes what admins own appends to it, in its transaction.
+        self.audit = audit = Audit(db, now=clock)
         # Consumers follow what commits (events, item changes); writers wake their runner.
         self.reactions = Reactions(db, now=clock)
         # Items, recommendations and preferences read the schema from one component.
@@ -58,6 +61,7 @@ class Engine:
             now=clock,
             schema_file=settings.preference_schema_file,
             cache_seconds=settings.serving_refresh_seconds,
+            audit=audit,
         )
         self.items = Items(
             db,
@@ -65,14 +69,16 @@ class Engine:
             now=clock,
             max_batch=settings.max_batch_items,
             changed=partial(self.reactions.nudge, "item_changes"),
+            audit=audit,
         )
         self.users = Users(db, now=clock, max_batch=settings.max_batch_items)
-        self.consents = Consents(db, now=clock, purposes=settings.consent_purposes)
+        self.consents = Consents(db, now=clock, purposes=settings.consent_purposes, audit=audit)
         self.event_types = EventTypes(
             db,
             now=clock,
             weight_overrides=settings.event_weights,
             cache_seconds=settings.serving_refresh_seconds,
+            audit=audit,
         )
         self.events = Events(
             db,
@@ -82,7 +88,7 @@ class Engine:
             future_tolerance_seconds=settings.future_tolerance_seconds,
             recorded=partial(self.reactions.nudge, "events"),
         )
-        self.keys = Keys(db, now=clock)
+        self.keys = Keys(db, now=clock, audit=audit)
         self.console_sessions = ConsoleSessions(
             db,
             now=clock,
@@ -102,6 +108,7 @@ class Engine:
             models_dir=settings.models_dir,
             half_life_days=settings.interaction_half_life_days,
             budget_seconds=settings.training_budget_seconds,
+            audit=audit,
         )
         # Wired in dependency order: preferences asks recommendations which catalog
         # values are popular.
@@ -118,10 +125,10 @@ class Engine:
         )
         # A placement change asks serving to re-read its state, after the commit.
         self.placements = Placements(
-            db, settings.placements, now=clock, changed=self.recommendations.refresh
+            db, settings.placements, now=clock, changed=self.recommendations.refresh, audit=audit
         )
-        self.jobs = Jobs(db, self.training, now=clock)
-        self.configurators = Configurators(db, self.events, now=clock)
+        self.jobs = Jobs(db, self.training, now=clock, audit=audit)
+        self.configurators = Configurators(db, self.events, now=clock, audit=audit)
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
 
     @classmethod

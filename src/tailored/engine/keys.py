@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tailored.domain.keys import ApiKey, NewApiKey, generate_key, hash_key, key_id_of
+from tailored.engine.audit import Audit
 from tailored.errors import AuthenticationError, InvalidInput, NotFound, PermissionDenied
 from tailored.storage import console_sessions
 from tailored.storage import keys as store
@@ -26,10 +27,16 @@ class Keys:
     """
 
     def __init__(
-        self, db: Database, *, now: Callable[[], datetime], cache_seconds: float = 5.0
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        cache_seconds: float = 5.0,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         # Every API request authenticates: keys seen recently are answered from memory.
         # A key revoked by another process stops working within `cache_seconds`.
         self._cache_seconds = cache_seconds
@@ -54,6 +61,8 @@ class Keys:
         )
         with self._db.writing() as conn:
             store.insert_key(conn, key, hash_key(secret))
+            detail = {"name": key.name, "scopes": list(key.scopes)}
+            self._audit.record("api_key.create", target=key.id, detail=detail, conn=conn)
         return NewApiKey(key, secret)
 
     def list(self) -> list[ApiKey]:
@@ -67,6 +76,7 @@ class Keys:
                 raise NotFound("api key", key_id)
             store.revoke_key(conn, key_id, now=self._now())
             console_sessions.delete_key_sessions(conn, key_id)
+            self._audit.record("api_key.revoke", target=key_id, conn=conn)
         self._cache.clear()
 
     def authenticate(self, secret: str) -> ApiKey:

@@ -13,6 +13,7 @@ from tailored.domain.identifiers import check_identifier
 from tailored.domain.json_values import storable_text
 from tailored.domain.profiles import Consent, MergeResult, UserProfile, merge_traits
 from tailored.domain.results import BatchResult, Page
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
 from tailored.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
@@ -199,10 +200,16 @@ class Consents:
     """
 
     def __init__(
-        self, db: Database, *, now: Callable[[], datetime], purposes: Sequence[str]
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        purposes: Sequence[str],
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self.purposes = tuple(purposes)
 
     def get(self, user_id: str) -> list[Consent]:
@@ -236,6 +243,8 @@ class Consents:
             store.set_consents(
                 conn, user_id, [Consent(p, g, source, now) for p, g in decisions.items()]
             )
+            detail = {"consents": dict(decisions), "source": source}
+            self._audit.record("consent.set", target=user_id, detail=detail, conn=conn)
             return store.get_consents(conn, user_id)
 
     def history(self, user_id: str) -> list[Consent]:
