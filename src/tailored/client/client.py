@@ -8,6 +8,7 @@ from typing import Any, Generic
 
 import httpx
 
+from tailored.client.audit import Audit
 from tailored.client.catalog import Items
 from tailored.client.configurators import Configurators
 from tailored.client.events import Events, EventTypes
@@ -45,6 +46,7 @@ class _Resources(Generic[Mode]):
         self.configurators: Configurators[Mode] = Configurators(send)
         self.placements: Placements[Mode] = Placements(send)
         self.reactions: Reactions[Mode] = Reactions(send)
+        self.audit: Audit[Mode] = Audit(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -64,6 +66,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Configurators,
     Placements,
     Reactions,
+    Audit,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 
