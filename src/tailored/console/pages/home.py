@@ -15,10 +15,11 @@ from tailored.console.guards import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
     STALE_FORM,
-    admitted,
+    acting_admin,
     double_submit_ok,
     double_submit_token,
 )
+from tailored.console.pages import audit as console_audit
 from tailored.console.pages import catalog as console_catalog
 from tailored.console.pages import configurators as console_configurators
 from tailored.console.pages import models as console_models
@@ -33,7 +34,7 @@ from tailored.errors import AuthenticationError
 LOGIN_PATH = "/console/login"
 FAVICON = STATIC / "favicon.svg"  # linked by base.html as /static/favicon.svg
 router = APIRouter()  # the login: open to everyone
-pages = APIRouter(prefix="/console", dependencies=[Depends(admitted)])  # the rest: a session
+pages = APIRouter(prefix="/console", dependencies=[Depends(acting_admin)])  # the rest: a session
 WINDOWS = (1, 7, 14, 30, 90)  # days the dashboard offers
 DEFAULT_WINDOW = 14
 TOP_ITEMS = 10
@@ -142,7 +143,13 @@ def _local(path: str) -> str:
     return path if path.startswith("/console") and "//" not in path else "/console"
 
 
-for _part in (console_catalog, console_users, console_models, console_configurators):
+for _part in (
+    console_catalog,
+    console_users,
+    console_models,
+    console_configurators,
+    console_audit,
+):
     pages.include_router(_part.router)
 router.include_router(pages)
 
