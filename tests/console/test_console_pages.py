@@ -17,7 +17,6 @@ from tests.console.forms import login, post
 
 from tailored import Engine
 from tailored.demo.configurators import install_examples
-from tailored.domain.audit import AuditFilter
 from tailored.server import create_app
 
 PAGES = [
@@ -325,9 +324,7 @@ def test_activate_serves_an_older_version_and_is_post_only(
     assert post(console, "/console/models/99999/activate").status_code == 404
     # The rollback is in the audit log, as the console session's key, and on its page.
     # (Its first activation, when trained, was the system's.)
-    latest, first = shop.audit.list(
-        AuditFilter(action="model.activate", target=str(older.id))
-    ).items
+    latest, first = shop.audit.list(action="model.activate", target=str(older.id)).items
     assert first.actor.kind == "system"
     entry = latest
     (key,) = [k for k in shop.keys.list() if k.active]

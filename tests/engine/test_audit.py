@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from tailored import Engine
-from tailored.domain.audit import Actor, AuditFilter
+from tailored.domain.audit import Actor
 from tailored.engine.audit import acting_as, current_actor
 from tailored.errors import InvalidInput, NotFound
 
@@ -18,7 +18,7 @@ CLI = Actor("cli", "ana")
 
 
 def _entries(engine: Engine, **where: object) -> list[tuple[str, str, str]]:
-    page = engine.audit.list(AuditFilter(**where), limit=1000)  # type: ignore[arg-type]
+    page = engine.audit.list(**where, limit=1000)  # type: ignore[arg-type]
     return [(e.action, e.target, e.actor.label) for e in page.items]
 
 
@@ -87,7 +87,7 @@ def test_bad_filters_name_the_field(engine: Engine) -> None:
     assert raised.value.field == "cursor"
     now = engine.audit._now()
     with pytest.raises(InvalidInput) as raised:
-        engine.audit.list(AuditFilter(since=now, until=now - timedelta(seconds=1)))
+        engine.audit.list(since=now, until=now - timedelta(seconds=1))
     assert raised.value.field == "until"
     with pytest.raises(InvalidInput) as raised:
         engine.audit.list(limit=0)

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from tailored.cli.apps import App
 from tailored.cli.common import DatabaseOption, console, open_engine
-from tailored.domain.audit import AuditFilter
 
 app = App(help="The audit log: who changed what, when, from where.", no_args_is_help=True)
 
@@ -39,11 +38,15 @@ def list_entries(
     database_url: DatabaseOption = None,
 ) -> None:
     """List entries, newest first."""
-    where = AuditFilter(
-        action=action, actor=actor, target=target, since=_utc(since), until=_utc(until)
-    )
     with open_engine(database_url) as engine:
-        page = engine.audit.list(where, limit=limit)
+        page = engine.audit.list(
+            action=action,
+            actor=actor,
+            target=target,
+            since=_utc(since),
+            until=_utc(until),
+            limit=limit,
+        )
     if as_json:
         for entry in page.items:
             row = {

@@ -14,7 +14,6 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -97,18 +96,22 @@ class Audit:
 
     def list(
         self,
-        where: AuditFilter | None = None,
         *,
+        action: str | None = None,
+        actor: str | None = None,
+        target: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         cursor: str | None = None,
         limit: int = 50,
     ) -> Page[AuditEntry]:
-        """Entries matching `where`, newest first; pass `next_cursor` back for older."""
-        where = where or AuditFilter()
-        since = utc_or_invalid("since", where.since) if where.since else None
-        until = utc_or_invalid("until", where.until) if where.until else None
+        """Entries matching every filter given (`actor`: a key id or OS user; `since`
+        inclusive, `until` exclusive), newest first; pass `next_cursor` back for older."""
+        since = utc_or_invalid("since", since) if since else None
+        until = utc_or_invalid("until", until) if until else None
         if since and until and since >= until:
             raise InvalidInput("until", "must be later than since")
-        where = replace(where, since=since, until=until)
+        where = AuditFilter(action=action, actor=actor, target=target, since=since, until=until)
         before = decode_number_cursor(cursor)
         limit = check_limit(limit)
         with self._db.reading() as conn:

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tailored.console.rendering import engine_of, page
-from tailored.domain.audit import AuditFilter
 from tailored.errors import InvalidInput
 
 router = APIRouter()
@@ -32,15 +31,16 @@ def audit(
     asked = {name: value.strip() for name, value in asked.items()}
     error = None
     try:
-        where = AuditFilter(
+        found = engine.audit.list(
             action=asked["action"] or None,
             actor=asked["actor"] or None,
             target=asked["target"] or None,
             since=_day("since", asked["since"]),
             # The day given is included: entries before the start of the next one.
             until=_day("until", asked["until"], days_after=1),
+            cursor=cursor or None,
+            limit=PAGE_SIZE,
         )
-        found = engine.audit.list(where, cursor=cursor or None, limit=PAGE_SIZE)
     except InvalidInput as invalid:
         error = f"{invalid.field}: {invalid.problem}"
         found = engine.audit.list(limit=PAGE_SIZE)

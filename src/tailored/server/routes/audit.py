@@ -7,7 +7,6 @@ from typing import Annotated
 
 from fastapi import Query
 
-from tailored.domain.audit import AuditFilter
 from tailored.server.auth import Admin, EngineDep
 from tailored.server.input_checks import api_router
 from tailored.server.schemas.audit import AuditEntryOut, AuditPage
@@ -37,8 +36,15 @@ def list_audit(
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> AuditPage:
-    where = AuditFilter(action=action, actor=actor, target=target, since=since, until=until)
-    page = engine.audit.list(where, cursor=cursor, limit=limit)
+    page = engine.audit.list(
+        action=action,
+        actor=actor,
+        target=target,
+        since=since,
+        until=until,
+        cursor=cursor,
+        limit=limit,
+    )
     return AuditPage(
         entries=[AuditEntryOut.of(entry) for entry in page.items], next_cursor=page.next_cursor
     )
