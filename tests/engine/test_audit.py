@@ -3,18 +3,23 @@ the database refusing to change or delete entries (on every backend)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+import tailored.demo
 from tailored import Engine
 from tailored.domain.audit import Actor
 from tailored.engine.audit import acting_as, current_actor
+from tailored.engine.preferences.inputs import schema_document
 from tailored.errors import InvalidInput, NotFound
 
 CLI = Actor("cli", "ana")
+EXAMPLES = Path(tailored.demo.__file__).parent / "examples"
 
 
 def _entries(engine: Engine, **where: object) -> list[tuple[str, str, str]]:
@@ -112,3 +117,35 @@ def test_postgresql_also_refuses_truncate(engine: Engine) -> None:
     with pytest.raises(DBAPIError, match="append-only"), engine.db.writing() as conn:
         conn.execute(text("TRUNCATE audit_log"))
     assert len(engine.audit.list().items) == 1
+
+
+def test_every_admin_write_of_the_engine_is_recorded(shop: Engine) -> None:
+    """One write per service that changes what admins own: each leaves its entry."""
+    # `shop`: items and events to train on (its item batch is an item.upsert too).
+    shop.event_types.register("wishlist_add", weight=2.0)
+    shop.event_types.update("wishlist_add", {"weight": 3.0})
+    shop.preferences.set_schema(schema_document(shop.preferences.schema()), changed_by="tests")
+    coffee = json.loads((EXAMPLES / "coffee.json").read_text())
+    shop.configurators.define(coffee)
+    shop.items.upsert_many([{"id": "a", "title": "A"}, {"id": "b", "title": "B"}])
+    shop.items.delete("b")
+    job = shop.jobs.submit("popular", activate=False)
+    shop.subscriptions.mark_delivered([1])
+    found = {(e.action, e.target) for e in shop.audit.list(limit=100).items}
+    assert found == {
+        ("event_type.register", "wishlist_add"),
+        ("event_type.update", "wishlist_add"),
+        ("preference_schema.set", "preferences"),
+        ("configurator.set", coffee["id"]),
+        ("item.upsert", "items"),
+        ("item.delete", "b"),
+        ("training.submit", str(job.id)),
+        ("notifications.delivered", "outbox"),
+    }
+    shop.jobs.run_pending()
+    # The version the job trained was not activated: nothing more recorded but the job.
+    assert {e.action for e in shop.audit.list(limit=100).items} == {a for a, _ in found}
+    version = shop.training.versions()[0]
+    shop.training.activate(version.id)
+    (entry,) = shop.audit.list(action="model.activate").items
+    assert (entry.target, entry.detail["model"]) == (str(version.id), "popular")

@@ -54,7 +54,7 @@ class Engine:
         # Every service that changes what admins own appends to it, in its transaction.
         self.audit = audit = Audit(db, now=clock)
         # Consumers follow what commits (events, item changes); writers wake their runner.
-        self.reactions = Reactions(db, now=clock)
+        self.reactions = Reactions(db, now=clock, audit=audit)
         # Items, recommendations and preferences read the schema from one component.
         schemas = PreferenceSchemas(
             db,
@@ -99,7 +99,7 @@ class Engine:
         )
         self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
         self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder
-        self.subscriptions = Subscriptions(db, now=clock)  # alerts and notifications
+        self.subscriptions = Subscriptions(db, now=clock, audit=audit)  # alerts and notifications
         self.reactions.register(Consumer(ALERTS, "item_changes", fire_alerts, start="beginning"))
         self.training = Training(
             db,

@@ -26,6 +26,7 @@ from tailored.domain.subscriptions import (
     check_subscription,
     firing,
 )
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.errors import Conflict, InvalidInput, NotFound
 from tailored.storage import changes
@@ -57,9 +58,12 @@ class Subscriptions:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, *, now: Callable[[], datetime], audit: Audit | None = None
+    ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
 
     def subscribe(
         self, user_id: str, item_id: str, kind: str, *, threshold: float | None = None
@@ -145,8 +149,12 @@ class Subscriptions:
         for index, value in enumerate(ids):
             if not is_record_id(value):
                 raise InvalidInput(f"ids.{index}", "must be a notification id (a positive integer)")
+        unique = sorted(set(ids))
         with self._db.writing() as conn:
-            return note_store.mark_delivered(conn, sorted(set(ids)), now=self._now())
+            marked = note_store.mark_delivered(conn, unique, now=self._now())
+            detail = {"ids": unique[:50], "newly_delivered": marked}
+            self._audit.record("notifications.delivered", target="outbox", detail=detail, conn=conn)
+            return marked
 
     def list(self, user_id: str, *, active: bool | None = None) -> tuple[Subscription, ...]:
         """The user's alerts, oldest first; `active=True` only armed ones, False only fired."""
