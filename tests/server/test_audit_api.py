@@ -78,3 +78,13 @@ def test_the_log_cannot_be_changed_through_the_api(api: Api) -> None:
     paths = api.client.get("/openapi.json").json()["paths"]
     assert list(paths["/v1/audit"]) == ["get"]
     assert not [path for path in paths if path.startswith("/v1/audit/")]
+
+
+def test_async_routes_record_their_key_too(api: Api, engine: Engine) -> None:
+    # POST /v1/items is an async route that writes in a worker thread.
+    rows = [{"id": "mug", "title": "Mug"}, {"id": "pan", "title": "Pan"}]
+    assert api.client.post("/v1/items", json=rows, headers=api.admin).status_code == 200
+    found = api.client.get("/v1/audit", params={"action": "item.upsert"}, headers=api.admin)
+    (entry,) = found.json()["entries"]
+    assert (entry["actor_kind"], entry["actor"]) == ("key", _admin_key_id(engine))
+    assert entry["detail"] == {"count": 2, "ids": ["mug", "pan"]}
