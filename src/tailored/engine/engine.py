@@ -96,6 +96,7 @@ class Engine:
                 idle=timedelta(minutes=settings.console_session_idle_minutes),
                 lifetime=timedelta(hours=settings.console_session_hours),
             ),
+            audit=audit,
         )
         self.lists = Lists(db, now=clock)  # favorites, wishlists, sharing
         self.orders = Orders(db, self.events, now=clock)  # saved orders, reorder

@@ -29,6 +29,8 @@ from tailored.console.paths import STATIC
 from tailored.console.rendering import engine_of, page
 from tailored.console.sessions import end_session, remember_session
 from tailored.domain.analytics import Overview
+from tailored.domain.audit import Actor
+from tailored.engine.audit import acting_as
 from tailored.errors import AuthenticationError
 
 LOGIN_PATH = "/console/login"
@@ -82,7 +84,9 @@ def login(
         error = "That is not an active admin key."
         return page(request, "console/login.html", next=_local(next), error=error, status_code=401)
     response = RedirectResponse(_local(next), status_code=303)
-    remember_session(request, response, engine.console_sessions.start(found))
+    host = request.client.host if request.client else None
+    with acting_as(Actor("console", found.id, host)):  # the login is audited as the key's
+        remember_session(request, response, engine.console_sessions.start(found))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
 
