@@ -28,6 +28,7 @@ PAGES = [
     "/console/models",
     "/console/configurators",
     "/console/configurators/coffee",
+    "/console/audit",
 ]
 
 
@@ -133,7 +134,9 @@ def test_every_page_answers_with_the_nav_and_a_logout_button(
     response = console.get(path)
     assert response.status_code == 200, response.text[:500]
     assert response.headers["content-type"].startswith("text/html")
-    for link in ("/console/catalog", "/console/users", "/console/models", "/console/configurators"):
+    links = ("/console/catalog", "/console/users", "/console/models", "/console/configurators",
+             "/console/audit")  # fmt: skip
+    for link in links:
         assert f'href="{link}"' in response.text
     assert 'aria-current="page"' in response.text
     assert '<form method="post" action="/console/logout"' in response.text
@@ -319,6 +322,24 @@ def test_activate_serves_an_older_version_and_is_post_only(
         in console.get(response.headers["location"]).text
     )
     assert post(console, "/console/models/99999/activate").status_code == 404
+    # The rollback is in the audit log, as the console session's key, and on its page.
+    # (Its first activation, when trained, was the system's.)
+    latest, first = shop.audit.list(action="model.activate", target=str(older.id)).items
+    assert first.actor.kind == "system"
+    entry = latest
+    (key,) = [k for k in shop.keys.list() if k.active]
+    assert (entry.actor.kind, entry.actor.id, entry.actor.ip) == ("console", key.id, "testclient")
+    text = _text(console.get("/console/audit?action=model.activate"))
+    assert f"console: {key.id} testclient model.activate {older.id}" in text
+
+
+def test_the_audit_page_names_a_bad_date_and_keeps_the_filters(console: TestClient) -> None:
+    response = console.get("/console/audit?action=model.activate&since=03/12/2026")
+    assert response.status_code == 422
+    assert "since: '03/12/2026' is not a date like 2026-12-03" in _text(response)
+    assert 'value="model.activate"' in response.text
+    response = console.get("/console/audit?cursor=not-ours")
+    assert response.status_code == 422 and "cursor:" in _text(response)
 
 
 def test_retrain_queues_a_job_whose_status_the_page_shows(

@@ -96,6 +96,21 @@ def test_logout_ends_the_session_on_the_server(engine: Engine) -> None:
     assert thief.get("/console", follow_redirects=False).status_code == 303
 
 
+def test_logins_and_logouts_are_in_the_audit_log(engine: Engine) -> None:
+    key_id, key = _admin(engine)
+    client = TestClient(create_app(engine))
+    login(client, key)
+    post(client, "/console/logout", follow_redirects=False)
+    entries = engine.audit.list(actor=key_id).items
+    assert [(e.action, e.target, e.actor.kind, e.actor.ip) for e in entries] == [
+        ("console.logout", key_id, "console", "testclient"),
+        ("console.login", key_id, "console", "testclient"),
+    ]
+    # A wrong key logs nobody in and records nothing.
+    login(TestClient(create_app(engine)), "tk_wrong_key")
+    assert len(engine.audit.list(action="console.login").items) == 1
+
+
 def test_revoking_the_key_ends_its_sessions(engine: Engine) -> None:
     key_id, key = _admin(engine)
     _, other_key = _admin(engine)

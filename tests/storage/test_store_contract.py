@@ -182,11 +182,13 @@ def test_event_types_and_keys(engine: Engine) -> None:
         assert [(t.name, t.requires_item) for t in events.list_event_types(conn)] == [
             ("wish", True)
         ]
-        key = keys.find_by_hash(conn, "h" * 64)
-        assert key is not None and key.scopes == ("serve", "ingest") and key.active
+        found = keys.find_by_hash(conn, "h" * 64)
+        assert found is not None
+        key, secret_ends = found  # the current secret: it does not end on its own
+        assert key.scopes == ("serve", "ingest") and key.active and secret_ends is None
     with engine.db.writing() as conn:
         assert keys.revoke_key(conn, "abcd1234", now=T0) is True
         assert keys.revoke_key(conn, "abcd1234", now=T0) is False
     with engine.db.reading() as conn:
         revoked = keys.find_by_hash(conn, "h" * 64)
-    assert revoked is not None and revoked.revoked_at == T0 and not revoked.active
+    assert revoked is not None and revoked[0].revoked_at == T0 and not revoked[0].active

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("browser")]
 SHOPPER = "shopper-001"
 Shot = Callable[[Any, str], Path]
 PAGES = ("/console", "/console/catalog", f"/console/users/{SHOPPER}", "/console/models",
-         "/console/configurators", "/console/configurators/coffee")  # fmt: skip
+         "/console/configurators", "/console/configurators/coffee", "/console/audit")  # fmt: skip
 
 
 def _log_in(page: Any, demo: Demo, path: str = "/console") -> None:

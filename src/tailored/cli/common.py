@@ -23,7 +23,9 @@ from rich.progress import (
 )
 
 from tailored.config import DEFAULT_DATABASE_URL, Settings
+from tailored.domain.audit import Actor
 from tailored.engine import Engine
+from tailored.engine.audit import acting_as, os_user
 from tailored.engine.migrations import missing_database
 from tailored.errors import TailoredError
 
@@ -92,7 +94,12 @@ def open_engine(database_url: str | None, *, create: bool = False) -> Iterator[E
     new to a store (imports, a key, a template, ...) pass `create`; the others refuse a
     SQLite file that does not exist, creating nothing (see `settings_for`)."""
     settings = settings_for(database_url, create=create)
-    with reporting_errors(), Engine.open(settings=settings) as engine:
+    # What a command changes is audited as the CLI's, in the name of the OS user.
+    with (
+        reporting_errors(),
+        acting_as(Actor("cli", os_user())),
+        Engine.open(settings=settings) as engine,
+    ):
         yield engine
 
 

@@ -9,6 +9,7 @@ import typer
 
 import tailored
 from tailored.cli import (
+    audit,
     configurators,
     db,
     imports,
@@ -40,6 +41,7 @@ app = App(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(keys.app, name="keys")
+app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
 app.add_typer(models.app, name="models")
 app.add_typer(configurators.app, name="configurators")

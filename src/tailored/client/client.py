@@ -8,6 +8,7 @@ from typing import Any, Generic
 
 import httpx
 
+from tailored.client.audit import Audit
 from tailored.client.catalog import Items
 from tailored.client.configurators import Configurators
 from tailored.client.events import Events, EventTypes
@@ -49,6 +50,7 @@ class _Resources(Generic[Mode]):
         self.reactions: Reactions[Mode] = Reactions(send)
         self.keys: Keys[Mode] = Keys(send)
         self.privacy: Privacy[Mode] = Privacy(send)
+        self.audit: Audit[Mode] = Audit(send)
 
 
 RESOURCES: tuple[type[Any], ...] = (
@@ -70,6 +72,7 @@ RESOURCES: tuple[type[Any], ...] = (
     Reactions,
     Keys,
     Privacy,
+    Audit,
 )
 """The resource classes of both clients (what the route coverage test reads)."""
 

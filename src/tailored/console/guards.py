@@ -21,7 +21,9 @@ from fastapi.datastructures import FormData
 
 from tailored.console.rendering import page
 from tailored.console.sessions import console_session, is_https, to_login
+from tailored.domain.audit import Actor
 from tailored.domain.console_sessions import ConsoleSession, same_token
+from tailored.engine.audit import set_actor
 
 CSRF_FIELD = "csrf_token"
 LOGIN_CSRF_COOKIE = "tailored_console_login"
@@ -67,6 +69,16 @@ def admitted(request: Request, form: PostedForm) -> ConsoleSession:
     request.state.csrf_token = session.csrf_token
     if form is not None and not same_token(session.csrf_token, submitted_token(form)):
         raise Refused(page(request, "console/problem.html", message=STALE_FORM, status_code=403))
+    return session
+
+
+async def acting_admin(
+    request: Request, session: Annotated[ConsoleSession, Depends(admitted)]
+) -> ConsoleSession:
+    """`admitted`, and what the page changes is audited as this session's key (async:
+    set in the request's own task, so the page sees it)."""
+    host = request.client.host if request.client else None
+    set_actor(Actor("console", session.key_id, host))
     return session
 
 

@@ -15,6 +15,7 @@ from tailored.domain.identifiers import check_identifier
 from tailored.domain.preference_effects import preference_filters
 from tailored.domain.recommendations import Filters
 from tailored.domain.results import BatchResult, Page
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.inputs import ItemIn, validate_rows
 from tailored.engine.preferences.schemas import PreferenceSchemas
@@ -52,8 +53,10 @@ class Items:
         now: Callable[[], datetime],
         max_batch: int,
         changed: Callable[[], None] = lambda: None,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit or Audit(db, now=now)
         self._schemas = schemas
         self._now = now
         self._max_batch = max_batch
@@ -93,6 +96,10 @@ class Items:
                 # Logged first: each change keeps what the item was before (for alerts).
                 changes.record_item_changes(conn, batch, deleted=False, now=now)
                 store.upsert_items(conn, batch, now=now)
+                # One entry per batch (imports send thousands): the count and a few ids.
+                target = batch[0].id if len(batch) == 1 else "items"
+                detail = {"count": len(batch), "ids": [item.id for item in batch[:20]]}
+                self._audit.record("item.upsert", target=target, detail=detail, conn=conn)
             self._changed()
         return BatchResult(accepted=len(good), rejected=tuple(rejected))
 
@@ -157,6 +164,7 @@ class Items:
             if found is not None:
                 changes.record_item_changes(conn, [found], deleted=True, now=self._now())
                 store.delete_item(conn, item_id)
+                self._audit.record("item.delete", target=item_id, conn=conn)
         if found is None:
             raise NotFound("item", item_id)
         self._changed()

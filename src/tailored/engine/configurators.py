@@ -28,6 +28,7 @@ from tailored.domain.configurator.template import Design, InvalidDesign, Templat
 from tailored.domain.events import PURCHASE
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.results import Page
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.events import Events
 from tailored.engine.suppression import SuppressionList, refuse_erased
@@ -70,9 +71,11 @@ class Configurators:
         *,
         now: Callable[[], datetime],
         suppression: SuppressionList | None = None,
+        audit: Audit | None = None,
     ) -> None:
         self._suppression = suppression  # erased ids: not created again
         self._db = db
+        self._audit = audit or Audit(db, now=now)
         self._events = events
         self._now = now
         self._parsed: dict[_Key, Template] = {}
@@ -95,6 +98,8 @@ class Configurators:
             if current is None or current.definition != canonical:
                 version += 1
                 store.add_version(conn, template.id, version, canonical, now=now)
+                detail = {"version": version}
+                self._audit.record("configurator.set", target=template.id, detail=detail, conn=conn)
         return self.get(template.id, version=version)
 
     def update(self, template_id: str, definition: Mapping[str, Any]) -> TemplateVersion:

@@ -15,6 +15,7 @@ from tailored.domain.console_sessions import (
     new_session_secret,
 )
 from tailored.domain.keys import ApiKey
+from tailored.engine.audit import Audit
 from tailored.errors import PermissionDenied
 from tailored.storage import console_sessions as store
 from tailored.storage.database import Database
@@ -37,10 +38,18 @@ class ConsoleSessions:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime], limits: SessionLimits) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        limits: SessionLimits,
+        audit: Audit | None = None,
+    ) -> None:
         self._db = db
         self._now = now
         self.limits = limits
+        self._audit = audit or Audit(db, now=now)
 
     def start(self, key: ApiKey) -> NewConsoleSession:
         """A new session for an active admin `key` (authenticated by the caller); lapsed
@@ -56,6 +65,7 @@ class ConsoleSessions:
                 created_before=now - self.limits.lifetime,
             )
             store.insert_session(conn, hash_session(secret), key.id, now=now)
+            self._audit.record("console.login", target=key.id, conn=conn)
         return NewConsoleSession(ConsoleSession(key.id, now, now, csrf_token_of(secret)), secret)
 
     def find(self, secret: str) -> ConsoleSession | None:
@@ -87,8 +97,13 @@ class ConsoleSessions:
         """Log out: the session is gone for good (False: there was none)."""
         if not secret or len(secret) > 128:
             return False
+        digest = hash_session(secret)
         with self._db.writing() as conn:
-            return store.delete_session(conn, hash_session(secret))
+            row = store.find_session(conn, digest)
+            ended = store.delete_session(conn, digest)
+            if ended and row is not None:
+                self._audit.record("console.logout", target=row.key_id, conn=conn)
+            return ended
 
     def count(self, key_id: str | None = None) -> int:
         """Sessions stored (of one key), live or not yet cleared."""

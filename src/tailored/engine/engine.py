@@ -10,6 +10,7 @@ from types import TracebackType
 from tailored.config import Settings
 from tailored.domain.console_sessions import SessionLimits
 from tailored.engine.analytics import Analytics
+from tailored.engine.audit import Audit
 from tailored.engine.catalog import Items
 from tailored.engine.configurators import Configurators
 from tailored.engine.console_sessions import ConsoleSessions
@@ -53,14 +54,17 @@ class Engine:
     ) -> None:
         self.db = db
         self.settings = settings
+        # Every service that changes what admins own appends to it, in its transaction.
+        self.audit = audit = Audit(db, now=clock)
         # Consumers follow what commits (events, item changes); writers wake their runner.
-        self.reactions = Reactions(db, now=clock)
+        self.reactions = Reactions(db, now=clock, audit=audit)
         # Items, recommendations and preferences read the schema from one component.
         schemas = PreferenceSchemas(
             db,
             now=clock,
             schema_file=settings.preference_schema_file,
             cache_seconds=settings.serving_refresh_seconds,
+            audit=audit,
         )
         self.items = Items(
             db,
@@ -68,6 +72,7 @@ class Engine:
             now=clock,
             max_batch=settings.max_batch_items,
             changed=partial(self.reactions.nudge, "item_changes"),
+            audit=audit,
         )
         # Erased ids, kept from coming back by every write that would create them.
         given = settings.suppression_key
@@ -76,13 +81,18 @@ class Engine:
             key_file=settings.models_dir / KEY_FILE,
         )
         self.consents = Consents(
-            db, now=clock, purposes=settings.consent_purposes, suppression=self.suppression
+            db,
+            now=clock,
+            purposes=settings.consent_purposes,
+            suppression=self.suppression,
+            audit=audit,
         )
         self.event_types = EventTypes(
             db,
             now=clock,
             weight_overrides=settings.event_weights,
             cache_seconds=settings.serving_refresh_seconds,
+            audit=audit,
         )
         self.events = Events(
             db,
@@ -93,7 +103,7 @@ class Engine:
             recorded=partial(self.reactions.nudge, "events"),
             suppression=self.suppression,
         )
-        self.keys = Keys(db, now=clock)
+        self.keys = Keys(db, now=clock, audit=audit)
         self.console_sessions = ConsoleSessions(
             db,
             now=clock,
@@ -101,12 +111,13 @@ class Engine:
                 idle=timedelta(minutes=settings.console_session_idle_minutes),
                 lifetime=timedelta(hours=settings.console_session_hours),
             ),
+            audit=audit,
         )
         # Favorites and lists, saved orders, alerts: none is made for an erased id either.
         erased = self.suppression
         self.lists = Lists(db, now=clock, suppression=erased)
         self.orders = Orders(db, self.events, now=clock, suppression=erased)
-        self.subscriptions = Subscriptions(db, now=clock, suppression=erased)
+        self.subscriptions = Subscriptions(db, now=clock, suppression=erased, audit=audit)
         self.reactions.register(Consumer(ALERTS, "item_changes", fire_alerts, start="beginning"))
         self.training = Training(
             db,
@@ -115,6 +126,7 @@ class Engine:
             models_dir=settings.models_dir,
             half_life_days=settings.interaction_half_life_days,
             budget_seconds=settings.training_budget_seconds,
+            audit=audit,
         )
         # Wired in dependency order: preferences asks recommendations which catalog
         # values are popular.
@@ -135,9 +147,9 @@ class Engine:
         )
         # A placement change asks serving to re-read its state, after the commit.
         self.placements = Placements(
-            db, settings.placements, now=clock, changed=self.recommendations.refresh
+            db, settings.placements, now=clock, changed=self.recommendations.refresh, audit=audit
         )
-        self.jobs = Jobs(db, self.training, now=clock)
+        self.jobs = Jobs(db, self.training, now=clock, audit=audit)
         self.erasure = Erasure(
             db, self.suppression, self.jobs, now=clock, forget=self.recommendations.forget
         )
@@ -148,7 +160,9 @@ class Engine:
             suppression=self.suppression,
             erasure=self.erasure,
         )
-        self.configurators = Configurators(db, self.events, now=clock, suppression=erased)
+        self.configurators = Configurators(
+            db, self.events, now=clock, suppression=erased, audit=audit
+        )
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
         # Data-subject requests; an export shows the person's current recommendations.
         self.privacy = Privacy(db, now=clock, recommend=self.recommendations.for_user)

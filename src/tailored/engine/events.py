@@ -23,6 +23,7 @@ from tailored.domain.events import (
     check_event_type,
 )
 from tailored.domain.results import BatchResult, Page, Rejection
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.inputs import EventIn, as_utc, utc_or_invalid, validate_rows
 from tailored.engine.suppression import SuppressionList
@@ -62,9 +63,11 @@ class EventTypes:
         weight_overrides: Mapping[str, float] | None = None,
         cache_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self._builtin = _builtins(weight_overrides or {})
         self._cache_seconds = cache_seconds
         self._clock = clock
@@ -129,6 +132,9 @@ class EventTypes:
             raise Conflict(f"event type {name!r} is built in and cannot be redefined")
         with self._db.writing() as conn:
             inserted = store.insert_event_type(conn, event_type, now=self._now())
+            if inserted:
+                detail = {"weight": weight, "meaning": meaning, "phrase": phrase}
+                self._audit.record("event_type.register", target=name, detail=detail, conn=conn)
         existing = self.known(refresh=True)[name]
         if inserted:
             return existing
@@ -171,6 +177,7 @@ class EventTypes:
         with self._db.writing() as conn:
             if not store.update_event_type(conn, changed):
                 raise NotFound("event type", name)
+            self._audit.record("event_type.update", target=name, detail=changes, conn=conn)
         return self.get(name)
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from tailored.domain.jobs import JobOrigin, JobStatus, TrainingJob
 from tailored.domain.models import ModelVersion
+from tailored.engine.audit import Audit
 from tailored.engine.model_params import AUTO, checked_params
 from tailored.engine.training import DEFAULT_MODEL, Training
 from tailored.engine.workers import busy, process_gone, worker_name
@@ -66,10 +67,12 @@ class Jobs:
         worker: str | None = None,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
         stale_seconds: float = STALE_SECONDS,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._training = training
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self.worker = worker or worker_name()
         self._heartbeat = heartbeat_seconds
         self._stale = timedelta(seconds=stale_seconds)
@@ -96,6 +99,8 @@ class Jobs:
         row = self._row(chosen, checked, tune and not checked, activate, "api")
         with self._db.writing() as conn:
             job_id = store.insert_job(conn, row)
+            detail = {"model": chosen, "params": checked, "tune": row["tune"], "activate": activate}
+            self._audit.record("training.submit", target=str(job_id), detail=detail, conn=conn)
         self.submitted.set()
         return TrainingJob(id=job_id, **row)  # as queued, even if a worker took it since
 

@@ -24,6 +24,7 @@ from tailored.domain.keys import (
     key_id_of,
 )
 from tailored.domain.rate_limits import TokenBucket
+from tailored.engine.audit import Audit
 from tailored.errors import (
     AuthenticationError,
     Conflict,
@@ -63,10 +64,16 @@ class Keys:
     """
 
     def __init__(
-        self, db: Database, *, now: Callable[[], datetime], cache_seconds: float = 1.0
+        self,
+        db: Database,
+        *,
+        now: Callable[[], datetime],
+        cache_seconds: float = 1.0,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self._cache_seconds = cache_seconds
         self._cache: dict[str, _Seen] = {}
         self._buckets: dict[str, tuple[RateLimit, TokenBucket]] = {}
@@ -112,6 +119,8 @@ class Keys:
         )
         with self._db.writing() as conn:
             store.insert_key(conn, key, hash_key(secret))
+            detail = {"name": key.name, "scopes": list(key.scopes)}
+            self._audit.record("api_key.create", target=key.id, detail=detail, conn=conn)
         return NewApiKey(key, secret)
 
     def clock(self) -> datetime:
@@ -161,6 +170,7 @@ class Keys:
                 raise NotFound("api key", key_id)
             store.revoke_key(conn, key_id, now=self._now())
             console_sessions.delete_key_sessions(conn, key_id)
+            self._audit.record("api_key.revoke", target=key_id, conn=conn)
             key = store.get_key(conn, key_id)
         assert key is not None
         self._cache.clear()

@@ -36,6 +36,7 @@ from tailored.domain.placements.strategy import (
     Strategy,
 )
 from tailored.domain.recommendations import Boost
+from tailored.engine.audit import Audit
 from tailored.engine.model_params import model_kind
 from tailored.errors import InvalidInput, NotFound, TailoredError
 from tailored.storage import placements as store
@@ -71,8 +72,10 @@ class Placements:
         *,
         now: Callable[[], datetime],
         changed: Callable[[], None],
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit or Audit(db, now=now)
         self._seeds = {name: seeded(name, spec) for name, spec in seeds.items()}
         self._now = now
         self._changed = changed  # serving re-reads its state (after the commit)
@@ -114,6 +117,8 @@ class Placements:
                     conn, identifier, latest + 1,
                     description=description, strategy=canonical, now=now,
                 )  # fmt: skip
+                detail = {"version": latest + 1}
+                self._audit.record("placement.set", target=identifier, detail=detail, conn=conn)
             found = store.current(conn, identifier)
         self._changed()
         assert found is not None
@@ -130,6 +135,10 @@ class Placements:
             in_force_now, _ = store.lock_placement(conn, placement_id, now=self._now())
             if in_force_now != version:
                 store.activate(conn, placement_id, version, now=self._now())
+                detail = {"version": version, "was": in_force_now}
+                self._audit.record(
+                    "placement.activate", target=placement_id, detail=detail, conn=conn
+                )
             found = store.current(conn, placement_id)
         self._changed()
         assert found is not None

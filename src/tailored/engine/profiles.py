@@ -14,6 +14,7 @@ from tailored.domain.identifiers import check_identifier
 from tailored.domain.json_values import storable_text
 from tailored.domain.profiles import Consent, MergeResult, UserProfile, merge_traits
 from tailored.domain.results import BatchResult, Page, Rejection
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_cursor, encode_cursor
 from tailored.engine.erasure import Erasure
 from tailored.engine.inputs import UserIn, rejection_from, validate_rows
@@ -252,9 +253,11 @@ class Consents:
         now: Callable[[], datetime],
         purposes: Sequence[str],
         suppression: SuppressionList | None = None,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self.purposes = tuple(purposes)
         self._suppression = suppression
 
@@ -291,6 +294,8 @@ class Consents:
             store.set_consents(
                 conn, user_id, [Consent(p, g, source, now) for p, g in decisions.items()]
             )
+            detail = {"consents": dict(decisions), "source": source}
+            self._audit.record("consent.set", target=user_id, detail=detail, conn=conn)
             return store.get_consents(conn, user_id)
 
     def history(self, user_id: str) -> list[Consent]:

@@ -36,6 +36,7 @@ from tailored.domain.reactions import (
     Stream,
     retry_delay,
 )
+from tailored.engine.audit import Audit
 from tailored.errors import InvalidInput, NotFound
 from tailored.storage import changes
 from tailored.storage import reactions as store
@@ -85,9 +86,12 @@ class Reactions:
     >>> engine.close()
     """
 
-    def __init__(self, db: Database, *, now: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, *, now: Callable[[], datetime], audit: Audit | None = None
+    ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self._consumers: dict[str, Consumer] = {}
         self.pending = threading.Event()  # set when something was written: run soon
 
@@ -202,6 +206,8 @@ class Reactions:
                 if record is not None:  # a record erased since is nothing to redo
                     error = _attempt(handler, conn, [(letter.position, record)])
                 store.retried(conn, letter.id, error=error, now=self._now())
+                detail = {"dead_letter": letter.id, "handled": error is None}
+                self._audit.record("reaction.retry", target=consumer, detail=detail, conn=conn)
             handled += error is None
             failing += error is not None
         return handled, failing

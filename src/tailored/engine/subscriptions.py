@@ -26,6 +26,7 @@ from tailored.domain.subscriptions import (
     check_subscription,
     firing,
 )
+from tailored.engine.audit import Audit
 from tailored.engine.cursors import check_limit, decode_number_cursor, encode_cursor
 from tailored.engine.suppression import SuppressionList, refuse_erased
 from tailored.errors import Conflict, InvalidInput, NotFound
@@ -64,10 +65,12 @@ class Subscriptions:
         *,
         now: Callable[[], datetime],
         suppression: SuppressionList | None = None,
+        audit: Audit | None = None,
     ) -> None:
         self._suppression = suppression  # erased ids: not created again
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
 
     def subscribe(
         self, user_id: str, item_id: str, kind: str, *, threshold: float | None = None
@@ -154,8 +157,12 @@ class Subscriptions:
         for index, value in enumerate(ids):
             if not is_record_id(value):
                 raise InvalidInput(f"ids.{index}", "must be a notification id (a positive integer)")
+        unique = sorted(set(ids))
         with self._db.writing() as conn:
-            return note_store.mark_delivered(conn, sorted(set(ids)), now=self._now())
+            marked = note_store.mark_delivered(conn, unique, now=self._now())
+            detail = {"ids": unique[:50], "newly_delivered": marked}
+            self._audit.record("notifications.delivered", target="outbox", detail=detail, conn=conn)
+            return marked
 
     def list(self, user_id: str, *, active: bool | None = None) -> tuple[Subscription, ...]:
         """The user's alerts, oldest first; `active=True` only armed ones, False only fired."""

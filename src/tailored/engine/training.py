@@ -14,6 +14,7 @@ from tailored.data.features import ItemFeatures
 from tailored.data.interactions import natural_order
 from tailored.domain.catalog import Item
 from tailored.domain.models import ModelVersion
+from tailored.engine.audit import Audit
 from tailored.engine.events import EventTypes
 from tailored.engine.model_params import AUTO, checked_params, model_kind
 from tailored.errors import InvalidInput, NotFound
@@ -75,6 +76,7 @@ class Training:
         models_dir: Path,
         half_life_days: float | None,
         budget_seconds: float | None = None,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._types = types
@@ -82,6 +84,7 @@ class Training:
         self._models_dir = models_dir
         self._half_life_days = half_life_days
         self._budget = budget_seconds  # None: by the data's size (`budget_seconds`)
+        self._audit = audit or Audit(db, now=now)
 
     def interactions(
         self, *, since: datetime | None = None, catalog: ItemFeatures | None = None
@@ -213,11 +216,12 @@ class Training:
                 self._activate(conn, version_id, fitted.name, chosen="selection" in metrics)
         return self.version(version_id)
 
-    @staticmethod
-    def _activate(conn: Connection, version_id: int, model: str, *, chosen: bool) -> None:
+    def _activate(self, conn: Connection, version_id: int, model: str, *, chosen: bool) -> None:
         """Activate a version; one chosen by `auto` also takes the `auto` role from the
         version that held it (which stays active for its own model's name)."""
         store.set_active(conn, version_id, model)
+        detail = {"model": model, "chosen_by_auto": chosen}
+        self._audit.record("model.activate", target=str(version_id), detail=detail, conn=conn)
         if chosen:
             store.retire_chosen(conn, keep=version_id)
 

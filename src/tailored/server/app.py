@@ -22,6 +22,7 @@ from tailored.server.headers import SecurityHeaders
 from tailored.server.input_checks import URLCheck
 from tailored.server.routes import (
     alerts,
+    audit,
     configurators,
     events,
     health,
@@ -91,6 +92,7 @@ def create_app(engine: Engine | None = None, *, settings: Settings | None = None
         placements.router,
         reactions.router,
         keys.router,
+        audit.router,
     ):
         app.include_router(router)
     console.mount(app)  # also serves the docs' assets, under /static

@@ -10,8 +10,10 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from tailored.domain.audit import Actor
 from tailored.domain.keys import ApiKey
 from tailored.engine import Engine
+from tailored.engine.audit import set_actor
 from tailored.errors import AuthenticationError, PermissionDenied
 from tailored.types import Scope
 
@@ -32,6 +34,7 @@ def require(scope: Scope) -> Callable[..., Awaitable[ApiKey]]:
     """A dependency that admits keys holding `scope` (or admin)."""
 
     async def check(
+        request: Request,
         engine: EngineDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> ApiKey:
@@ -44,6 +47,9 @@ def require(scope: Scope) -> Callable[..., Awaitable[ApiKey]]:
         if not key.allows(scope):
             raise PermissionDenied(f"this API key lacks the {scope!r} scope")
         engine.keys.admit(key)  # its rate limit, if it has one (429 with Retry-After)
+        # The audit log names this key and address for whatever the request changes
+        # (set in the request's own task, so the route, sync or async, sees it).
+        set_actor(Actor("key", key.id, request.client.host if request.client else None))
         return key
 
     return check

@@ -503,3 +503,29 @@ suppressions = Table(
     Column("erased_at", UTCDateTime, nullable=False),
     info=not_user_data("keyed hashes of erased ids, from which no id can be read back"),
 )
+
+
+# The audit log: every admin action, key change, consent change and model activation,
+# appended in the transaction of the change (a rolled-back change leaves no entry).
+# Append-only: a trigger on each backend refuses UPDATE and DELETE (migration 0016).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", BigId, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor", String(ID), nullable=False),
+    Column("client_ip", String(64), nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("target", String(2 * ID), nullable=False),
+    Column("detail", JSONColumn, nullable=False),
+    Index(None, "action", "seq"),
+    Index(None, "actor", "seq"),
+    Index(None, "target", "seq"),
+    Index(None, "at"),
+    info=not_user_data(
+        "the business's record of what its keys and admins did; a consent change names "
+        "the user as its target (proof of consent, GDPR Art. 7(1)), nothing else about them"
+    ),
+    sqlite_autoincrement=True,
+)

@@ -15,10 +15,11 @@ from tailored.console.guards import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
     STALE_FORM,
-    admitted,
+    acting_admin,
     double_submit_ok,
     double_submit_token,
 )
+from tailored.console.pages import audit as console_audit
 from tailored.console.pages import catalog as console_catalog
 from tailored.console.pages import configurators as console_configurators
 from tailored.console.pages import models as console_models
@@ -28,12 +29,14 @@ from tailored.console.paths import STATIC
 from tailored.console.rendering import engine_of, page
 from tailored.console.sessions import end_session, remember_session
 from tailored.domain.analytics import Overview
+from tailored.domain.audit import Actor
+from tailored.engine.audit import acting_as
 from tailored.errors import AuthenticationError
 
 LOGIN_PATH = "/console/login"
 FAVICON = STATIC / "favicon.svg"  # linked by base.html as /static/favicon.svg
 router = APIRouter()  # the login: open to everyone
-pages = APIRouter(prefix="/console", dependencies=[Depends(admitted)])  # the rest: a session
+pages = APIRouter(prefix="/console", dependencies=[Depends(acting_admin)])  # the rest: a session
 WINDOWS = (1, 7, 14, 30, 90)  # days the dashboard offers
 DEFAULT_WINDOW = 14
 TOP_ITEMS = 10
@@ -81,7 +84,9 @@ def login(
         error = "That is not an active admin key."
         return page(request, "console/login.html", next=_local(next), error=error, status_code=401)
     response = RedirectResponse(_local(next), status_code=303)
-    remember_session(request, response, engine.console_sessions.start(found))
+    host = request.client.host if request.client else None
+    with acting_as(Actor("console", found.id, host)):  # the login is audited as the key's
+        remember_session(request, response, engine.console_sessions.start(found))
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
 
@@ -142,7 +147,13 @@ def _local(path: str) -> str:
     return path if path.startswith("/console") and "//" not in path else "/console"
 
 
-for _part in (console_catalog, console_users, console_models, console_configurators):
+for _part in (
+    console_catalog,
+    console_users,
+    console_models,
+    console_configurators,
+    console_audit,
+):
     pages.include_router(_part.router)
 router.include_router(pages)
 

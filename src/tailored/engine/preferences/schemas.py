@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tailored.domain.preferences import PreferenceSchema, default_schema
+from tailored.engine.audit import Audit
 from tailored.engine.preferences.inputs import parse_schema, read_schema_file, schema_document
 from tailored.errors import Conflict
 from tailored.storage import preferences as store
@@ -40,9 +41,11 @@ class PreferenceSchemas:
         schema_file: Path | None,
         cache_seconds: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
         self._now = now
+        self._audit = audit or Audit(db, now=now)
         self._file = schema_file
         self._cache_seconds = cache_seconds
         self._clock = clock
@@ -76,6 +79,10 @@ class PreferenceSchemas:
         schema = parse_schema(fields)
         with self._db.writing() as conn:
             store.add_schema(conn, schema_document(schema), created_by=changed_by, now=self._now())
+            detail = {"fields": [f.name for f in schema.fields]}
+            self._audit.record(
+                "preference_schema.set", target="preferences", detail=detail, conn=conn
+            )
         self._cached = None
         return schema
 
