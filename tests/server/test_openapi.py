@@ -67,6 +67,7 @@ EXPECTED = {
     "/v1/placements/{placement_id}/versions": {"get"},
     "/v1/placements/{placement_id}/versions/{version}/activate": {"post"},
     "/v1/admin/keys": {"get", "post"},
+    "/v1/audit": {"get"},
     "/v1/admin/keys/{key_id}": {"get"},
     "/v1/admin/keys/{key_id}/rotate": {"post"},
     "/v1/admin/keys/{key_id}/revoke": {"post"},
