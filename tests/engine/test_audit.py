@@ -149,3 +149,27 @@ def test_every_admin_write_of_the_engine_is_recorded(shop: Engine) -> None:
     shop.training.activate(version.id)
     (entry,) = shop.audit.list(action="model.activate").items
     assert (entry.target, entry.detail["model"]) == (str(version.id), "popular")
+
+
+def test_exports_erasures_and_key_rotations_are_recorded(engine: Engine) -> None:
+    engine.events.record({"user_id": "ann", "type": "view", "item_id": "sku-1"})
+    with acting_as(CLI):
+        key = engine.keys.create("storefront", scopes=["serve"]).key
+        engine.keys.rotate(key.id, overlap_seconds=60)
+        b"".join(engine.privacy.export("ann").pieces)
+        with pytest.raises(NotFound):
+            engine.privacy.export("nobody")  # refused: nothing was handed out
+        report = engine.users.erase("ann")
+    entries = engine.audit.list().items
+    assert [(e.action, e.actor.label) for e in entries[:3]] == [
+        ("user.erase", "cli:ana"),
+        ("user.export", "cli:ana"),
+        ("api_key.rotate", "cli:ana"),
+    ]
+    erased, exported, rotated = entries[:3]
+    assert rotated.target == key.id and rotated.detail == {"overlap_seconds": 60}
+    assert exported.target == "ann" and exported.detail == {"format": "json"}
+    # The log keeps what an erasure did, never whom: the id only as its keyed hash.
+    assert erased.target.startswith("suppressed:") and "ann" not in json.dumps(erased.detail)
+    assert "ann" not in erased.target
+    assert erased.detail == {"rows": report.total, "merged_ids": 0, "models": 0}

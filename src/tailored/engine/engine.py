@@ -151,7 +151,12 @@ class Engine:
         )
         self.jobs = Jobs(db, self.training, now=clock, audit=audit)
         self.erasure = Erasure(
-            db, self.suppression, self.jobs, now=clock, forget=self.recommendations.forget
+            db,
+            self.suppression,
+            self.jobs,
+            now=clock,
+            forget=self.recommendations.forget,
+            audit=audit,
         )
         self.users = Users(
             db,
@@ -165,7 +170,7 @@ class Engine:
         )
         self.analytics = Analytics(db, self.event_types, now=clock)  # the console's dashboard
         # Data-subject requests; an export shows the person's current recommendations.
-        self.privacy = Privacy(db, now=clock, recommend=self.recommendations.for_user)
+        self.privacy = Privacy(db, now=clock, recommend=self.recommendations.for_user, audit=audit)
 
     @classmethod
     def open(

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from tailored.domain.erasure import ErasureReport, ModelRefit
 from tailored.domain.identifiers import check_identifier
 from tailored.domain.models import ModelVersion
+from tailored.engine.audit import Audit
 from tailored.engine.jobs import Jobs
 from tailored.engine.suppression import SuppressionList
 from tailored.errors import Conflict, NotFound
@@ -59,8 +60,10 @@ class Erasure:
         *,
         now: Callable[[], datetime],
         forget: Callable[[str], None] = lambda user_id: None,
+        audit: Audit | None = None,
     ) -> None:
         self._db = db
+        self._audit = audit or Audit(db, now=now)
         self._suppression = suppression
         self._jobs = jobs
         self._now = now
@@ -120,6 +123,11 @@ class Erasure:
             store.unsuppress(conn, list(hashes.values()))
         else:
             store.suppress(conn, list(hashes.values()), now=now)
+        # The log keeps what was done, not who it was: the id only as its keyed hash.
+        detail = {"rows": sum(rows.values()), "merged_ids": len(merged), "models": len(refits)}
+        who = hashes.get(user_id)
+        target = f"suppressed:{who}" if who else "an erased user (allowed to return)"
+        self._audit.record("user.erase", target=target, detail=detail, conn=conn)
         return ErasureReport(
             user_id,
             rows=dict(sorted(rows.items())),

@@ -157,6 +157,12 @@ class Keys:
             if key.expired(now):
                 raise Conflict(f"api key {key_id!r} has expired: create a new key instead")
             store.rotate_key(conn, key_id, hash_key(secret), now=now, previous_until=until)
+            self._audit.record(
+                "api_key.rotate",
+                target=key_id,
+                detail={"overlap_seconds": overlap_seconds},
+                conn=conn,
+            )
             rotated = store.get_key(conn, key_id)
         assert rotated is not None
         self._cache.clear()
